@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Installs what building and testing gunyah-vmm needs on Debian 12, as root.
+# Idempotent and quiet: what is present is left alone; a second run costs a
+# few dpkg queries. tools/run.sh calls it before every command.
+#
+# Two kinds of dependency:
+#  - host packages from Debian 12, installed with apt-get;
+#  - packages that must not be installed system-wide, fetched with apt-get
+#    under a private configuration (the machine's own apt and dpkg state are
+#    untouched) and unpacked with dpkg -x into .deps/ in the work tree:
+#      .deps/usr            Unicorn 2.1 from Debian 13 (Debian 12 has 2.0.1,
+#                           an order of magnitude slower on guest memory)
+#      .deps/<arch>/usr     Linux UAPI headers of i386 and arm64, for the
+#                           UAPI layout test (installing them multiarch would
+#                           pin the host's own linux-libc-dev version)
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+deps=$top/.deps
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+packages=(
+	bazel-bootstrap bazel-rules-java default-jdk-headless
+	clang lld llvm libclang-rt-14-dev
+	googletest libabsl-dev libfdt-dev device-tree-compiler
+	linux-libc-dev
+	u-boot-qemu
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$p")
+	fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		log "missing packages: ${missing[*]}; run tools/setup.sh as root"
+		exit 1
+	fi
+	log "installing ${missing[*]}"
+	# A partly failed index refresh (a mirror mid-sync) still leaves usable lists.
+	apt-get update -qq || log "apt-get update reported errors; trying to install anyway"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
+fi
+
+# The machine's own Debian mirror: the first non-security one apt is set up with.
+debian_mirror() {
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '$1=="URIs:" { for (i = 2; i <= NF; i++) print $i }
+		     $1=="deb" { print ($2 ~ /^\[/) ? $3 : $2 }' |
+		grep -v -- '-security' | head -n1 || true
+}
+
+# fetch_unpack SUITE ARCH DEST PACKAGE...: download with a private apt
+# configuration and unpack into DEST.
+fetch_unpack() {
+	local suite=$1 arch=$2 dest=$3
+	shift 3
+	local mirror work
+	mirror=$(debian_mirror)
+	if [ -z "$mirror" ]; then
+		log "no Debian mirror found in /etc/apt/sources.list*"
+		exit 1
+	fi
+	work=$(mktemp -d)
+	mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs" "$dest"
+	echo "deb $mirror $suite main" >"$work/sources.list"
+	local opts=(
+		-o "Dir::Etc::sourcelist=$work/sources.list"
+		-o "Dir::Etc::sourceparts=-"
+		-o "Dir::State::Lists=$work/lists"
+		-o "Dir::State::status=/dev/null"
+		-o "Dir::Cache=$work/cache"
+		-o "APT::Architecture=$arch"
+		-o "APT::Architectures=$arch"
+		-o "APT::Get::List-Cleanup=0"
+		-o "APT::Sandbox::User=root"
+	)
+	apt-get -qq "${opts[@]}" update
+	(cd "$work/debs" && apt-get -qq "${opts[@]}" download "$@")
+	for deb in "$work"/debs/*.deb; do
+		dpkg -x "$deb" "$dest"
+	done
+	rm -rf "$work"
+}
+
+unicorn_ok() {
+	local h=$1/usr/include/unicorn/unicorn.h
+	[ -f "$h" ] && [ -f "$1/usr/lib/x86_64-linux-gnu/libunicorn.so.2" ] &&
+		awk '$2=="UC_API_MAJOR"{ma=$3} $2=="UC_API_MINOR"{mi=$3}
+		     END{exit !(ma>2 || (ma==2 && mi>=1))}' "$h"
+}
+
+if ! unicorn_ok "" && ! unicorn_ok "$deps"; then
+	log "fetching Unicorn 2.1 (Debian 13) into $deps"
+	fetch_unpack trixie amd64 "$deps" libunicorn-dev libunicorn2t64
+	if ! unicorn_ok "$deps"; then
+		log "Unicorn in $deps is not 2.1 or newer"
+		exit 1
+	fi
+fi
+
+for arch in i386 arm64; do
+	if [ ! -f "$deps/$arch/usr/include/linux/types.h" ]; then
+		log "fetching Linux UAPI headers for $arch into $deps/$arch"
+		rm -rf "$deps/$arch"
+		fetch_unpack bookworm "$arch" "$deps/$arch" linux-libc-dev
+	fi
+done
+exit 0
