@@ -18,7 +18,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
-#define MAX_INPUT (1u << 20)
+#define GH_FUZZ_MAX_INPUT (1u << 20)
 
 static uint64_t rng_state;
 
@@ -85,15 +85,15 @@ static int run_file(const char *path, unsigned long mutations)
 		fprintf(stderr, "fuzz: cannot open %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	orig = malloc(MAX_INPUT);
-	work = malloc(MAX_INPUT);
+	orig = malloc(GH_FUZZ_MAX_INPUT);
+	work = malloc(GH_FUZZ_MAX_INPUT);
 	if (!orig || !work) {
 		fclose(f);
 		free(orig);
 		free(work);
 		return -1;
 	}
-	len = fread(orig, 1, MAX_INPUT, f);
+	len = fread(orig, 1, GH_FUZZ_MAX_INPUT, f);
 	fclose(f);
 
 	/* Exact-size copies so ASan sees every overread. */
@@ -101,7 +101,7 @@ static int run_file(const char *path, unsigned long mutations)
 		uint8_t *exact;
 
 		memcpy(work, orig, len);
-		n = i ? mutate(work, len, MAX_INPUT) : len;
+		n = i ? mutate(work, len, GH_FUZZ_MAX_INPUT) : len;
 		exact = malloc(n ? n : 1);
 		if (!exact)
 			break;

@@ -82,6 +82,14 @@ enum gh_error {
 
 	GH_ERROR_MSGQUEUE_EMPTY		= 60,
 	GH_ERROR_MSGQUEUE_FULL		= 61,
+
+	/*
+	 * Not errors: they give the enum the range of a 32-bit int, so that a
+	 * code this header does not list is still a valid value (kept raw,
+	 * mapped to -EIO) in C and C++ alike.
+	 */
+	GH_ERROR__RANGE_MIN		= -0x7fffffff - 1,
+	GH_ERROR__RANGE_MAX		= 0x7fffffff,
 };
 
 /*
@@ -127,7 +135,7 @@ int gh_hypercall_register_backend(const struct gh_hypercall_backend *be);
 /* Unregisters @be; -ENOENT if it is not the registered one. */
 int gh_hypercall_unregister_backend(const struct gh_hypercall_backend *be);
 /* The registered backend, or NULL. */
-const struct gh_hypercall_backend *gh_hypercall_backend(void);
+const struct gh_hypercall_backend *gh_hypercall_current_backend(void);
 
 /* One raw call through the transport. */
 void gh_hypercall_raw(const struct gh_hypercall_regs *in, struct gh_hypercall_regs *out);
