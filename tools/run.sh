@@ -24,12 +24,40 @@ tools/setup.sh
 # CI and a terminal get the same output, without progress redraws.
 bazel_flags=(--color=no --curses=no)
 
+# run_tests LABEL BAZEL_ARGS...: one `bazel test`, its per-target summary
+# counted into $passed / $failed.
+passed=0
+failed=0
+status=0
+run_tests() {
+	local label=$1 log rc
+	shift
+	log=$(mktemp)
+	echo "== bazel test $label"
+	set +e
+	bazel test "${bazel_flags[@]}" "$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	local p f
+	p=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log" || true)
+	f=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)' "$log" || true)
+	rm -f "$log"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$rc" -ne 0 ]; then
+		status=1
+		# A build failure leaves targets with no summary line: count it.
+		[ "$f" -gt 0 ] || failed=$((failed + 1))
+	fi
+}
+
 case $cmd in
 test)
-	echo "== bazel test //... (default build)"
-	bazel test "${bazel_flags[@]}" //... "$@"
-	echo "== bazel test //... --config=asan-ubsan"
-	bazel test "${bazel_flags[@]}" --config=asan-ubsan //... "$@"
+	run_tests "//... (default build)" //... "$@"
+	run_tests "//... --config=asan-ubsan" --config=asan-ubsan //... "$@"
+	echo "== test targets over both builds"
+	echo "$passed passed, $failed failed"
+	exit "$status"
 	;;
 demo)
 	if [ -f tools/ghvmm/BUILD.bazel ]; then
