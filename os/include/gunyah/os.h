@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The OS glue: everything the driver cores (vcpu/, vm_mgr/) need from the
+ * operating system, and nothing more. The cores include this header and the
+ * uapi/hypercall headers only; they call no libc or kernel function directly.
+ *
+ * Two implementations:
+ *  - os/posix/ (userspace, pthreads), target //os:posix;
+ *  - kmod/ (Linux kernel APIs), compiled with the cores into the module.
+ *
+ * All objects are opaque and allocated by the glue, so their layout belongs to
+ * the implementation (a struct mutex in the kernel, a pthread_mutex_t here).
+ * Every *_alloc returns NULL on allocation failure; every *_free accepts NULL.
+ *
+ * Semantics every implementation must keep:
+ *  - gh_os_completion: a one-shot, broadcast "done" flag. complete() sets it and
+ *    wakes every waiter; wait_interruptible() returns 0 once it is set (it does
+ *    not consume it) or -EINTR when the calling task has a signal pending;
+ *    reinit() clears it. (Kernel: complete_all / wait_for_completion_
+ *    interruptible / reinit_completion.)
+ *  - gh_os_signal_pending(): the calling task should return to its caller
+ *    (kernel: signal_pending(current); POSIX: see os_posix.h).
+ *  - Callbacks registered with gh_os_eventfd_watch() may run in any context
+ *    that may take a gh_os_mutex (a kernel workqueue, a POSIX watcher thread).
+ */
+#ifndef GUNYAH_OS_H
+#define GUNYAH_OS_H
+
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/types.h>
+#else
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Relaxed single-copy-atomic access to memory another thread (or userspace,
+ * through a shared page) may change at any time. Compiler builtins: usable in
+ * the kernel and in userspace alike. */
+#define GH_READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define GH_WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define GH_LOAD_ACQUIRE(x)	__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define GH_STORE_RELEASE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
+#define gh_container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - __builtin_offsetof(type, member)))
+
+/* --- memory --------------------------------------------------------------- */
+
+/* Zeroed general allocation / free. */
+void *gh_os_zalloc(size_t size);
+void gh_os_free(void *p);
+
+/* The page size, and one zeroed, page-aligned page that can be mapped into a
+ * user process (kernel: alloc_page(GFP_KERNEL | __GFP_ZERO)). */
+size_t gh_os_page_size(void);
+void *gh_os_page_alloc_zeroed(void);
+void gh_os_page_free(void *page);
+
+/* --- locks ------------------------------------------------------------------ */
+
+struct gh_os_mutex;
+struct gh_os_mutex *gh_os_mutex_alloc(void);
+void gh_os_mutex_free(struct gh_os_mutex *m);
+void gh_os_mutex_lock(struct gh_os_mutex *m);
+/* true when taken */
+bool gh_os_mutex_trylock(struct gh_os_mutex *m);
+void gh_os_mutex_unlock(struct gh_os_mutex *m);
+
+struct gh_os_rwlock;
+struct gh_os_rwlock *gh_os_rwlock_alloc(void);
+void gh_os_rwlock_free(struct gh_os_rwlock *l);
+void gh_os_rwlock_read_lock(struct gh_os_rwlock *l);
+void gh_os_rwlock_read_unlock(struct gh_os_rwlock *l);
+void gh_os_rwlock_write_lock(struct gh_os_rwlock *l);
+void gh_os_rwlock_write_unlock(struct gh_os_rwlock *l);
+
+/* --- wake-up object ---------------------------------------------------------- */
+
+struct gh_os_completion;
+struct gh_os_completion *gh_os_completion_alloc(void);
+void gh_os_completion_free(struct gh_os_completion *c);
+void gh_os_completion_complete(struct gh_os_completion *c);
+/* 0 when done, -EINTR when interrupted by a signal (see above). */
+int gh_os_completion_wait_interruptible(struct gh_os_completion *c);
+void gh_os_completion_reinit(struct gh_os_completion *c);
+
+/* --- scheduling ---------------------------------------------------------------- */
+
+bool gh_os_signal_pending(void);
+bool gh_os_need_resched(void);
+void gh_os_yield(void);
+
+/* --- reference counts ------------------------------------------------------------ */
+
+struct gh_os_ref {
+	unsigned int count;
+};
+
+void gh_os_ref_init(struct gh_os_ref *r);		/* count = 1 */
+void gh_os_ref_get(struct gh_os_ref *r);
+/* false when the count was already zero (the object is being released) */
+bool gh_os_ref_get_unless_zero(struct gh_os_ref *r);
+/* true when this put dropped the last reference */
+bool gh_os_ref_put(struct gh_os_ref *r);
+
+/* --- logging ----------------------------------------------------------------------- */
+
+/* A warning, rate-limited (kernel: pr_warn_ratelimited). printf format. */
+void gh_os_warn_ratelimited(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --- eventfds (ioeventfd, irqfd) ------------------------------------------------------ */
+
+struct gh_os_eventfd;
+/* Takes a reference on the eventfd behind @fd: -EBADF/-EINVAL when @fd is not one. */
+int gh_os_eventfd_get(int fd, struct gh_os_eventfd **out);
+void gh_os_eventfd_put(struct gh_os_eventfd *e);
+/* Adds 1 to the eventfd's counter (kernel: eventfd_signal). */
+void gh_os_eventfd_signal(struct gh_os_eventfd *e);
+
+/*
+ * Calls @fn(@arg) each time @e is signalled, from a context that may sleep,
+ * and once at registration when it is already signalled. unwatch() returns
+ * only when no call of @fn is running or will start.
+ */
+struct gh_os_eventfd_watch;
+int gh_os_eventfd_watch(struct gh_os_eventfd *e, void (*fn)(void *arg), void *arg,
+			struct gh_os_eventfd_watch **out);
+void gh_os_eventfd_unwatch(struct gh_os_eventfd_watch *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GUNYAH_OS_H */

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <gunyah/os.h>
+#include <gunyah/os_posix.h>
+
+#include <gtest/gtest.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace {
+
+TEST(OsPosix, PageIsZeroedAndAligned)
+{
+	long before = gh_os_posix_live_allocs();
+	auto *p = static_cast<unsigned char *>(gh_os_page_alloc_zeroed());
+	ASSERT_NE(p, nullptr);
+	EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % gh_os_page_size(), 0u);
+	for (size_t i = 0; i < gh_os_page_size(); i++)
+		ASSERT_EQ(p[i], 0);
+	EXPECT_EQ(gh_os_posix_live_allocs(), before + 1);
+	gh_os_page_free(p);
+	EXPECT_EQ(gh_os_posix_live_allocs(), before);
+}
+
+TEST(OsPosix, RefCount)
+{
+	struct gh_os_ref r;
+	gh_os_ref_init(&r);
+	gh_os_ref_get(&r);
+	EXPECT_FALSE(gh_os_ref_put(&r));
+	EXPECT_TRUE(gh_os_ref_put(&r));
+	EXPECT_FALSE(gh_os_ref_get_unless_zero(&r));
+}
+
+TEST(OsPosix, CompletionIsBroadcastAndNotConsumed)
+{
+	struct gh_os_completion *c = gh_os_completion_alloc();
+	gh_os_completion_complete(c);
+	EXPECT_EQ(gh_os_completion_wait_interruptible(c), 0);
+	EXPECT_EQ(gh_os_completion_wait_interruptible(c), 0);
+	gh_os_completion_reinit(c);
+	std::thread t([c] { gh_os_completion_complete(c); });
+	EXPECT_EQ(gh_os_completion_wait_interruptible(c), 0);
+	t.join();
+	gh_os_completion_free(c);
+}
+
+TEST(OsPosix, KickInterruptsWaitAndSetsSignalPending)
+{
+	struct gh_os_completion *c = gh_os_completion_alloc();
+	std::atomic<gh_os_task *> task{nullptr};
+	std::atomic<int> ret{1};
+	std::atomic<bool> pending_after{false};
+	std::thread waiter([&] {
+		task = gh_os_posix_task_self();
+		ret = gh_os_completion_wait_interruptible(c);
+		pending_after = gh_os_signal_pending();
+		gh_os_posix_clear_kick();
+		EXPECT_FALSE(gh_os_signal_pending());
+	});
+	while (!task.load())
+		std::this_thread::yield();
+	std::this_thread::sleep_for(std::chrono::milliseconds(5));
+	gh_os_posix_kick(task.load());
+	waiter.join();
+	EXPECT_EQ(ret.load(), -EINTR);
+	EXPECT_TRUE(pending_after.load());
+	gh_os_posix_task_put(task.load());
+	gh_os_completion_free(c);
+}
+
+TEST(OsPosix, KickBeforeWaitIsNotLost)
+{
+	struct gh_os_completion *c = gh_os_completion_alloc();
+	struct gh_os_task *self = gh_os_posix_task_self();
+	gh_os_posix_kick(self);
+	EXPECT_TRUE(gh_os_signal_pending());
+	EXPECT_EQ(gh_os_completion_wait_interruptible(c), -EINTR);
+	gh_os_posix_clear_kick();
+	gh_os_posix_task_put(self);
+	gh_os_completion_free(c);
+}
+
+TEST(OsPosix, EventfdGetRejectsOtherFds)
+{
+	struct gh_os_eventfd *e = nullptr;
+	int p[2];
+	ASSERT_EQ(pipe(p), 0);
+	EXPECT_EQ(gh_os_eventfd_get(p[0], &e), -EINVAL);
+	EXPECT_EQ(gh_os_eventfd_get(-1, &e), -EBADF);
+	EXPECT_EQ(gh_os_eventfd_get(100000, &e), -EBADF);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void count_cb(void *arg)
+{
+	static_cast<std::atomic<int> *>(arg)->fetch_add(1);
+}
+
+TEST(OsPosix, EventfdSignalAndWatch)
+{
+	int fd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	struct gh_os_eventfd *e = nullptr;
+	ASSERT_EQ(gh_os_eventfd_get(fd, &e), 0);
+	std::atomic<int> calls{0};
+	struct gh_os_eventfd_watch *w = nullptr;
+	ASSERT_EQ(gh_os_eventfd_watch(e, count_cb, &calls, &w), 0);
+	uint64_t one = 1;
+	ASSERT_EQ(write(fd, &one, sizeof(one)), (ssize_t)sizeof(one));
+	for (int i = 0; i < 2000 && calls.load() == 0; i++)
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	EXPECT_EQ(calls.load(), 1);
+	gh_os_eventfd_unwatch(w);
+
+	/* signal() adds to the counter the fd's owner reads */
+	gh_os_eventfd_signal(e);
+	gh_os_eventfd_signal(e);
+	uint64_t v = 0;
+	ASSERT_EQ(read(fd, &v, sizeof(v)), (ssize_t)sizeof(v));
+	EXPECT_EQ(v, 2u);
+	gh_os_eventfd_put(e);
+	close(fd);
+}
+
+TEST(OsPosix, WarnIsCounted)
+{
+	gh_os_posix_warn_quiet(true);
+	unsigned long before = gh_os_posix_warn_count();
+	for (int i = 0; i < 50; i++)
+		gh_os_warn_ratelimited("test %d", i);
+	EXPECT_EQ(gh_os_posix_warn_count(), before + 50);
+	gh_os_posix_warn_quiet(false);
+}
+
+} // namespace

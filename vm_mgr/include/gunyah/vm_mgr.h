@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Gunyah VM manager core: the VM object and its status, memory regions,
+ * DTB and boot context, the resource-manager (RM) seam, resource tickets, and
+ * the VM functions "vcpu", "irqfd" and "ioeventfd".
+ *
+ * Portable C: it uses <gunyah/os.h> for everything the OS provides. The ioctl
+ * entry points take the uapi structs as already copied into the caller's
+ * memory; kmod/ (after copy_from_user) and the in-process UAPI (directly) call
+ * the same functions and so get identical validation and errno. See README.md.
+ */
+#ifndef GUNYAH_VM_MGR_H
+#define GUNYAH_VM_MGR_H
+
+#include <gunyah/os.h>
+#include <linux/gunyah.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct gh_vm;
+
+/* --- resources ------------------------------------------------------------- */
+
+enum gh_resource_type {
+	GH_RESOURCE_TYPE_BELL_TX	= 0,	/* doorbell the host rings: irqfd */
+	GH_RESOURCE_TYPE_BELL_RX	= 1,
+	GH_RESOURCE_TYPE_MSGQ_TX	= 2,
+	GH_RESOURCE_TYPE_MSGQ_RX	= 3,
+	GH_RESOURCE_TYPE_VCPU		= 4,	/* label = vcpu_id, irq = wake-up IRQ */
+};
+
+/**
+ * struct gh_vm_resource - a capability the RM hands to the host for this VM
+ * @type: enum gh_resource_type
+ * @label: matched against tickets' labels (vCPU: its vcpu_id; doorbell: irqfd label)
+ * @capid: capability id for hypercalls
+ * @irq: host interrupt that belongs to the resource (vCPU: the wake-up IRQ;
+ *       the host calls gh_vcpu_wakeup_irq() when it fires), or 0
+ */
+struct gh_vm_resource {
+	uint32_t type;
+	uint32_t label;
+	uint64_t capid;
+	uint32_t irq;
+	uint32_t reserved;
+};
+
+/**
+ * struct gh_vm_resource_ticket - a VM function's claim on a resource
+ * @resource_type, @label: which resource it wants
+ * @populate: the resource arrived; 0 or -errno (the resource then stays unclaimed)
+ * @unpopulate: the resource is going away (VM stop/release, or ticket removal);
+ *              must make every user of it return
+ * @vm_status_changed: optional; the VM's status left RUNNING
+ *
+ * Callbacks run with the VM's ticket lock held: they must not call back into
+ * ticket functions of the same VM.
+ */
+struct gh_vm_resource_ticket {
+	uint32_t resource_type;
+	uint32_t label;
+	int (*populate)(struct gh_vm_resource_ticket *t, const struct gh_vm_resource *res);
+	void (*unpopulate)(struct gh_vm_resource_ticket *t, const struct gh_vm_resource *res);
+	void (*vm_status_changed)(struct gh_vm_resource_ticket *t);
+
+	/* private to vm_mgr */
+	struct gh_vm_resource_ticket *next;
+	bool populated;
+	struct gh_vm_resource res;
+};
+
+/* Adds @t; -EEXIST when a ticket for (type, label) is already there. When the
+ * resource is already present, @t is populated at once (its error returned). */
+int gh_vm_mgr_add_ticket(struct gh_vm *vm, struct gh_vm_resource_ticket *t);
+/* Removes @t, unpopulating it first when populated. */
+void gh_vm_mgr_remove_ticket(struct gh_vm *vm, struct gh_vm_resource_ticket *t);
+
+/*
+ * A resource arrives (from the RM's hand-out after start, or any time later):
+ * the matching ticket, if any, is populated. -EEXIST when a resource with that
+ * (type, label) is already present; -ENOSPC past GH_VM_MAX_RESOURCES.
+ */
+#define GH_VM_MAX_RESOURCES	256
+int gh_vm_mgr_add_resource(struct gh_vm *vm, const struct gh_vm_resource *res);
+/* The resource goes away; its ticket is unpopulated. -ENOENT when not present. */
+int gh_vm_mgr_remove_resource(struct gh_vm *vm, uint32_t type, uint32_t label);
+
+/* --- the resource manager seam --------------------------------------------------- */
+
+/**
+ * struct gh_vm_rm_ops - what the VM manager asks of the resource manager
+ *
+ * Implemented by sim/ (the simulator's RM), by tests (a fake) and later by an
+ * RM client. Each returns 0 or -errno. Called without VM locks held except
+ * as noted; @ctx is the pointer given to gh_vm_mgr_create().
+ *
+ * @alloc_vmid: at create: a new VM; *vmid receives its id
+ * @dealloc_vmid: at release (after stop/reset); cannot fail
+ * @mem_share: at start, once per region, in label order
+ * @set_dtb: at start, once, when a DTB config was set
+ * @set_boot_context: at start, once per register set (in the order they were set)
+ * @vm_init: at start, after the above
+ * @get_resources: at start, after init: fills up to @max resources, *n their
+ *                 number (may be 0: resources can also arrive later through
+ *                 gh_vm_mgr_add_resource())
+ * @vm_start: at start, last
+ * @vm_stop: at release of a VM that was started and has not stopped
+ * @vm_reset: at release of a VM that was started (may be NULL)
+ *
+ * During start (and in start's error path), the VM's status lock is held for
+ * writing: these callbacks must not call gh_vm_mgr_notify_status() or
+ * gh_vm_mgr_ensure_started(); gh_vm_mgr_add_resource() is fine.
+ */
+struct gh_vm_rm_ops {
+	int (*alloc_vmid)(void *ctx, uint16_t *vmid);
+	void (*dealloc_vmid)(void *ctx, uint16_t vmid);
+	int (*mem_share)(void *ctx, uint16_t vmid, const struct gh_userspace_memory_region *region);
+	int (*set_dtb)(void *ctx, uint16_t vmid, const struct gh_vm_dtb_config *dtb);
+	int (*set_boot_context)(void *ctx, uint16_t vmid, const struct gh_vm_boot_context *bc);
+	int (*vm_init)(void *ctx, uint16_t vmid);
+	int (*get_resources)(void *ctx, uint16_t vmid, struct gh_vm_resource *out, size_t max,
+			     size_t *n);
+	int (*vm_start)(void *ctx, uint16_t vmid);
+	int (*vm_stop)(void *ctx, uint16_t vmid);
+	int (*vm_reset)(void *ctx, uint16_t vmid);
+};
+
+/* --- VM lifetime and status -------------------------------------------------------- */
+
+enum gh_vm_mgr_status {
+	GH_VM_MGR_STATUS_NO_STATE	= 0,
+	GH_VM_MGR_STATUS_STARTING	= 1,	/* only inside a start */
+	GH_VM_MGR_STATUS_RUNNING	= 2,
+	GH_VM_MGR_STATUS_EXITED		= 3,
+	GH_VM_MGR_STATUS_CRASHED	= 4,
+	GH_VM_MGR_STATUS_LOAD_FAILED	= 5,
+};
+
+/* GH_CREATE_VM: a VM with one reference for the caller. @ops must outlive it. */
+int gh_vm_mgr_create(const struct gh_vm_rm_ops *ops, void *ctx, struct gh_vm **out);
+void gh_vm_get(struct gh_vm *vm);
+/* The last put stops and resets a started VM, unbinds every function,
+ * unpopulates every resource and frees the VM. */
+void gh_vm_put(struct gh_vm *vm);
+
+uint16_t gh_vm_mgr_vmid(const struct gh_vm *vm);
+enum gh_vm_mgr_status gh_vm_mgr_status(struct gh_vm *vm);
+/* Status and exit info under one lock. @info may be NULL. */
+enum gh_vm_mgr_status gh_vm_mgr_get_exit(struct gh_vm *vm, struct gh_vm_exit_info *info);
+
+/*
+ * Starts the VM once: the first caller runs the RM sequence (mem_share* ,
+ * set_dtb, set_boot_context*, vm_init, get_resources, vm_start) while racing
+ * callers wait; afterwards every caller gets 0 while RUNNING, the start's own
+ * error after a failed start (status LOAD_FAILED), and -ENODEV once the VM
+ * has EXITED or CRASHED.
+ */
+int gh_vm_mgr_ensure_started(struct gh_vm *vm);
+
+/*
+ * The RM reports that the VM stopped: @status is EXITED or CRASHED (or
+ * LOAD_FAILED), @info its exit info (may be NULL; reason_size is clamped to 8).
+ * Tickets' vm_status_changed callbacks run. -EINVAL for other statuses,
+ * -EALREADY when the VM is not RUNNING.
+ */
+int gh_vm_mgr_notify_status(struct gh_vm *vm, enum gh_vm_mgr_status status,
+			    const struct gh_vm_exit_info *info);
+
+/* --- configuration ioctls (all -EBUSY once the VM has started) ----------------------- */
+
+#define GH_VM_MAX_MEM_REGIONS		32
+#define GH_VM_MAX_BOOT_CONTEXT		64
+
+/*
+ * GH_VM_SET_USER_MEM_REGION. -EINVAL: unknown flags, size 0, a size, guest or
+ * user address that is not page aligned, a range that wraps; -EEXIST: the
+ * label is taken or the guest range overlaps another region; -ENOSPC: more than
+ * GH_VM_MAX_MEM_REGIONS. (A region cannot be removed or resized: -EEXIST.)
+ */
+int gh_vm_mgr_set_user_mem_region(struct gh_vm *vm, const struct gh_userspace_memory_region *r);
+/* GH_VM_SET_DTB_CONFIG: -EINVAL when size is 0, the range wraps or does not lie
+ * inside one memory region (set the region first). Replaces an earlier config. */
+int gh_vm_mgr_set_dtb_config(struct gh_vm *vm, const struct gh_vm_dtb_config *dtb);
+/* GH_VM_SET_BOOT_CONTEXT: -EINVAL for reserved bits, unknown set or index out
+ * of range (X: 0..30, PC: 0, SP: 0..1); setting a register again replaces its
+ * value; -ENOSPC past GH_VM_MAX_BOOT_CONTEXT distinct registers. */
+int gh_vm_mgr_set_boot_context(struct gh_vm *vm, const struct gh_vm_boot_context *bc);
+/* GH_VM_START: gh_vm_mgr_ensure_started(). */
+int gh_vm_mgr_start(struct gh_vm *vm);
+
+/* --- VM functions ------------------------------------------------------------------------ */
+
+/*
+ * GH_VM_ADD_FUNCTION. Name validation, in this order:
+ *  - name not NUL-terminated within GUNYAH_FUNCTION_NAME_SIZE, or non-zero
+ *    bytes after the NUL: -EINVAL (a malformed request);
+ *  - a well-formed name that no function type has: -ENOENT (KVM's
+ *    KVM_CREATE_DEVICE returns -ENODEV for an unknown type; we keep -ENODEV
+ *    for "the VM is gone" and use -ENOENT, "no such function");
+ *  - non-zero bytes in the argument's padding or beyond the argument's size,
+ *    unknown flags: -EINVAL.
+ * Then per type: "vcpu": duplicate vcpu_id -EEXIST; *handle receives the
+ * struct gh_vcpu * (see gh_vcpu_handle_release()). "irqfd": bad fd -EBADF/-EINVAL,
+ * duplicate label -EEXIST. "ioeventfd": len not 1/2/4/8 or addr+len wraps
+ * -EINVAL, an overlapping (addr, len) with the same datamatch setting -EEXIST.
+ * For non-vcpu functions *handle is set to NULL. @handle may be NULL for those.
+ */
+int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn, void **handle);
+/* GH_VM_REMOVE_FUNCTION: same name/argument validation; -ENOENT when no bound
+ * function of that type matches the argument. */
+int gh_vm_mgr_remove_function(struct gh_vm *vm, const struct gh_vm_function *fn);
+
+/*
+ * The VM ioctls in one place. @arg points to the argument already copied into
+ * the caller's memory (_IOC_SIZE(cmd) bytes, gh_vm_mgr_ioctl_arg_size()), or
+ * is ignored for argument-less ioctls. Unknown @cmd: -ENOTTY. For
+ * GH_VM_ADD_FUNCTION, @handle as in gh_vm_mgr_add_function().
+ */
+size_t gh_vm_mgr_ioctl_arg_size(unsigned int cmd);
+int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg, void **handle);
+
+/*
+ * In-kernel MMIO write path (ioeventfd): a guest write of @len bytes of @data
+ * at @addr. 0 when an ioeventfd matched (its eventfd was signalled and the
+ * access is complete), -ENODEV when none did.
+ */
+int gh_vm_mgr_mmio_write(struct gh_vm *vm, uint64_t addr, uint32_t len, uint64_t data);
+
+/* --- function types (how vcpu/ plugs in without vm_mgr depending on it) ---------------- */
+
+struct gh_vm_function_instance;
+
+/**
+ * struct gh_vm_function_type - one kind of VM function
+ * @name: as in gh_vm_function.name
+ * @arg_size: bytes of the union that belong to the argument (the rest must be 0)
+ * @validate: optional; checks the argument's fields (flags, padding): 0/-EINVAL
+ * @bind: creates the function; may set inst->data and *handle
+ * @unbind: destroys it (at remove or VM release)
+ * @matches: true when @arg (of a remove request) names this instance
+ * @conflicts: optional; -EEXIST when @arg clashes with the bound instance
+ */
+struct gh_vm_function_type {
+	const char *name;
+	size_t arg_size;
+	int (*validate)(const void *arg);
+	int (*bind)(struct gh_vm_function_instance *inst, void **handle);
+	void (*unbind)(struct gh_vm_function_instance *inst);
+	bool (*matches)(const struct gh_vm_function_instance *inst, const void *arg);
+	int (*conflicts)(const struct gh_vm_function_instance *inst, const void *arg);
+};
+
+struct gh_vm_function_instance {
+	const struct gh_vm_function_type *type;
+	struct gh_vm *vm;		/* valid while bound */
+	void *data;			/* the type's own */
+	uint8_t arg[GUNYAH_FUNCTION_MAX_ARG_SIZE];	/* copy of the argument */
+	struct gh_vm_function_instance *next;	/* private to vm_mgr */
+};
+
+/*
+ * Registers an extra function type (vcpu/ registers "vcpu" through
+ * gh_vcpu_register_function()). Process-wide; @type must stay valid until
+ * unregistered. -EEXIST for a name already registered, -ENOSPC when full.
+ */
+int gh_vm_mgr_register_function_type(const struct gh_vm_function_type *type);
+void gh_vm_mgr_unregister_function_type(const struct gh_vm_function_type *type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GUNYAH_VM_MGR_H */
