@@ -36,12 +36,13 @@ def _strip_prefix(hdrs):
 def gh_c_library(name, srcs = [], hdrs = [], copts = [], **kwargs):
     """A C11 library. Public headers live in include/ and are reached as
     <gunyah/...> (or <linux/...> for uapi); everything in src/ is private."""
+    strip = kwargs.pop("strip_include_prefix", _strip_prefix(hdrs))
     native.cc_library(
         name = name,
         srcs = srcs,
         hdrs = hdrs,
         copts = GH_C_COPTS + copts,
-        strip_include_prefix = _strip_prefix(hdrs),
+        strip_include_prefix = strip,
         **kwargs
     )
 
