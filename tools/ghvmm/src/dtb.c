@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "dtb.h"
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "machine.h"
+
+#define PHANDLE_GIC	1
+#define PHANDLE_CLK	2
+
+/* GIC interrupt specifier: type, number, flags. */
+#define GIC_SPI		0
+#define GIC_PPI		1
+#define IRQ_EDGE_RISING	1
+#define IRQ_LEVEL_HIGH	4
+
+static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* Properties built from a list of cells. */
+static int prop_cells(void *fdt, const char *name, const uint32_t *cells, int n)
+{
+	fdt32_t be[16];
+
+	for (int i = 0; i < n; i++)
+		be[i] = cpu_to_fdt32(cells[i]);
+	return fdt_property(fdt, name, be, n * (int)sizeof(fdt32_t));
+}
+
+static int prop_reg(void *fdt, uint64_t addr, uint64_t size)
+{
+	const uint32_t cells[4] = { (uint32_t)(addr >> 32), (uint32_t)addr, (uint32_t)(size >> 32),
+				    (uint32_t)size };
+
+	return prop_cells(fdt, "reg", cells, 4);
+}
+
+static int prop_irq(void *fdt, uint32_t type, uint32_t num, uint32_t flags)
+{
+	const uint32_t cells[3] = { type, num, flags };
+
+	return prop_cells(fdt, "interrupts", cells, 3);
+}
+
+/* Strings lists: "a\0b\0" with the final NUL counted. */
+#define PROP_STRS(fdt, name, strs) fdt_property(fdt, name, strs, sizeof(strs))
+
+static int build(void *fdt, const struct ghvmm_dtb_config *c)
+{
+	char name[64];
+	int r = 0;
+
+#define T(x)                  \
+	do {                  \
+		r = (x);      \
+		if (r < 0)    \
+			return r; \
+	} while (0)
+
+	T(fdt_finish_reservemap(fdt));
+	T(fdt_begin_node(fdt, ""));
+	T(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
+	T(fdt_property_string(fdt, "model", "ghvmm"));
+	T(fdt_property_u32(fdt, "#address-cells", 2));
+	T(fdt_property_u32(fdt, "#size-cells", 2));
+	T(fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC));
+
+	T(fdt_begin_node(fdt, "chosen"));
+	snprintf(name, sizeof(name), "/pl011@%llx", (unsigned long long)GHVMM_UART_BASE);
+	T(fdt_property_string(fdt, "stdout-path", name));
+	if (c->cmdline)
+		T(fdt_property_string(fdt, "bootargs", c->cmdline));
+	if (c->initrd_end) {
+		T(fdt_property_u64(fdt, "linux,initrd-start", c->initrd_start));
+		T(fdt_property_u64(fdt, "linux,initrd-end", c->initrd_end));
+	}
+	T(fdt_end_node(fdt));
+
+	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)GHVMM_RAM_BASE);
+	T(fdt_begin_node(fdt, name));
+	T(fdt_property_string(fdt, "device_type", "memory"));
+	T(prop_reg(fdt, GHVMM_RAM_BASE, c->ram_size));
+	T(fdt_end_node(fdt));
+
+	T(fdt_begin_node(fdt, "cpus"));
+	T(fdt_property_u32(fdt, "#address-cells", 1));
+	T(fdt_property_u32(fdt, "#size-cells", 0));
+	for (unsigned int i = 0; i < c->cpus; i++) {
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		T(fdt_begin_node(fdt, name));
+		T(fdt_property_string(fdt, "device_type", "cpu"));
+		T(fdt_property_string(fdt, "compatible", "arm,cortex-a57"));
+		T(fdt_property_u32(fdt, "reg", i));
+		T(fdt_property_string(fdt, "enable-method", "psci"));
+		T(fdt_end_node(fdt));
+	}
+	T(fdt_end_node(fdt));
+
+	T(fdt_begin_node(fdt, "psci"));
+	T(PROP_STRS(fdt, "compatible", "arm,psci-1.0\0arm,psci-0.2\0arm,psci"));
+	T(fdt_property_string(fdt, "method", "hvc"));
+	T(fdt_end_node(fdt));
+
+	T(fdt_begin_node(fdt, "timer"));
+	T(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
+	{
+		const uint32_t irqs[12] = {
+			GIC_PPI, GHVMM_TIMER_PPI_SEC_PHYS, IRQ_LEVEL_HIGH,
+			GIC_PPI, GHVMM_TIMER_PPI_PHYS, IRQ_LEVEL_HIGH,
+			GIC_PPI, GHVMM_TIMER_PPI_VIRT, IRQ_LEVEL_HIGH,
+			GIC_PPI, GHVMM_TIMER_PPI_HYP, IRQ_LEVEL_HIGH,
+		};
+		T(prop_cells(fdt, "interrupts", irqs, 12));
+	}
+	T(fdt_property(fdt, "always-on", NULL, 0));
+	T(fdt_end_node(fdt));
+
+	snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)GHVMM_GICD_BASE);
+	T(fdt_begin_node(fdt, name));
+	T(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+	T(fdt_property_u32(fdt, "#interrupt-cells", 3));
+	T(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	{
+		uint64_t gicr_size = (uint64_t)c->cpus * GHVMM_GICR_STRIDE;
+		const uint32_t regs[8] = {
+			(uint32_t)(GHVMM_GICD_BASE >> 32), (uint32_t)GHVMM_GICD_BASE, 0,
+			(uint32_t)GHVMM_GICD_SIZE,
+			(uint32_t)(GHVMM_GICR_BASE >> 32), (uint32_t)GHVMM_GICR_BASE,
+			(uint32_t)(gicr_size >> 32), (uint32_t)gicr_size,
+		};
+		T(prop_cells(fdt, "reg", regs, 8));
+	}
+	T(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
+	T(fdt_end_node(fdt));
+
+	T(fdt_begin_node(fdt, "apb-pclk"));
+	T(fdt_property_string(fdt, "compatible", "fixed-clock"));
+	T(fdt_property_u32(fdt, "#clock-cells", 0));
+	T(fdt_property_u32(fdt, "clock-frequency", GHVMM_APB_CLOCK_HZ));
+	T(fdt_property_string(fdt, "clock-output-names", "clk24mhz"));
+	T(fdt_property_u32(fdt, "phandle", PHANDLE_CLK));
+	T(fdt_end_node(fdt));
+
+	snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)GHVMM_UART_BASE);
+	T(fdt_begin_node(fdt, name));
+	T(PROP_STRS(fdt, "compatible", "arm,pl011\0arm,primecell"));
+	T(prop_reg(fdt, GHVMM_UART_BASE, GHVMM_UART_SIZE));
+	T(prop_irq(fdt, GIC_SPI, GHVMM_UART_SPI, IRQ_LEVEL_HIGH));
+	{
+		const uint32_t clks[2] = { PHANDLE_CLK, PHANDLE_CLK };
+		T(prop_cells(fdt, "clocks", clks, 2));
+	}
+	T(PROP_STRS(fdt, "clock-names", "uartclk\0apb_pclk"));
+	T(fdt_end_node(fdt));
+
+	snprintf(name, sizeof(name), "pl031@%llx", (unsigned long long)GHVMM_RTC_BASE);
+	T(fdt_begin_node(fdt, name));
+	T(PROP_STRS(fdt, "compatible", "arm,pl031\0arm,primecell"));
+	T(prop_reg(fdt, GHVMM_RTC_BASE, GHVMM_RTC_SIZE));
+	T(prop_irq(fdt, GIC_SPI, GHVMM_RTC_SPI, IRQ_LEVEL_HIGH));
+	T(fdt_property_u32(fdt, "clocks", PHANDLE_CLK));
+	T(fdt_property_string(fdt, "clock-names", "apb_pclk"));
+	T(fdt_end_node(fdt));
+
+	for (unsigned int i = 0; i < c->virtio_slots; i++) {
+		uint64_t base = GHVMM_VIRTIO_BASE + i * GHVMM_VIRTIO_STRIDE;
+
+		snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)base);
+		T(fdt_begin_node(fdt, name));
+		T(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+		T(prop_reg(fdt, base, GHVMM_VIRTIO_STRIDE));
+		T(prop_irq(fdt, GIC_SPI, GHVMM_VIRTIO_SPI0 + i, IRQ_EDGE_RISING));
+		T(fdt_property(fdt, "dma-coherent", NULL, 0));
+		T(fdt_end_node(fdt));
+	}
+
+	T(fdt_end_node(fdt));
+	T(fdt_finish(fdt));
+#undef T
+	return 0;
+}
+
+int ghvmm_build_dtb(const struct ghvmm_dtb_config *c, void *buf, size_t size, char *err,
+		    size_t errlen)
+{
+	int r;
+
+	if (!c->cpus || c->cpus > GHVMM_MAX_CPUS)
+		return fail(err, errlen, -EINVAL, "DTB: %u CPUs (1..%d)", c->cpus, GHVMM_MAX_CPUS);
+	if (c->virtio_slots > GHVMM_VIRTIO_SLOTS)
+		return fail(err, errlen, -EINVAL, "DTB: %u virtio slots (at most %d)",
+			    c->virtio_slots, GHVMM_VIRTIO_SLOTS);
+	if (c->initrd_end && c->initrd_end <= c->initrd_start)
+		return fail(err, errlen, -EINVAL, "DTB: empty initrd range");
+	if (size > INT32_MAX)
+		size = INT32_MAX;
+	r = fdt_create(buf, (int)size);
+	if (!r)
+		r = build(buf, c);
+	if (r == -FDT_ERR_NOSPACE)
+		return fail(err, errlen, -ENOSPC, "DTB: more than %zu bytes", size);
+	if (r < 0)
+		return fail(err, errlen, -EINVAL, "DTB: %s", fdt_strerror(r));
+	return (int)fdt_totalsize(buf);
+}
+
+int ghvmm_check_dtb(const void *blob, size_t len, char *err, size_t errlen)
+{
+	int r;
+
+	if (len < sizeof(struct fdt_header))
+		return fail(err, errlen, -EINVAL, "too short for a DTB (%zu bytes)", len);
+	r = fdt_check_header(blob);
+	if (r)
+		return fail(err, errlen, -EINVAL, "not a DTB: %s", fdt_strerror(r));
+	if (fdt_totalsize(blob) > len)
+		return fail(err, errlen, -EINVAL, "truncated DTB: header says %u bytes, file has %zu",
+			    fdt_totalsize(blob), len);
+	r = fdt_check_full(blob, len);
+	if (r)
+		return fail(err, errlen, -EINVAL, "malformed DTB: %s", fdt_strerror(r));
+	return 0;
+}

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "loader.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SZ_2M			(2ULL << 20)
+#define SZ_4K			4096ULL
+#define ELF_MAX_PHDRS		256
+#define LINUX_IMAGE_MAGIC	0x644d5241U	/* "ARM\x64" */
+#define LINUX_IMAGE_HDR_SIZE	64
+#define LINUX_DEFAULT_TEXT_OFF	0x80000ULL
+
+static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int ghvmm_read_file(const char *path, uint64_t max, uint8_t **data, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t got = 0;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		goto out_close;
+	}
+	if ((uint64_t)st.st_size > max) {
+		ret = -EFBIG;
+		goto out_close;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			free(buf);
+			goto out_close;
+		}
+		got += (size_t)n;
+	}
+	*data = buf;
+	*len = got;
+	ret = 0;
+out_close:
+	close(fd);
+	return ret;
+}
+
+bool ghvmm_mem_contains(const struct ghvmm_mem *mem, uint64_t gpa, uint64_t len)
+{
+	if (!len || gpa < mem->gpa)
+		return false;
+	if (gpa - mem->gpa > mem->size)
+		return false;
+	return len <= mem->size - (gpa - mem->gpa);
+}
+
+int ghvmm_mem_write(const struct ghvmm_mem *mem, uint64_t gpa, const void *src, uint64_t len)
+{
+	if (!len)
+		return 0;
+	if (!ghvmm_mem_contains(mem, gpa, len))
+		return -ERANGE;
+	memcpy(mem->host + (gpa - mem->gpa), src, (size_t)len);
+	return 0;
+}
+
+static int mem_zero(const struct ghvmm_mem *mem, uint64_t gpa, uint64_t len)
+{
+	if (!len)
+		return 0;
+	if (!ghvmm_mem_contains(mem, gpa, len))
+		return -ERANGE;
+	memset(mem->host + (gpa - mem->gpa), 0, (size_t)len);
+	return 0;
+}
+
+bool ghvmm_is_elf(const uint8_t *data, size_t len)
+{
+	return len >= SELFMAG && !memcmp(data, ELFMAG, SELFMAG);
+}
+
+bool ghvmm_is_linux_image(const uint8_t *data, size_t len)
+{
+	uint32_t magic;
+
+	if (len < LINUX_IMAGE_HDR_SIZE)
+		return false;
+	memcpy(&magic, data + 56, sizeof(magic));
+	return magic == LINUX_IMAGE_MAGIC;
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
+		   struct ghvmm_image *img, char *err, size_t errlen)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[ELF_MAX_PHDRS];
+	uint64_t lo = UINT64_MAX, hi = 0;
+	bool entry_ok = false;
+	unsigned int nload = 0;
+
+	if (len < sizeof(eh))
+		return fail(err, errlen, -EINVAL, "truncated ELF header");
+	memcpy(&eh, data, sizeof(eh));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64)
+		return fail(err, errlen, -EINVAL, "not a 64-bit ELF");
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return fail(err, errlen, -EINVAL, "not a little-endian ELF");
+	if (eh.e_machine != EM_AARCH64)
+		return fail(err, errlen, -EINVAL, "wrong architecture (e_machine %u, not AArch64)",
+			    eh.e_machine);
+	if (eh.e_type != ET_EXEC)
+		return fail(err, errlen, -EINVAL, "not an executable ELF (e_type %u)", eh.e_type);
+	if (eh.e_phentsize != sizeof(Elf64_Phdr))
+		return fail(err, errlen, -EINVAL, "bad program header size %u", eh.e_phentsize);
+	if (eh.e_phnum == 0 || eh.e_phnum > ELF_MAX_PHDRS)
+		return fail(err, errlen, -EINVAL, "%u program headers (1..%d allowed)", eh.e_phnum,
+			    ELF_MAX_PHDRS);
+	if (eh.e_phoff > len || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff)
+		return fail(err, errlen, -EINVAL, "program headers beyond the end of the file");
+	memcpy(ph, data + eh.e_phoff, eh.e_phnum * sizeof(Elf64_Phdr));
+
+	/* Validate everything before writing anything. */
+	for (unsigned int i = 0; i < eh.e_phnum; i++) {
+		const Elf64_Phdr *p = &ph[i];
+
+		if (p->p_type != PT_LOAD || !p->p_memsz)
+			continue;
+		if (p->p_filesz > p->p_memsz)
+			return fail(err, errlen, -EINVAL, "segment %u: file size above memory size",
+				    i);
+		if (p->p_offset > len || p->p_filesz > len - p->p_offset)
+			return fail(err, errlen, -EINVAL,
+				    "segment %u: data beyond the end of the file (truncated?)", i);
+		if (!ghvmm_mem_contains(ram, p->p_paddr, p->p_memsz))
+			return fail(err, errlen, -ERANGE,
+				    "segment %u at 0x%llx+0x%llx is outside RAM 0x%llx..0x%llx", i,
+				    (unsigned long long)p->p_paddr,
+				    (unsigned long long)p->p_memsz, (unsigned long long)ram->gpa,
+				    (unsigned long long)(ram->gpa + ram->size));
+		for (unsigned int j = 0; j < i; j++) {
+			const Elf64_Phdr *q = &ph[j];
+
+			if (q->p_type != PT_LOAD || !q->p_memsz)
+				continue;
+			if (p->p_paddr < q->p_paddr + q->p_memsz &&
+			    q->p_paddr < p->p_paddr + p->p_memsz)
+				return fail(err, errlen, -EINVAL, "segments %u and %u overlap", j,
+					    i);
+		}
+		if (eh.e_entry >= p->p_paddr && eh.e_entry - p->p_paddr < p->p_memsz)
+			entry_ok = true;
+		if (p->p_paddr < lo)
+			lo = p->p_paddr;
+		if (p->p_paddr + p->p_memsz > hi)
+			hi = p->p_paddr + p->p_memsz;
+		nload++;
+	}
+	if (!nload)
+		return fail(err, errlen, -EINVAL, "no loadable segment");
+	if (!entry_ok)
+		return fail(err, errlen, -EINVAL, "entry point 0x%llx is in no loaded segment",
+			    (unsigned long long)eh.e_entry);
+
+	for (unsigned int i = 0; i < eh.e_phnum; i++) {
+		const Elf64_Phdr *p = &ph[i];
+
+		if (p->p_type != PT_LOAD || !p->p_memsz)
+			continue;
+		ghvmm_mem_write(ram, p->p_paddr, data + p->p_offset, p->p_filesz);
+		mem_zero(ram, p->p_paddr + p->p_filesz, p->p_memsz - p->p_filesz);
+	}
+	img->kind = GHVMM_IMAGE_ELF;
+	img->entry = eh.e_entry;
+	img->start = lo;
+	img->end = hi;
+	return 0;
+}
+
+int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
+			   struct ghvmm_image *img, char *err, size_t errlen)
+{
+	uint64_t text_offset, image_size, base, load;
+
+	if (!ghvmm_is_linux_image(data, len))
+		return fail(err, errlen, -EINVAL, "no arm64 Image header");
+	text_offset = get_le64(data + 8);
+	image_size = get_le64(data + 16);
+	if (image_size == 0) {
+		/* Kernels before 3.17 leave these zero: the historical default. */
+		text_offset = LINUX_DEFAULT_TEXT_OFF;
+		image_size = len;
+	}
+	if (image_size < len)
+		return fail(err, errlen, -EINVAL, "image_size 0x%llx is smaller than the file",
+			    (unsigned long long)image_size);
+	if (text_offset & (SZ_4K - 1))
+		return fail(err, errlen, -EINVAL, "text_offset 0x%llx is not page aligned",
+			    (unsigned long long)text_offset);
+	/* The kernel wants a 2 MiB aligned base; RAM's start is one. */
+	base = (ram->gpa + SZ_2M - 1) & ~(SZ_2M - 1);
+	if (text_offset > UINT64_MAX - base)
+		return fail(err, errlen, -ERANGE, "text_offset 0x%llx is too large",
+			    (unsigned long long)text_offset);
+	load = base + text_offset;
+	if (!ghvmm_mem_contains(ram, load, image_size))
+		return fail(err, errlen, -ERANGE,
+			    "the kernel (0x%llx bytes at 0x%llx) does not fit in RAM",
+			    (unsigned long long)image_size, (unsigned long long)load);
+	ghvmm_mem_write(ram, load, data, len);
+	mem_zero(ram, load + len, image_size - len);
+	img->kind = GHVMM_IMAGE_LINUX;
+	img->entry = load;
+	img->start = load;
+	img->end = load + image_size;
+	return 0;
+}
+
+int ghvmm_load_kernel(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
+		      bool has_load_addr, uint64_t load_addr, struct ghvmm_image *img,
+		      char *err, size_t errlen)
+{
+	uint64_t at;
+
+	if (!len)
+		return fail(err, errlen, -EINVAL, "empty file");
+	if (ghvmm_is_elf(data, len)) {
+		if (has_load_addr)
+			return fail(err, errlen, -EINVAL,
+				    "--load-addr is for raw binaries; an ELF says where it goes");
+		return ghvmm_load_elf(ram, data, len, img, err, errlen);
+	}
+	if (ghvmm_is_linux_image(data, len)) {
+		if (has_load_addr)
+			return fail(err, errlen, -EINVAL,
+				    "--load-addr is for raw binaries, not a Linux Image");
+		return ghvmm_load_linux_image(ram, data, len, img, err, errlen);
+	}
+	at = has_load_addr ? load_addr : ram->gpa;
+	if (!ghvmm_mem_contains(ram, at, len))
+		return fail(err, errlen, -ERANGE,
+			    "%zu bytes at 0x%llx do not fit in RAM 0x%llx..0x%llx", len,
+			    (unsigned long long)at, (unsigned long long)ram->gpa,
+			    (unsigned long long)(ram->gpa + ram->size));
+	ghvmm_mem_write(ram, at, data, len);
+	img->kind = GHVMM_IMAGE_RAW;
+	img->entry = at;
+	img->start = at;
+	img->end = at + len;
+	return 0;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+int ghvmm_place_boot_data(const struct ghvmm_mem *ram, const struct ghvmm_image *kernel,
+			  uint64_t dtb_size, uint64_t initrd_len, uint64_t *dtb_gpa,
+			  uint64_t *initrd_gpa, char *err, size_t errlen)
+{
+	uint64_t ram_end = ram->gpa + ram->size;
+	uint64_t kstart = kernel ? kernel->start : 0, klen = kernel ? kernel->end - kernel->start : 0;
+	uint64_t dtb, initrd = 0;
+
+	if (dtb_size > ram->size)
+		return fail(err, errlen, -ENOSPC, "no room for the DTB");
+	dtb = ram->gpa;
+	if (klen && overlaps(dtb, dtb_size, kstart, klen)) {
+		dtb = (ram_end - dtb_size) & ~(SZ_4K - 1);
+		if (dtb < ram->gpa || overlaps(dtb, dtb_size, kstart, klen))
+			return fail(err, errlen, -ENOSPC, "no room for the DTB beside the kernel");
+	}
+	if (initrd_len) {
+		uint64_t floor = klen ? kernel->end : ram->gpa;
+
+		if (dtb == ram->gpa && floor < dtb + dtb_size)
+			floor = dtb + dtb_size;
+		initrd = (floor + SZ_2M - 1) & ~(SZ_2M - 1);
+		if (initrd < floor || !ghvmm_mem_contains(ram, initrd, initrd_len) ||
+		    overlaps(initrd, initrd_len, dtb, dtb_size))
+			return fail(err, errlen, -ENOSPC,
+				    "the initrd (%llu bytes) does not fit in RAM above the kernel",
+				    (unsigned long long)initrd_len);
+	}
+	*dtb_gpa = dtb;
+	if (initrd_gpa)
+		*initrd_gpa = initrd;
+	return 0;
+}

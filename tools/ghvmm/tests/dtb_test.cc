@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The generated device tree, read back with libfdt.
+#include <gtest/gtest.h>
+
+#include <libfdt.h>
+
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "dtb.h"
+#include "machine.h"
+}
+
+namespace {
+
+std::vector<uint8_t> Build(const ghvmm_dtb_config &c)
+{
+	std::vector<uint8_t> buf(GHVMM_DTB_MAX_SIZE);
+	char err[128];
+	int n = ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err));
+	EXPECT_GT(n, 0) << err;
+	buf.resize(n > 0 ? n : 0);
+	return buf;
+}
+
+std::string Str(const void *fdt, const char *path, const char *prop)
+{
+	int node = fdt_path_offset(fdt, path);
+	if (node < 0)
+		return "<no node>";
+	int len;
+	const char *v = (const char *)fdt_getprop(fdt, node, prop, &len);
+	return v ? std::string(v, len > 0 ? len - 1 : 0) : "<no prop>";
+}
+
+std::vector<uint32_t> Cells(const void *fdt, const char *path, const char *prop)
+{
+	int node = fdt_path_offset(fdt, path);
+	int len = 0;
+	const fdt32_t *v = node < 0 ? nullptr : (const fdt32_t *)fdt_getprop(fdt, node, prop, &len);
+	std::vector<uint32_t> out;
+	for (int i = 0; v && i < len / 4; i++)
+		out.push_back(fdt32_to_cpu(v[i]));
+	return out;
+}
+
+TEST(Dtb, Machine)
+{
+	ghvmm_dtb_config c{};
+	c.cpus = 4;
+	c.ram_size = 256ULL << 20;
+	c.cmdline = "console=ttyAMA0 earlycon";
+	c.initrd_start = 0x48000000;
+	c.initrd_end = 0x48100000;
+	c.virtio_slots = 2;
+	auto dtb = Build(c);
+	const void *fdt = dtb.data();
+	char err[128];
+	ASSERT_EQ(0, ghvmm_check_dtb(fdt, dtb.size(), err, sizeof(err))) << err;
+
+	EXPECT_EQ("console=ttyAMA0 earlycon", Str(fdt, "/chosen", "bootargs"));
+	EXPECT_EQ("/pl011@9000000", Str(fdt, "/chosen", "stdout-path"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x48000000 }), Cells(fdt, "/chosen", "linux,initrd-start"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x48100000 }), Cells(fdt, "/chosen", "linux,initrd-end"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x40000000, 0, 0x10000000 }),
+		  Cells(fdt, "/memory@40000000", "reg"));
+	for (int i = 0; i < 4; i++) {
+		std::string cpu = "/cpus/cpu@" + std::to_string(i);
+		EXPECT_EQ("psci", Str(fdt, cpu.c_str(), "enable-method"));
+		EXPECT_EQ((std::vector<uint32_t>{ (uint32_t)i }), Cells(fdt, cpu.c_str(), "reg"));
+	}
+	EXPECT_LT(fdt_path_offset(fdt, "/cpus/cpu@4"), 0);
+	EXPECT_EQ("hvc", Str(fdt, "/psci", "method"));
+	EXPECT_EQ(std::string("arm,psci-1.0\0arm,psci-0.2\0arm,psci", 34),
+		  Str(fdt, "/psci", "compatible"));
+	EXPECT_EQ((std::vector<uint32_t>{ 1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4 }),
+		  Cells(fdt, "/timer", "interrupts"));
+	EXPECT_EQ("arm,gic-v3", Str(fdt, "/intc@8000000", "compatible"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 4 * 0x20000 }),
+		  Cells(fdt, "/intc@8000000", "reg"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 1, 4 }), Cells(fdt, "/pl011@9000000", "interrupts"));
+	EXPECT_EQ(std::string("uartclk\0apb_pclk", 16), Str(fdt, "/pl011@9000000", "clock-names"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 2, 4 }), Cells(fdt, "/pl031@9010000", "interrupts"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 17, 1 }), Cells(fdt, "/virtio_mmio@a000200", "interrupts"));
+	EXPECT_LT(fdt_path_offset(fdt, "/virtio_mmio@a000400"), 0);
+
+	// Every phandle reference resolves.
+	uint32_t gic = Cells(fdt, "/", "interrupt-parent")[0];
+	EXPECT_EQ(gic, Cells(fdt, "/intc@8000000", "phandle")[0]);
+	uint32_t clk = Cells(fdt, "/pl011@9000000", "clocks")[0];
+	EXPECT_EQ(clk, Cells(fdt, "/apb-pclk", "phandle")[0]);
+}
+
+TEST(Dtb, Minimal)
+{
+	ghvmm_dtb_config c{};
+	c.cpus = 1;
+	c.ram_size = 16ULL << 20;
+	auto dtb = Build(c);
+	EXPECT_EQ("<no prop>", Str(dtb.data(), "/chosen", "bootargs"));
+	EXPECT_EQ("<no prop>", Str(dtb.data(), "/chosen", "linux,initrd-start"));
+}
+
+TEST(Dtb, Refusals)
+{
+	char err[128];
+	std::vector<uint8_t> buf(4096);
+	ghvmm_dtb_config c{};
+	c.ram_size = 16ULL << 20;
+	c.cpus = 0;
+	EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
+	c.cpus = GHVMM_MAX_CPUS + 1;
+	EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
+	c.cpus = 1;
+	c.virtio_slots = GHVMM_VIRTIO_SLOTS + 1;
+	EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
+	c.virtio_slots = 0;
+	c.initrd_start = 10;
+	c.initrd_end = 5;
+	EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
+	c.initrd_end = 0;
+	c.cpus = GHVMM_MAX_CPUS;
+	EXPECT_EQ(-ENOSPC, ghvmm_build_dtb(&c, buf.data(), 512, err, sizeof(err)));
+	EXPECT_NE(nullptr, strstr(err, "512"));
+}
+
+TEST(Dtb, CheckRejectsBadBlobs)
+{
+	char err[128];
+	ghvmm_dtb_config c{};
+	c.cpus = 2;
+	c.ram_size = 16ULL << 20;
+	auto dtb = Build(c);
+	EXPECT_EQ(0, ghvmm_check_dtb(dtb.data(), dtb.size(), err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(dtb.data(), 10, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(dtb.data(), dtb.size() - 1, err, sizeof(err)));
+	EXPECT_NE(nullptr, strstr(err, "truncated"));
+	auto bad = dtb;
+	bad[0] ^= 0xff;
+	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(bad.data(), bad.size(), err, sizeof(err)));
+	std::vector<uint8_t> zeros(256);
+	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(zeros.data(), zeros.size(), err, sizeof(err)));
+}
+
+} // namespace
