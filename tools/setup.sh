@@ -15,6 +15,11 @@
 #      .deps/<arch>/usr     Linux UAPI headers of i386 and arm64, for the
 #                           UAPI layout test (installing them multiarch would
 #                           pin the host's own linux-libc-dev version)
+#      .deps/kernel/        Debian's arm64 kernel (Image) and the arm64 and
+#                           amd64 kernel headers + kbuild of the same ABI, and
+#                           busybox-static for arm64: the kernel module is
+#                           built against them and tested under QEMU. The ABI
+#                           is whatever linux-image-arm64 depends on today.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,6 +30,8 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 packages=(
 	bazel-bootstrap bazel-rules-java default-jdk-headless
 	clang lld llvm libclang-rt-14-dev
+	gcc gcc-aarch64-linux-gnu make bc cpio flex bison libelf-dev
+	qemu-system-arm
 	googletest libabsl-dev libfdt-dev device-tree-compiler
 	linux-libc-dev
 	u-boot-qemu
@@ -58,21 +65,33 @@ debian_mirror() {
 		grep -v -- '-security' | head -n1 || true
 }
 
-# fetch_unpack SUITE ARCH DEST PACKAGE...: download with a private apt
-# configuration and unpack into DEST.
-fetch_unpack() {
-	local suite=$1 arch=$2 dest=$3
-	shift 3
-	local mirror work
+# The machine's Debian security mirror, when apt is set up with one.
+debian_security_mirror() {
+	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '$1=="URIs:" { for (i = 2; i <= NF; i++) print $i }
+		     $1=="deb" { print ($2 ~ /^\[/) ? $3 : $2 }' |
+		grep -- '-security' | head -n1 || true
+}
+
+# private_apt SUITE ARCH: a private apt configuration in $work with $opts
+# set, its lists fetched. The machine's own apt state is untouched.
+private_apt() {
+	local suite=$1 arch=$2
+	local mirror security
 	mirror=$(debian_mirror)
 	if [ -z "$mirror" ]; then
 		log "no Debian mirror found in /etc/apt/sources.list*"
 		exit 1
 	fi
 	work=$(mktemp -d)
-	mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs" "$dest"
+	mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
 	echo "deb $mirror $suite main" >"$work/sources.list"
-	local opts=(
+	security=$(debian_security_mirror)
+	if [ -n "$security" ] && [ "$suite" = bookworm ]; then
+		echo "deb $security $suite-security main" >>"$work/sources.list"
+	fi
+	opts=(
 		-o "Dir::Etc::sourcelist=$work/sources.list"
 		-o "Dir::Etc::sourceparts=-"
 		-o "Dir::State::Lists=$work/lists"
@@ -84,10 +103,28 @@ fetch_unpack() {
 		-o "APT::Sandbox::User=root"
 	)
 	apt-get -qq "${opts[@]}" update
+}
+
+# fetch_unpack SUITE ARCH DEST PACKAGE...: download with a private apt
+# configuration and unpack into DEST.
+fetch_unpack() {
+	local suite=$1 arch=$2 dest=$3 work opts
+	shift 3
+	private_apt "$suite" "$arch"
+	mkdir -p "$dest"
 	(cd "$work/debs" && apt-get -qq "${opts[@]}" download "$@")
 	for deb in "$work"/debs/*.deb; do
 		dpkg -x "$deb" "$dest"
 	done
+	rm -rf "$work"
+}
+
+# The kernel ABI Debian's linux-image-arm64 points at today, e.g. 6.1.0-56.
+kernel_abi() {
+	local work opts
+	private_apt bookworm arm64
+	apt-cache "${opts[@]}" depends linux-image-arm64 |
+		sed -n 's/.*Depends: linux-image-\(.*\)-arm64$/\1/p' | head -n1
 	rm -rf "$work"
 }
 
@@ -114,4 +151,24 @@ for arch in i386 arm64; do
 		fetch_unpack bookworm "$arch" "$deps/$arch" linux-libc-dev
 	fi
 done
+kernel=$deps/kernel
+if [ ! -f "$kernel/ABI" ]; then
+	abi=$(kernel_abi)
+	if [ -z "$abi" ]; then
+		log "could not find the ABI of linux-image-arm64"
+		exit 1
+	fi
+	log "fetching Debian's arm64 kernel $abi, its headers and busybox into $kernel"
+	rm -rf "$kernel"
+	fetch_unpack bookworm arm64 "$kernel" "linux-image-$abi-arm64" \
+		"linux-headers-$abi-arm64" busybox-static
+	fetch_unpack bookworm amd64 "$kernel" "linux-headers-$abi-amd64" \
+		"linux-headers-$abi-common" linux-kbuild-6.1
+	# The flavour Makefiles include the common tree by absolute path.
+	for flavour in arm64 amd64; do
+		sed -i "s#include /usr/src/#include $kernel/usr/src/#" \
+			"$kernel/usr/src/linux-headers-$abi-$flavour/Makefile"
+	done
+	echo "$abi" >"$kernel/ABI"
+fi
 exit 0
