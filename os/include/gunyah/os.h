@@ -115,6 +115,17 @@ bool gh_os_ref_put(struct gh_os_ref *r);
 /* A warning, rate-limited (kernel: pr_warn_ratelimited). printf format. */
 void gh_os_warn_ratelimited(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* --- host interrupts ---------------------------------------------------------------------- */
+
+/*
+ * Attaches @fn(@arg) to the host interrupt @irq (a resource's irq, e.g. a
+ * vCPU's wake-up IRQ): kernel request_irq(), POSIX an in-process table that
+ * gh_os_posix_irq_raise() fires. -EBUSY when @irq already has a handler.
+ * free() returns only when no call of @fn is running.
+ */
+int gh_os_irq_request(uint32_t irq, void (*fn)(void *arg), void *arg);
+void gh_os_irq_free(uint32_t irq, void *arg);
+
 /* --- eventfds (ioeventfd, irqfd) ------------------------------------------------------ */
 
 struct gh_os_eventfd;

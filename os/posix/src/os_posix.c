@@ -294,15 +294,19 @@ void gh_os_completion_free(struct gh_os_completion *c)
 void gh_os_completion_complete(struct gh_os_completion *c)
 {
 	pthread_mutex_lock(&c->lock);
-	c->done = true;
+	__atomic_store_n(&c->done, true, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
 
 void gh_os_completion_reinit(struct gh_os_completion *c)
 {
+	/* Fast path: not done, nothing to clear. A complete() racing with this
+	 * check happens after the re-arm, which is what the caller wants. */
+	if (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE))
+		return;
 	pthread_mutex_lock(&c->lock);
-	c->done = false;
+	__atomic_store_n(&c->done, false, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -323,7 +327,7 @@ int gh_os_completion_wait_interruptible(struct gh_os_completion *c)
 		pthread_mutex_unlock(&t->lock);
 	}
 	pthread_mutex_lock(&c->lock);
-	while (!c->done) {
+	while (!__atomic_load_n(&c->done, __ATOMIC_RELAXED)) {
 		if (t && __atomic_load_n(&t->pending, __ATOMIC_SEQ_CST)) {
 			ret = -EINTR;
 			break;
@@ -424,6 +428,79 @@ void gh_os_posix_warn_quiet(bool quiet)
 	pthread_mutex_lock(&warn_lock);
 	warn_quiet = quiet;
 	pthread_mutex_unlock(&warn_lock);
+}
+
+/* --- host interrupts --- */
+
+struct irq_entry {
+	uint32_t irq;
+	void (*fn)(void *arg);
+	void *arg;
+	struct irq_entry *next;
+};
+
+/* Handlers run under irq_lock: gh_os_irq_free() therefore waits for them. */
+static pthread_mutex_t irq_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct irq_entry *irqs;
+
+int gh_os_irq_request(uint32_t irq, void (*fn)(void *arg), void *arg)
+{
+	struct irq_entry *e;
+
+	if (!fn)
+		return -EINVAL;
+	pthread_mutex_lock(&irq_lock);
+	for (e = irqs; e; e = e->next) {
+		if (e->irq == irq) {
+			pthread_mutex_unlock(&irq_lock);
+			return -EBUSY;
+		}
+	}
+	e = gh_os_zalloc(sizeof(*e));
+	if (!e) {
+		pthread_mutex_unlock(&irq_lock);
+		return -ENOMEM;
+	}
+	e->irq = irq;
+	e->fn = fn;
+	e->arg = arg;
+	e->next = irqs;
+	irqs = e;
+	pthread_mutex_unlock(&irq_lock);
+	return 0;
+}
+
+void gh_os_irq_free(uint32_t irq, void *arg)
+{
+	struct irq_entry **pp, *e = NULL;
+
+	pthread_mutex_lock(&irq_lock);
+	for (pp = &irqs; *pp; pp = &(*pp)->next) {
+		if ((*pp)->irq == irq && (*pp)->arg == arg) {
+			e = *pp;
+			*pp = e->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&irq_lock);
+	gh_os_free(e);
+}
+
+int gh_os_posix_irq_raise(uint32_t irq)
+{
+	struct irq_entry *e;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&irq_lock);
+	for (e = irqs; e; e = e->next) {
+		if (e->irq == irq) {
+			e->fn(e->arg);
+			ret = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&irq_lock);
+	return ret;
 }
 
 /* --- eventfds --- */

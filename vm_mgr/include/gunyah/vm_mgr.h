@@ -72,7 +72,8 @@ struct gh_vm_resource_ticket {
 };
 
 /* Adds @t; -EEXIST when a ticket for (type, label) is already there. When the
- * resource is already present, @t is populated at once (its error returned). */
+ * resource is already present, @t is populated at once; if that fails, @t is
+ * not added and populate's error is returned. */
 int gh_vm_mgr_add_ticket(struct gh_vm *vm, struct gh_vm_resource_ticket *t);
 /* Removes @t, unpopulating it first when populated. */
 void gh_vm_mgr_remove_ticket(struct gh_vm *vm, struct gh_vm_resource_ticket *t);
@@ -93,7 +94,8 @@ int gh_vm_mgr_remove_resource(struct gh_vm *vm, uint32_t type, uint32_t label);
  * struct gh_vm_rm_ops - what the VM manager asks of the resource manager
  *
  * Implemented by sim/ (the simulator's RM), by tests (a fake) and later by an
- * RM client. Each returns 0 or -errno. Called without VM locks held except
+ * RM client. Each returns 0 or -errno (a positive return counts as -EIO); a
+ * NULL member is skipped as if it succeeded (alloc_vmid: vmid 0). Called without VM locks held except
  * as noted; @ctx is the pointer given to gh_vm_mgr_create().
  *
  * @alloc_vmid: at create: a new VM; *vmid receives its id
@@ -203,8 +205,10 @@ int gh_vm_mgr_start(struct gh_vm *vm);
  *    unknown flags: -EINVAL.
  * Then per type: "vcpu": duplicate vcpu_id -EEXIST; *handle receives the
  * struct gh_vcpu * (see gh_vcpu_handle_release()). "irqfd": bad fd -EBADF/-EINVAL,
- * duplicate label -EEXIST. "ioeventfd": len not 1/2/4/8 or addr+len wraps
- * -EINVAL, an overlapping (addr, len) with the same datamatch setting -EEXIST.
+ * duplicate label -EEXIST. "ioeventfd": len not 1/2/4/8, addr+len wraps,
+ * a datamatch that does not fit in len bytes, or a non-zero datamatch without
+ * GH_IOEVENTFD_DATAMATCH: -EINVAL; the same (addr, len) as a bound ioeventfd
+ * when either has no datamatch or both have the same one: -EEXIST (KVM's rule).
  * For non-vcpu functions *handle is set to NULL. @handle may be NULL for those.
  */
 int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn, void **handle);

@@ -31,6 +31,13 @@ void gh_os_posix_kick(struct gh_os_task *t);
 /* Clears the calling thread's pending flag. */
 void gh_os_posix_clear_kick(void);
 
+/*
+ * Fires host interrupt @irq: calls the handler gh_os_irq_request() attached,
+ * in the calling thread. -ENOENT when none is attached. (The simulator calls
+ * this when it asserts a vCPU's wake-up interrupt.)
+ */
+int gh_os_posix_irq_raise(uint32_t irq);
+
 /* Warnings: printed to stderr (at most 10 per second); counted here. */
 unsigned long gh_os_posix_warn_count(void);
 /* Silences stderr output of warnings (the count still grows); for tests and fuzzers. */

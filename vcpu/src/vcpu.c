@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The proxy-scheduled vCPU: the "vcpu" VM function, its run page, and the
+ * GH_VCPU_RUN loop. The exit decoder is a pure function (decode.c); this file
+ * holds the loop around it: waiting, yielding, signals, the run page.
+ */
+#include <gunyah/vcpu.h>
+
+#include "vcpu_internal.h"
+
+/* --- lifetime ---------------------------------------------------------------- */
+
+static void vcpu_free(struct gh_vcpu *vcpu)
+{
+	gh_os_page_free(vcpu->run);
+	gh_os_completion_free(vcpu->ready);
+	gh_os_mutex_free(vcpu->run_lock);
+	gh_os_free(vcpu);
+}
+
+static void vcpu_put(struct gh_vcpu *vcpu)
+{
+	if (gh_os_ref_put(&vcpu->ref))
+		vcpu_free(vcpu);
+}
+
+void gh_vcpu_handle_dup(struct gh_vcpu *vcpu)
+{
+	gh_os_ref_get(&vcpu->ref);
+	gh_vm_get(vcpu->vm);
+}
+
+void gh_vcpu_handle_release(struct gh_vcpu *vcpu)
+{
+	struct gh_vm *vm;
+
+	if (!vcpu)
+		return;
+	/* The handle's VM reference keeps vcpu->vm valid up to here; dropping
+	 * it may release the VM, which unbinds the function (its vCPU ref). */
+	vm = vcpu->vm;
+	vcpu_put(vcpu);
+	gh_vm_put(vm);
+}
+
+uint32_t gh_vcpu_id(const struct gh_vcpu *vcpu)
+{
+	return vcpu->vcpu_id;
+}
+
+/* --- wake-ups and resources ------------------------------------------------------ */
+
+static void vcpu_irq_handler(void *arg)
+{
+	gh_vcpu_wakeup_irq(arg);
+}
+
+void gh_vcpu_wakeup_irq(struct gh_vcpu *vcpu)
+{
+	gh_os_completion_complete(vcpu->ready);
+}
+
+static int vcpu_populate(struct gh_vm_resource_ticket *t, const struct gh_vm_resource *res)
+{
+	struct gh_vcpu *vcpu = gh_container_of(t, struct gh_vcpu, ticket);
+	int ret = 0;
+
+	gh_os_mutex_lock(vcpu->run_lock);
+	if (res->irq) {
+		ret = gh_os_irq_request(res->irq, vcpu_irq_handler, vcpu);
+		if (ret) {
+			gh_os_warn_ratelimited("vcpu %u: wake-up irq %u: %d", vcpu->vcpu_id,
+					       res->irq, ret);
+			goto out;
+		}
+	}
+	vcpu->capid = res->capid;
+	vcpu->irq = res->irq;
+	vcpu->populated = true;
+	GH_STORE_RELEASE(vcpu->gone, false);
+out:
+	gh_os_mutex_unlock(vcpu->run_lock);
+	return ret;
+}
+
+/*
+ * The resource goes away. A runner may sleep in a wait with run_lock held:
+ * flag it and wake it first (it returns -ENODEV), then take run_lock. The run
+ * page is userspace's: nothing is written into it (seed defect 6).
+ */
+static void vcpu_unpopulate(struct gh_vm_resource_ticket *t, const struct gh_vm_resource *res)
+{
+	struct gh_vcpu *vcpu = gh_container_of(t, struct gh_vcpu, ticket);
+
+	(void)res;
+	GH_STORE_RELEASE(vcpu->gone, true);
+	gh_os_completion_complete(vcpu->ready);
+	gh_os_mutex_lock(vcpu->run_lock);
+	if (vcpu->populated && vcpu->irq)
+		gh_os_irq_free(vcpu->irq, vcpu);
+	vcpu->populated = false;
+	vcpu->capid = 0;
+	vcpu->irq = 0;
+	vcpu->mmio.pending = false;
+	gh_os_mutex_unlock(vcpu->run_lock);
+}
+
+static void vcpu_vm_status_changed(struct gh_vm_resource_ticket *t)
+{
+	struct gh_vcpu *vcpu = gh_container_of(t, struct gh_vcpu, ticket);
+
+	gh_os_completion_complete(vcpu->ready);
+}
+
+/* --- the "vcpu" function ------------------------------------------------------------ */
+
+static int vcpu_bind(struct gh_vm_function_instance *inst, void **handle)
+{
+	const struct gh_fn_vcpu_arg *arg = (const void *)inst->arg;
+	struct gh_vcpu *vcpu;
+	int ret;
+
+	if (!handle)
+		return -EINVAL;
+	vcpu = gh_os_zalloc(sizeof(*vcpu));
+	if (!vcpu)
+		return -ENOMEM;
+	gh_os_ref_init(&vcpu->ref);	/* the function's reference */
+	vcpu->vm = inst->vm;
+	vcpu->vcpu_id = arg->vcpu_id;
+	vcpu->run = gh_os_page_alloc_zeroed();
+	vcpu->run_lock = gh_os_mutex_alloc();
+	vcpu->ready = gh_os_completion_alloc();
+	if (!vcpu->run || !vcpu->run_lock || !vcpu->ready) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	vcpu->ticket.resource_type = GH_RESOURCE_TYPE_VCPU;
+	vcpu->ticket.label = arg->vcpu_id;
+	vcpu->ticket.populate = vcpu_populate;
+	vcpu->ticket.unpopulate = vcpu_unpopulate;
+	vcpu->ticket.vm_status_changed = vcpu_vm_status_changed;
+	ret = gh_vm_mgr_add_ticket(inst->vm, &vcpu->ticket);
+	if (ret)
+		goto err_free;
+
+	/* The handle: a vCPU reference and a VM reference (seed defect 5). */
+	gh_vcpu_handle_dup(vcpu);
+	inst->data = vcpu;
+	*handle = vcpu;
+	return 0;
+
+err_free:
+	vcpu_free(vcpu);
+	return ret;
+}
+
+static void vcpu_unbind(struct gh_vm_function_instance *inst)
+{
+	struct gh_vcpu *vcpu = inst->data;
+
+	GH_STORE_RELEASE(vcpu->removed, true);
+	GH_STORE_RELEASE(vcpu->gone, true);
+	gh_os_completion_complete(vcpu->ready);
+	gh_vm_mgr_remove_ticket(inst->vm, &vcpu->ticket);
+	/* Wait for a runner to leave before dropping the function's reference. */
+	gh_os_mutex_lock(vcpu->run_lock);
+	gh_os_mutex_unlock(vcpu->run_lock);
+	vcpu_put(vcpu);
+}
+
+static bool vcpu_matches(const struct gh_vm_function_instance *inst, const void *arg)
+{
+	const struct gh_fn_vcpu_arg *a = arg, *b = (const void *)inst->arg;
+
+	return a->vcpu_id == b->vcpu_id;
+}
+
+static int vcpu_conflicts(const struct gh_vm_function_instance *inst, const void *arg)
+{
+	return vcpu_matches(inst, arg) ? -EEXIST : 0;
+}
+
+static const struct gh_vm_function_type gh_vcpu_type = {
+	.name = "vcpu",
+	.arg_size = sizeof(struct gh_fn_vcpu_arg),
+	.bind = vcpu_bind,
+	.unbind = vcpu_unbind,
+	.matches = vcpu_matches,
+	.conflicts = vcpu_conflicts,
+};
+
+int gh_vcpu_register_function(void)
+{
+	int ret = gh_vm_mgr_register_function_type(&gh_vcpu_type);
+
+	return ret == -EEXIST ? 0 : ret;
+}
+
+void gh_vcpu_unregister_function(void)
+{
+	gh_vm_mgr_unregister_function_type(&gh_vcpu_type);
+}
+
+/* --- the run page ---------------------------------------------------------------------- */
+
+size_t gh_vcpu_mmap_size(void)
+{
+	return gh_os_page_size();
+}
+
+void *gh_vcpu_map_page(struct gh_vcpu *vcpu, uint64_t pgoff)
+{
+	/* One page, at offset 0 only (seed defect 4). */
+	if (!vcpu || pgoff != 0)
+		return NULL;
+	return vcpu->run;
+}
+
+/* --- the run loop ------------------------------------------------------------------------ */
+
+/* Fills the MMIO exit and records the request privately (seed defect 1). */
+static void mmio_exit(struct gh_vcpu *vcpu, const struct gh_vcpu_exit *ex)
+{
+	struct gh_vcpu_run *run = vcpu->run;
+
+	vcpu->mmio.pending = true;
+	vcpu->mmio.fixed = false;
+	vcpu->mmio.is_write = ex->is_write;
+	vcpu->mmio.addr = ex->addr;
+	vcpu->mmio.len = (uint32_t)ex->len;	/* 1..8: the decoder checked */
+
+	GH_WRITE_ONCE(run->exit_reason, GH_VM_EXIT_MMIO);
+	GH_WRITE_ONCE(run->mmio.phys_addr, ex->addr);
+	for (unsigned int i = 0; i < GH_VCPU_MMIO_MAX_LEN; i++) {
+		uint8_t b = (ex->is_write && i < ex->len) ? (uint8_t)(ex->value >> (8 * i)) : 0;
+
+		GH_WRITE_ONCE(run->mmio.data[i], b);
+	}
+	GH_WRITE_ONCE(run->mmio.len, (uint32_t)ex->len);
+	GH_WRITE_ONCE(run->mmio.is_write, ex->is_write ? 1 : 0);
+	GH_WRITE_ONCE(run->mmio.resume_action, GH_VM_RESUME_HANDLED);
+}
+
+/*
+ * The resume data of a pending MMIO completion, built from the private request
+ * and only resume_action and data from the run page, with the private length
+ * (seed defect 1): never more than 8 bytes.
+ */
+static int mmio_resume(struct gh_vcpu *vcpu, uint64_t resume[3])
+{
+	struct gh_vcpu_run *run = vcpu->run;
+	uint64_t action, value = 0;
+	int ret;
+
+	if (vcpu->mmio.fixed) {
+		resume[0] = 0;
+		resume[1] = vcpu->mmio.fixed_action;
+		resume[2] = 0;
+		return 0;
+	}
+	ret = gh_vcpu_resume_action(GH_READ_ONCE(run->mmio.resume_action), &action);
+	if (ret)
+		return ret;
+	if (!vcpu->mmio.is_write && action == GH_VMMIO_ACTION_EMULATE) {
+		for (uint32_t i = 0; i < vcpu->mmio.len && i < GH_VCPU_MMIO_MAX_LEN; i++)
+			value |= (uint64_t)GH_READ_ONCE(run->mmio.data[i]) << (8 * i);
+	}
+	resume[0] = value;
+	resume[1] = action;
+	resume[2] = 0;
+	return 0;
+}
+
+static uint32_t uapi_status(enum gh_vm_mgr_status st)
+{
+	switch (st) {
+	case GH_VM_MGR_STATUS_CRASHED:
+		return GH_VM_STATUS_CRASHED;
+	case GH_VM_MGR_STATUS_LOAD_FAILED:
+		return GH_VM_STATUS_LOAD_FAILED;
+	default:
+		return GH_VM_STATUS_EXITED;
+	}
+}
+
+/*
+ * The vCPU will not run again (powered off for good, or faulted while the VM
+ * crashes). Report a STATUS exit once the RM has told vm_mgr how the VM
+ * stopped; until then wait (vm_status_changed wakes us), interruptibly.
+ */
+static int vm_stopped_exit(struct gh_vcpu *vcpu)
+{
+	struct gh_vcpu_run *run = vcpu->run;
+	struct gh_vm_exit_info info;
+	enum gh_vm_mgr_status st;
+	int ret;
+
+	for (;;) {
+		gh_os_completion_reinit(vcpu->ready);
+		if (GH_LOAD_ACQUIRE(vcpu->gone))
+			return -ENODEV;
+		st = gh_vm_mgr_get_exit(vcpu->vm, &info);
+		if (st != GH_VM_MGR_STATUS_RUNNING && st != GH_VM_MGR_STATUS_STARTING &&
+		    st != GH_VM_MGR_STATUS_NO_STATE)
+			break;
+		ret = gh_os_completion_wait_interruptible(vcpu->ready);
+		if (ret)
+			return ret;
+	}
+	GH_WRITE_ONCE(run->exit_reason, GH_VM_EXIT_STATUS);
+	GH_WRITE_ONCE(run->status.status, uapi_status(st));
+	GH_WRITE_ONCE(run->status.exit_info.type, info.type);
+	GH_WRITE_ONCE(run->status.exit_info.padding, 0);
+	GH_WRITE_ONCE(run->status.exit_info.reason_size, info.reason_size);
+	for (unsigned int i = 0; i < GH_VM_LAST_EXIT_INFO_SIZE; i++)
+		GH_WRITE_ONCE(run->status.exit_info.reason[i], info.reason[i]);
+	return 0;
+}
+
+/* run_lock held, populated. */
+static int run_locked(struct gh_vcpu *vcpu)
+{
+	struct gh_vcpu_run *run = vcpu->run;
+	struct gh_hypercall_vcpu_run_resp resp;
+	uint64_t resume[3] = { 0, 0, 0 };
+	unsigned int unknown = 0;
+	struct gh_vcpu_exit ex;
+	enum gh_error err;
+	int ret;
+
+	/* Last exit was MMIO: userspace's answer goes with the next vcpu_run.
+	 * It stays pending until a vcpu_run takes it (seed defect 3). */
+	if (vcpu->mmio.pending) {
+		ret = mmio_resume(vcpu, resume);
+		if (ret)
+			return ret;
+	}
+
+	for (;;) {
+		/* KVM semantics: checked before entering the guest, never after
+		 * an exit has been filled in. */
+		if (GH_READ_ONCE(run->immediate_exit) || gh_os_signal_pending())
+			return -EINTR;
+		/* Re-arm before the hypercall: a wake-up IRQ that fires between
+		 * the hypercall's return and the wait below is not lost. */
+		gh_os_completion_reinit(vcpu->ready);
+		if (GH_LOAD_ACQUIRE(vcpu->gone))
+			return -ENODEV;
+
+		err = gh_hypercall_vcpu_run(vcpu->capid, resume, &resp);
+		if (err == GH_ERROR_RETRY) {
+			gh_os_yield();
+			continue;
+		}
+		if (err != GH_ERROR_OK)
+			return gh_remap_error(err);
+
+		/* The hypervisor took the resume data. */
+		vcpu->mmio.pending = false;
+		resume[0] = resume[1] = resume[2] = 0;
+
+		gh_vcpu_decode_exit(&resp, &ex);
+		if (ex.kind != GH_VCPU_EXIT_KIND_UNKNOWN)
+			unknown = 0;
+		switch (ex.kind) {
+		case GH_VCPU_EXIT_KIND_RESUME:
+			if (gh_os_need_resched())
+				gh_os_yield();
+			break;
+		case GH_VCPU_EXIT_KIND_YIELD:
+			gh_os_yield();
+			break;
+		case GH_VCPU_EXIT_KIND_WAIT_WAKEUP:
+			ret = gh_os_completion_wait_interruptible(vcpu->ready);
+			if (ret)
+				return ret;
+			if (GH_LOAD_ACQUIRE(vcpu->gone))
+				return -ENODEV;
+			break;
+		case GH_VCPU_EXIT_KIND_VM_STOPPED:
+			return vm_stopped_exit(vcpu);
+		case GH_VCPU_EXIT_KIND_MMIO:
+			if (ex.is_write &&
+			    !gh_vm_mgr_mmio_write(vcpu->vm, ex.addr, (uint32_t)ex.len, ex.value)) {
+				/* ioeventfd: done in here, the guest resumes at once. */
+				vcpu->mmio.pending = true;	/* until vcpu_run takes it */
+				vcpu->mmio.fixed = true;
+				vcpu->mmio.fixed_action = GH_VMMIO_ACTION_EMULATE;
+				vcpu->mmio.is_write = true;
+				vcpu->mmio.len = (uint32_t)ex.len;
+				vcpu->mmio.addr = ex.addr;
+				resume[1] = GH_VMMIO_ACTION_EMULATE;
+				break;
+			}
+			mmio_exit(vcpu, &ex);
+			return 0;
+		case GH_VCPU_EXIT_KIND_BAD_MMIO:
+			/* Seed defect 2: not a copy but an error; the guest's
+			 * access completes with a fault on the next RUN. */
+			gh_os_warn_ratelimited("vcpu %u: hypervisor reported MMIO length %llu at 0x%llx",
+					       vcpu->vcpu_id, (unsigned long long)ex.len,
+					       (unsigned long long)ex.addr);
+			vcpu->mmio.pending = true;
+			vcpu->mmio.fixed = true;
+			vcpu->mmio.fixed_action = GH_VMMIO_ACTION_FAULT;
+			vcpu->mmio.len = 0;
+			return -EIO;
+		case GH_VCPU_EXIT_KIND_UNKNOWN:
+		default:
+			gh_os_warn_ratelimited("vcpu %u: unknown vcpu_run state 0x%llx",
+					       vcpu->vcpu_id, (unsigned long long)ex.raw_state);
+			if (++unknown >= GH_VCPU_UNKNOWN_STATE_LIMIT)
+				return -EIO;
+			gh_os_yield();
+			break;
+		}
+	}
+}
+
+int gh_vcpu_run(struct gh_vcpu *vcpu)
+{
+	int ret;
+
+	if (!vcpu)
+		return -EINVAL;
+	/* One runner at a time; a second is refused, not queued. */
+	if (__atomic_exchange_n(&vcpu->in_run, true, __ATOMIC_ACQUIRE))
+		return -EBUSY;
+	if (GH_LOAD_ACQUIRE(vcpu->removed)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ret = gh_vm_mgr_ensure_started(vcpu->vm);
+	if (ret)
+		goto out;
+	gh_os_mutex_lock(vcpu->run_lock);
+	if (!vcpu->populated)
+		ret = -ENODEV;
+	else
+		ret = run_locked(vcpu);
+	gh_os_mutex_unlock(vcpu->run_lock);
+out:
+	__atomic_store_n(&vcpu->in_run, false, __ATOMIC_RELEASE);
+	return ret;
+}
+
+long gh_vcpu_ioctl(struct gh_vcpu *vcpu, unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case GH_VCPU_RUN:
+		if (arg)
+			return -EINVAL;
+		return gh_vcpu_run(vcpu);
+	case GH_VCPU_MMAP_SIZE:
+		return (long)gh_vcpu_mmap_size();
+	default:
+		/* Seed defect 7: not -EINVAL. */
+		return -ENOTTY;
+	}
+}

@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The VM object: lifetime, status machine, start sequence through the RM ops,
+ * configuration (memory regions, DTB, boot context), tickets and resources,
+ * and the ioctl dispatch.
+ */
+#include "vm_mgr_internal.h"
+
+static int rm_ret(int ret)
+{
+	return ret > 0 ? -EIO : ret;
+}
+
+/* --- lifetime ------------------------------------------------------------------ */
+
+static void vm_free_objects(struct gh_vm *vm)
+{
+	gh_os_rwlock_free(vm->status_lock);
+	gh_os_mutex_free(vm->cfg_lock);
+	gh_os_mutex_free(vm->fn_lock);
+	gh_os_mutex_free(vm->rsc_lock);
+	gh_os_rwlock_free(vm->ioeventfd_lock);
+	gh_os_free(vm->resources);
+	gh_os_free(vm);
+}
+
+int gh_vm_mgr_create(const struct gh_vm_rm_ops *ops, void *ctx, struct gh_vm **out)
+{
+	struct gh_vm *vm;
+	int ret;
+
+	if (!ops || !out)
+		return -EINVAL;
+	vm = gh_os_zalloc(sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->status_lock = gh_os_rwlock_alloc();
+	vm->cfg_lock = gh_os_mutex_alloc();
+	vm->fn_lock = gh_os_mutex_alloc();
+	vm->rsc_lock = gh_os_mutex_alloc();
+	vm->ioeventfd_lock = gh_os_rwlock_alloc();
+	vm->resources = gh_os_zalloc(GH_VM_MAX_RESOURCES * sizeof(*vm->resources));
+	if (!vm->status_lock || !vm->cfg_lock || !vm->fn_lock || !vm->rsc_lock ||
+	    !vm->ioeventfd_lock || !vm->resources) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	vm->ops = ops;
+	vm->ctx = ctx;
+	vm->status = GH_VM_MGR_STATUS_NO_STATE;
+	gh_os_ref_init(&vm->ref);
+	if (ops->alloc_vmid) {
+		ret = rm_ret(ops->alloc_vmid(ctx, &vm->vmid));
+		if (ret)
+			goto err_free;
+	}
+	*out = vm;
+	return 0;
+
+err_free:
+	vm_free_objects(vm);
+	return ret;
+}
+
+void gh_vm_get(struct gh_vm *vm)
+{
+	gh_os_ref_get(&vm->ref);
+}
+
+static void vm_release(struct gh_vm *vm)
+{
+	const struct gh_vm_rm_ops *ops = vm->ops;
+	struct gh_vm_resource_ticket *t;
+	int ret;
+
+	/* Nobody else holds a reference: no lock can be contended, but take
+	 * them anyway so that callbacks see the usual locking. */
+	if (vm->rm_started && GH_READ_ONCE(vm->status) == GH_VM_MGR_STATUS_RUNNING &&
+	    ops->vm_stop) {
+		ret = rm_ret(ops->vm_stop(vm->ctx, vm->vmid));
+		if (ret)
+			gh_os_warn_ratelimited("vm %u: stop failed: %d", vm->vmid, ret);
+	}
+
+	gh_vm_fn_release_all(vm);
+
+	/* Tickets belong to functions, all unbound now; resources remain. */
+	gh_os_mutex_lock(vm->rsc_lock);
+	for (t = vm->tickets; t; t = t->next) {
+		gh_os_warn_ratelimited("vm %u: ticket (%u, %u) left at release",
+				       vm->vmid, t->resource_type, t->label);
+		if (t->populated && t->unpopulate)
+			t->unpopulate(t, &t->res);
+		t->populated = false;
+	}
+	vm->tickets = NULL;
+	vm->nr_resources = 0;
+	gh_os_mutex_unlock(vm->rsc_lock);
+
+	if (vm->rm_initialized && ops->vm_reset) {
+		ret = rm_ret(ops->vm_reset(vm->ctx, vm->vmid));
+		if (ret)
+			gh_os_warn_ratelimited("vm %u: reset failed: %d", vm->vmid, ret);
+	}
+	if (ops->dealloc_vmid)
+		ops->dealloc_vmid(vm->ctx, vm->vmid);
+	vm_free_objects(vm);
+}
+
+void gh_vm_put(struct gh_vm *vm)
+{
+	if (vm && gh_os_ref_put(&vm->ref))
+		vm_release(vm);
+}
+
+uint16_t gh_vm_mgr_vmid(const struct gh_vm *vm)
+{
+	return vm->vmid;
+}
+
+enum gh_vm_mgr_status gh_vm_mgr_status(struct gh_vm *vm)
+{
+	return GH_LOAD_ACQUIRE(vm->status);
+}
+
+enum gh_vm_mgr_status gh_vm_mgr_get_exit(struct gh_vm *vm, struct gh_vm_exit_info *info)
+{
+	enum gh_vm_mgr_status st;
+
+	gh_os_rwlock_read_lock(vm->status_lock);
+	st = vm->status;
+	if (info)
+		*info = vm->exit_info;
+	gh_os_rwlock_read_unlock(vm->status_lock);
+	return st;
+}
+
+/* --- tickets and resources -------------------------------------------------------- */
+
+static struct gh_vm_resource *rsc_find(struct gh_vm *vm, uint32_t type, uint32_t label)
+{
+	for (size_t i = 0; i < vm->nr_resources; i++) {
+		if (vm->resources[i].type == type && vm->resources[i].label == label)
+			return &vm->resources[i];
+	}
+	return NULL;
+}
+
+static struct gh_vm_resource_ticket *ticket_find(struct gh_vm *vm, uint32_t type,
+						  uint32_t label)
+{
+	struct gh_vm_resource_ticket *t;
+
+	for (t = vm->tickets; t; t = t->next) {
+		if (t->resource_type == type && t->label == label)
+			return t;
+	}
+	return NULL;
+}
+
+int gh_vm_mgr_add_ticket(struct gh_vm *vm, struct gh_vm_resource_ticket *t)
+{
+	struct gh_vm_resource *res;
+	int ret = 0;
+
+	if (!t || !t->populate || !t->unpopulate)
+		return -EINVAL;
+	gh_os_mutex_lock(vm->rsc_lock);
+	if (ticket_find(vm, t->resource_type, t->label)) {
+		ret = -EEXIST;
+		goto out;
+	}
+	t->populated = false;
+	res = rsc_find(vm, t->resource_type, t->label);
+	if (res) {
+		ret = t->populate(t, res);
+		if (ret)
+			goto out;
+		t->res = *res;
+		t->populated = true;
+	}
+	t->next = vm->tickets;
+	vm->tickets = t;
+out:
+	gh_os_mutex_unlock(vm->rsc_lock);
+	return ret;
+}
+
+void gh_vm_mgr_remove_ticket(struct gh_vm *vm, struct gh_vm_resource_ticket *t)
+{
+	struct gh_vm_resource_ticket **pp;
+
+	gh_os_mutex_lock(vm->rsc_lock);
+	for (pp = &vm->tickets; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			if (t->populated)
+				t->unpopulate(t, &t->res);
+			t->populated = false;
+			t->next = NULL;
+			break;
+		}
+	}
+	gh_os_mutex_unlock(vm->rsc_lock);
+}
+
+int gh_vm_mgr_add_resource(struct gh_vm *vm, const struct gh_vm_resource *res)
+{
+	struct gh_vm_resource_ticket *t;
+	int ret = 0;
+
+	if (!res)
+		return -EINVAL;
+	gh_os_mutex_lock(vm->rsc_lock);
+	if (rsc_find(vm, res->type, res->label)) {
+		ret = -EEXIST;
+		goto out;
+	}
+	if (vm->nr_resources >= GH_VM_MAX_RESOURCES) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	vm->resources[vm->nr_resources++] = *res;
+	t = ticket_find(vm, res->type, res->label);
+	if (t && !t->populated) {
+		int r = t->populate(t, res);
+
+		if (r) {
+			gh_os_warn_ratelimited("vm %u: resource (%u, %u) not taken: %d",
+					       vm->vmid, res->type, res->label, r);
+		} else {
+			t->res = *res;
+			t->populated = true;
+		}
+	}
+out:
+	gh_os_mutex_unlock(vm->rsc_lock);
+	return ret;
+}
+
+int gh_vm_mgr_remove_resource(struct gh_vm *vm, uint32_t type, uint32_t label)
+{
+	struct gh_vm_resource_ticket *t;
+	struct gh_vm_resource *res;
+	int ret = 0;
+
+	gh_os_mutex_lock(vm->rsc_lock);
+	res = rsc_find(vm, type, label);
+	if (!res) {
+		ret = -ENOENT;
+		goto out;
+	}
+	t = ticket_find(vm, type, label);
+	if (t && t->populated) {
+		t->unpopulate(t, &t->res);
+		t->populated = false;
+	}
+	*res = vm->resources[--vm->nr_resources];
+out:
+	gh_os_mutex_unlock(vm->rsc_lock);
+	return ret;
+}
+
+static void notify_tickets(struct gh_vm *vm)
+{
+	struct gh_vm_resource_ticket *t;
+
+	gh_os_mutex_lock(vm->rsc_lock);
+	for (t = vm->tickets; t; t = t->next) {
+		if (t->vm_status_changed)
+			t->vm_status_changed(t);
+	}
+	gh_os_mutex_unlock(vm->rsc_lock);
+}
+
+/* --- start ------------------------------------------------------------------------ */
+
+static int vm_hand_out_resources(struct gh_vm *vm)
+{
+	struct gh_vm_resource *buf;
+	size_t n = 0;
+	int ret;
+
+	if (!vm->ops->get_resources)
+		return 0;
+	buf = gh_os_zalloc(GH_VM_MAX_RESOURCES * sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	ret = rm_ret(vm->ops->get_resources(vm->ctx, vm->vmid, buf, GH_VM_MAX_RESOURCES, &n));
+	if (!ret && n > GH_VM_MAX_RESOURCES)
+		ret = -EIO;
+	for (size_t i = 0; !ret && i < n; i++) {
+		int r = gh_vm_mgr_add_resource(vm, &buf[i]);
+
+		if (r)
+			gh_os_warn_ratelimited("vm %u: resource (%u, %u) ignored: %d",
+					       vm->vmid, buf[i].type, buf[i].label, r);
+	}
+	gh_os_free(buf);
+	return ret;
+}
+
+/* status_lock held for writing; status is NO_STATE. */
+static int vm_start_locked(struct gh_vm *vm)
+{
+	const struct gh_vm_rm_ops *ops = vm->ops;
+	int ret = 0;
+
+	GH_STORE_RELEASE(vm->status, GH_VM_MGR_STATUS_STARTING);
+	for (size_t i = 0; !ret && ops->mem_share && i < vm->nr_regions; i++)
+		ret = rm_ret(ops->mem_share(vm->ctx, vm->vmid, &vm->regions[i]));
+	if (!ret && vm->dtb_set && ops->set_dtb)
+		ret = rm_ret(ops->set_dtb(vm->ctx, vm->vmid, &vm->dtb));
+	for (size_t i = 0; !ret && ops->set_boot_context && i < vm->nr_boot; i++)
+		ret = rm_ret(ops->set_boot_context(vm->ctx, vm->vmid, &vm->boot[i]));
+	if (!ret && ops->vm_init) {
+		vm->rm_initialized = true;
+		ret = rm_ret(ops->vm_init(vm->ctx, vm->vmid));
+	}
+	if (!ret)
+		ret = vm_hand_out_resources(vm);
+	if (!ret && ops->vm_start) {
+		ret = rm_ret(ops->vm_start(vm->ctx, vm->vmid));
+		if (!ret)
+			vm->rm_started = true;
+	}
+	if (ret) {
+		vm->start_err = ret;
+		GH_STORE_RELEASE(vm->status, GH_VM_MGR_STATUS_LOAD_FAILED);
+		return ret;
+	}
+	vm->rm_started = true;
+	GH_STORE_RELEASE(vm->status, GH_VM_MGR_STATUS_RUNNING);
+	return 0;
+}
+
+/* The answer ensure_started gives for a status other than NO_STATE. */
+static int status_result(const struct gh_vm *vm, enum gh_vm_mgr_status st)
+{
+	switch (st) {
+	case GH_VM_MGR_STATUS_RUNNING:
+		return 0;
+	case GH_VM_MGR_STATUS_LOAD_FAILED:
+		return vm->start_err ? vm->start_err : -ENODEV;
+	default:
+		return -ENODEV;
+	}
+}
+
+int gh_vm_mgr_ensure_started(struct gh_vm *vm)
+{
+	enum gh_vm_mgr_status st;
+	int ret;
+
+	/* Fast path of every RUN: one acquire load. */
+	if (GH_LOAD_ACQUIRE(vm->status) == GH_VM_MGR_STATUS_RUNNING)
+		return 0;
+
+	gh_os_rwlock_read_lock(vm->status_lock);
+	st = vm->status;
+	if (st != GH_VM_MGR_STATUS_NO_STATE) {
+		ret = status_result(vm, st);
+		gh_os_rwlock_read_unlock(vm->status_lock);
+		return ret;
+	}
+	gh_os_rwlock_read_unlock(vm->status_lock);
+
+	gh_os_rwlock_write_lock(vm->status_lock);
+	if (vm->status == GH_VM_MGR_STATUS_NO_STATE)
+		ret = vm_start_locked(vm);
+	else
+		ret = status_result(vm, vm->status);
+	gh_os_rwlock_write_unlock(vm->status_lock);
+	return ret;
+}
+
+int gh_vm_mgr_start(struct gh_vm *vm)
+{
+	return gh_vm_mgr_ensure_started(vm);
+}
+
+int gh_vm_mgr_notify_status(struct gh_vm *vm, enum gh_vm_mgr_status status,
+			    const struct gh_vm_exit_info *info)
+{
+	if (status != GH_VM_MGR_STATUS_EXITED && status != GH_VM_MGR_STATUS_CRASHED &&
+	    status != GH_VM_MGR_STATUS_LOAD_FAILED)
+		return -EINVAL;
+
+	gh_os_rwlock_write_lock(vm->status_lock);
+	if (vm->status != GH_VM_MGR_STATUS_RUNNING) {
+		gh_os_rwlock_write_unlock(vm->status_lock);
+		return -EALREADY;
+	}
+	__builtin_memset(&vm->exit_info, 0, sizeof(vm->exit_info));
+	if (info) {
+		vm->exit_info.type = info->type;
+		vm->exit_info.reason_size = info->reason_size > GH_VM_LAST_EXIT_INFO_SIZE ?
+					    GH_VM_LAST_EXIT_INFO_SIZE : info->reason_size;
+		__builtin_memcpy(vm->exit_info.reason, info->reason, vm->exit_info.reason_size);
+	}
+	if (status == GH_VM_MGR_STATUS_LOAD_FAILED)
+		vm->start_err = -ENODEV;
+	GH_STORE_RELEASE(vm->status, status);
+	gh_os_rwlock_write_unlock(vm->status_lock);
+
+	notify_tickets(vm);
+	return 0;
+}
+
+/* --- configuration ----------------------------------------------------------------- */
+
+/* Holds status_lock for reading and cfg_lock when it returns 0. */
+static int cfg_begin(struct gh_vm *vm)
+{
+	gh_os_rwlock_read_lock(vm->status_lock);
+	if (vm->status != GH_VM_MGR_STATUS_NO_STATE) {
+		gh_os_rwlock_read_unlock(vm->status_lock);
+		return -EBUSY;
+	}
+	gh_os_mutex_lock(vm->cfg_lock);
+	return 0;
+}
+
+static void cfg_end(struct gh_vm *vm)
+{
+	gh_os_mutex_unlock(vm->cfg_lock);
+	gh_os_rwlock_read_unlock(vm->status_lock);
+}
+
+/* [start, start + size) without wrapping; size > 0 */
+static bool range_ok(uint64_t start, uint64_t size)
+{
+	return size && start + (size - 1) >= start;
+}
+
+static bool ranges_overlap(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
+{
+	return a <= b + (bsz - 1) && b <= a + (asz - 1);
+}
+
+int gh_vm_mgr_set_user_mem_region(struct gh_vm *vm, const struct gh_userspace_memory_region *r)
+{
+	uint64_t page = gh_os_page_size();
+	int ret;
+
+	if (!r)
+		return -EFAULT;
+	if (r->flags & ~GH_MEM_VALID_FLAGS)
+		return -EINVAL;
+	if (!r->memory_size || (r->memory_size & (page - 1)) ||
+	    (r->guest_phys_addr & (page - 1)) || (r->userspace_addr & (page - 1)))
+		return -EINVAL;
+	if (!range_ok(r->guest_phys_addr, r->memory_size) ||
+	    !range_ok(r->userspace_addr, r->memory_size))
+		return -EINVAL;
+
+	ret = cfg_begin(vm);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < vm->nr_regions; i++) {
+		const struct gh_userspace_memory_region *o = &vm->regions[i];
+
+		if (o->label == r->label ||
+		    ranges_overlap(o->guest_phys_addr, o->memory_size, r->guest_phys_addr,
+				   r->memory_size)) {
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+	if (vm->nr_regions >= GH_VM_MAX_MEM_REGIONS) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	vm->regions[vm->nr_regions++] = *r;
+out:
+	cfg_end(vm);
+	return ret;
+}
+
+int gh_vm_mgr_set_dtb_config(struct gh_vm *vm, const struct gh_vm_dtb_config *dtb)
+{
+	bool inside = false;
+	int ret;
+
+	if (!dtb)
+		return -EFAULT;
+	if (!range_ok(dtb->guest_phys_addr, dtb->size))
+		return -EINVAL;
+	ret = cfg_begin(vm);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < vm->nr_regions; i++) {
+		const struct gh_userspace_memory_region *o = &vm->regions[i];
+
+		if (dtb->guest_phys_addr >= o->guest_phys_addr &&
+		    dtb->guest_phys_addr + (dtb->size - 1) <=
+			    o->guest_phys_addr + (o->memory_size - 1)) {
+			inside = true;
+			break;
+		}
+	}
+	if (inside) {
+		vm->dtb = *dtb;
+		vm->dtb_set = true;
+	} else {
+		ret = -EINVAL;
+	}
+	cfg_end(vm);
+	return ret;
+}
+
+static bool boot_reg_ok(uint32_t reg)
+{
+	uint32_t set = (reg >> GH_VM_BOOT_CONTEXT_REG_SHIFT) & 0xff;
+	uint32_t index = reg & 0xff;
+
+	if (reg >> 16)
+		return false;
+	switch (set) {
+	case GH_VM_BOOT_CONTEXT_REG_SET_X:
+		return index <= 30;
+	case GH_VM_BOOT_CONTEXT_REG_SET_PC:
+		return index == 0;
+	case GH_VM_BOOT_CONTEXT_REG_SET_SP:
+		return index <= 1;
+	default:
+		return false;
+	}
+}
+
+int gh_vm_mgr_set_boot_context(struct gh_vm *vm, const struct gh_vm_boot_context *bc)
+{
+	int ret;
+
+	if (!bc)
+		return -EFAULT;
+	if (bc->reserved || !boot_reg_ok(bc->reg))
+		return -EINVAL;
+	ret = cfg_begin(vm);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < vm->nr_boot; i++) {
+		if (vm->boot[i].reg == bc->reg) {
+			vm->boot[i].value = bc->value;
+			goto out;
+		}
+	}
+	if (vm->nr_boot >= GH_VM_MAX_BOOT_CONTEXT) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	vm->boot[vm->nr_boot++] = *bc;
+out:
+	cfg_end(vm);
+	return ret;
+}
+
+/* --- ioctl dispatch ----------------------------------------------------------------- */
+
+size_t gh_vm_mgr_ioctl_arg_size(unsigned int cmd)
+{
+	switch (cmd) {
+	case GH_VM_SET_USER_MEM_REGION:
+	case GH_VM_SET_DTB_CONFIG:
+	case GH_VM_ADD_FUNCTION:
+	case GH_VM_REMOVE_FUNCTION:
+	case GH_VM_SET_BOOT_CONTEXT:
+		return _IOC_SIZE(cmd);
+	default:
+		return 0;
+	}
+}
+
+int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg, void **handle)
+{
+	if (handle)
+		*handle = NULL;
+	if (!vm)
+		return -ENODEV;
+	switch (cmd) {
+	case GH_VM_SET_USER_MEM_REGION:
+		return gh_vm_mgr_set_user_mem_region(vm, arg);
+	case GH_VM_SET_DTB_CONFIG:
+		return gh_vm_mgr_set_dtb_config(vm, arg);
+	case GH_VM_START:
+		return gh_vm_mgr_start(vm);
+	case GH_VM_ADD_FUNCTION:
+		if (!arg)
+			return -EFAULT;
+		return gh_vm_mgr_add_function(vm, arg, handle);
+	case GH_VM_REMOVE_FUNCTION:
+		if (!arg)
+			return -EFAULT;
+		return gh_vm_mgr_remove_function(vm, arg);
+	case GH_VM_SET_BOOT_CONTEXT:
+		return gh_vm_mgr_set_boot_context(vm, arg);
+	default:
+		return -ENOTTY;
+	}
+}

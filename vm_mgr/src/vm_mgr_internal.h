@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to vm_mgr/src. */
+#ifndef GUNYAH_VM_MGR_INTERNAL_H
+#define GUNYAH_VM_MGR_INTERNAL_H
+
+#include <gunyah/hypercall.h>
+#include <gunyah/os.h>
+#include <gunyah/vm_mgr.h>
+
+struct gh_ioeventfd;
+
+/*
+ * Locks, outermost first:
+ *   status_lock (rw)  status, start_err, exit_info; write-held across a start,
+ *                     read-held by configuration ioctls (so config is frozen
+ *                     exactly when status leaves NO_STATE)
+ *   cfg_lock          regions, dtb, boot context (between config ioctls)
+ *   fn_lock           the function instance list (add/remove/release)
+ *   rsc_lock          tickets and resources; ticket callbacks run under it
+ *   ioeventfd_lock (rw) the ioeventfd list; read-held by the MMIO write path
+ * status is also read lock-free (acquire) on the RUN fast path.
+ */
+struct gh_vm {
+	struct gh_os_ref ref;
+	const struct gh_vm_rm_ops *ops;
+	void *ctx;
+	uint16_t vmid;
+
+	struct gh_os_rwlock *status_lock;
+	enum gh_vm_mgr_status status;	/* written with GH_STORE_RELEASE under status_lock */
+	int start_err;
+	struct gh_vm_exit_info exit_info;
+	bool rm_initialized;		/* vm_init called: reset at release */
+	bool rm_started;		/* vm_start succeeded: stop at release */
+
+	struct gh_os_mutex *cfg_lock;
+	struct gh_userspace_memory_region regions[GH_VM_MAX_MEM_REGIONS];
+	size_t nr_regions;
+	bool dtb_set;
+	struct gh_vm_dtb_config dtb;
+	struct gh_vm_boot_context boot[GH_VM_MAX_BOOT_CONTEXT];
+	size_t nr_boot;
+
+	struct gh_os_mutex *fn_lock;
+	struct gh_vm_function_instance *functions;
+
+	struct gh_os_mutex *rsc_lock;
+	struct gh_vm_resource_ticket *tickets;
+	struct gh_vm_resource *resources;	/* GH_VM_MAX_RESOURCES entries */
+	size_t nr_resources;
+
+	struct gh_os_rwlock *ioeventfd_lock;
+	struct gh_ioeventfd *ioeventfds;
+};
+
+/* functions.c */
+const struct gh_vm_function_type *gh_vm_fn_lookup(const char *name);
+void gh_vm_fn_release_all(struct gh_vm *vm);
+
+#endif /* GUNYAH_VM_MGR_INTERNAL_H */

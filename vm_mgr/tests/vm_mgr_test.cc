@@ -1,0 +1,659 @@
+// SPDX-License-Identifier: BSD-3-Clause
+extern "C" {
+#include <gunyah/hypercall.h>
+}
+#include <gunyah/os_posix.h>
+#include <gunyah/vm_mgr.h>
+
+#include <gtest/gtest.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "vm_mgr/tests/fake_rm.h"
+
+namespace {
+
+// Records doorbell hypercalls.
+struct BellRecorder {
+	std::mutex mu;
+	std::vector<std::vector<uint64_t>> sends, masks;
+	gh_hypercall_backend be{};
+
+	BellRecorder()
+	{
+		be.name = "bell-recorder";
+		be.ctx = this;
+		be.call = [](void *ctx, const gh_hypercall_regs *in, gh_hypercall_regs *out) {
+			auto *r = static_cast<BellRecorder *>(ctx);
+			std::lock_guard<std::mutex> g(r->mu);
+			memset(out, 0, sizeof(*out));
+			if (in->x[0] == GH_HYPERCALL_BELL_SEND)
+				r->sends.push_back({in->x[1], in->x[2]});
+			else if (in->x[0] == GH_HYPERCALL_BELL_SET_MASK)
+				r->masks.push_back({in->x[1], in->x[2], in->x[3]});
+			else
+				out->x[0] = (uint64_t)(int64_t)GH_ERROR_UNIMPLEMENTED;
+		};
+		EXPECT_EQ(gh_hypercall_register_backend(&be), 0);
+	}
+	~BellRecorder() { gh_hypercall_unregister_backend(&be); }
+	size_t Sends()
+	{
+		std::lock_guard<std::mutex> g(mu);
+		return sends.size();
+	}
+};
+
+class VmMgrTest : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		gh_os_posix_warn_quiet(true);
+		allocs_ = gh_os_posix_live_allocs();
+		ASSERT_EQ(gh_vm_mgr_create(&rm_.ops, &rm_, &vm_), 0);
+	}
+	void TearDown() override
+	{
+		if (vm_)
+			gh_vm_put(vm_);
+		EXPECT_TRUE(rm_.live.empty()) << "vmid not deallocated";
+		// Allow the glue's lazily created watcher objects.
+		EXPECT_EQ(gh_os_posix_live_allocs(), allocs_);
+	}
+
+	gh_userspace_memory_region Region(uint32_t label, uint64_t gpa, uint64_t size,
+					  uint32_t flags = GH_MEM_ALLOW_RWX)
+	{
+		gh_userspace_memory_region r{};
+		r.label = label;
+		r.flags = flags;
+		r.guest_phys_addr = gpa;
+		r.memory_size = size;
+		r.userspace_addr = 0x7f0000000000ULL + gpa;
+		return r;
+	}
+
+	static gh_vm_function Fn(const char *name)
+	{
+		gh_vm_function f;
+		memset(&f, 0, sizeof(f));
+		strncpy(f.name, name, sizeof(f.name));
+		return f;
+	}
+
+	FakeRm rm_;
+	gh_vm *vm_ = nullptr;
+	long allocs_ = 0;
+};
+
+const uint64_t kPage = 4096;
+
+TEST_F(VmMgrTest, CreateAndReleaseBalanceTheRm)
+{
+	EXPECT_EQ(gh_vm_mgr_vmid(vm_), 1);
+	EXPECT_EQ(gh_vm_mgr_status(vm_), GH_VM_MGR_STATUS_NO_STATE);
+	gh_vm_put(vm_);
+	vm_ = nullptr;
+	EXPECT_EQ(rm_.Calls(), (std::vector<std::string>{"alloc_vmid", "dealloc_vmid"}));
+}
+
+TEST_F(VmMgrTest, CreateRejectsBadArgsAndUnwindsAllocFailure)
+{
+	gh_vm *vm = nullptr;
+	EXPECT_EQ(gh_vm_mgr_create(nullptr, nullptr, &vm), -EINVAL);
+	EXPECT_EQ(gh_vm_mgr_create(&rm_.ops, &rm_, nullptr), -EINVAL);
+	rm_.fail_op = "alloc_vmid";
+	rm_.fail_err = -ENOSPC;
+	EXPECT_EQ(gh_vm_mgr_create(&rm_.ops, &rm_, &vm), -ENOSPC);
+	EXPECT_EQ(vm, nullptr);
+}
+
+TEST_F(VmMgrTest, MemoryRegionValidation)
+{
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &(const gh_userspace_memory_region &)Region(1, 0x40000000, 16 * kPage)), 0);
+	struct Case {
+		const char *what;
+		gh_userspace_memory_region r;
+		int err;
+	} cases[] = {
+		{ "unknown flag", Region(2, 0x50000000, kPage, 1U << 3), -EINVAL },
+		{ "size 0", Region(2, 0x50000000, 0), -EINVAL },
+		{ "size unaligned", Region(2, 0x50000000, kPage + 1), -EINVAL },
+		{ "gpa unaligned", Region(2, 0x50000010, kPage), -EINVAL },
+		{ "gpa wraps", Region(2, 0xfffffffffffff000ULL, 2 * kPage), -EINVAL },
+		{ "label taken", Region(1, 0x50000000, kPage), -EEXIST },
+		{ "overlap start", Region(2, 0x40000000 + 15 * kPage, 2 * kPage), -EEXIST },
+		{ "overlap inside", Region(2, 0x40000000 + kPage, kPage), -EEXIST },
+		{ "overlap around", Region(2, 0x40000000 - kPage, 32 * kPage), -EEXIST },
+		{ "adjacent ok", Region(2, 0x40000000 + 16 * kPage, kPage), 0 },
+		{ "below ok", Region(3, 0x40000000 - kPage, kPage), 0 },
+	};
+	for (auto &c : cases) {
+		SCOPED_TRACE(c.what);
+		EXPECT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &c.r), c.err);
+	}
+	gh_userspace_memory_region u = Region(9, 0x90000000, kPage);
+	u.userspace_addr |= 1;
+	EXPECT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &u), -EINVAL);
+	u = Region(9, 0x90000000, 2 * kPage);
+	u.userspace_addr = 0xfffffffffffff000ULL;
+	EXPECT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &u), -EINVAL);
+	EXPECT_EQ(gh_vm_mgr_set_user_mem_region(vm_, nullptr), -EFAULT);
+}
+
+TEST_F(VmMgrTest, MemoryRegionCountLimit)
+{
+	for (uint32_t i = 0; i < GH_VM_MAX_MEM_REGIONS; i++) {
+		auto r = Region(i, 0x40000000 + i * kPage, kPage);
+		ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r), 0) << i;
+	}
+	auto r = Region(1000, 0x80000000, kPage);
+	EXPECT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r), -ENOSPC);
+}
+
+TEST_F(VmMgrTest, DtbConfigMustLieInOneRegion)
+{
+	gh_vm_dtb_config d{0x40000000, kPage};
+	EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), -EINVAL) << "no region yet";
+	auto r1 = Region(1, 0x40000000, 4 * kPage);
+	auto r2 = Region(2, 0x40000000 + 4 * kPage, 4 * kPage);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r1), 0);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r2), 0);
+	struct Case {
+		uint64_t gpa, size;
+		int err;
+	} cases[] = {
+		{ 0x40000000, kPage, 0 },
+		{ 0x40000000 + 3 * kPage, 2 * kPage, -EINVAL },	// spans two regions
+		{ 0x40000000 + 4 * kPage, 4 * kPage, 0 },
+		{ 0x40000000 + 4 * kPage, 4 * kPage + 1, -EINVAL },
+		{ 0x40000000, 0, -EINVAL },
+		{ 0xffffffffffffff00ULL, 0x200, -EINVAL },
+		{ 0x3fffffff, 2, -EINVAL },
+	};
+	for (auto &c : cases) {
+		SCOPED_TRACE(c.gpa);
+		gh_vm_dtb_config dc{c.gpa, c.size};
+		EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &dc), c.err);
+	}
+}
+
+TEST_F(VmMgrTest, BootContextValidation)
+{
+	struct Case {
+		uint32_t reg;
+		uint32_t reserved;
+		int err;
+	} cases[] = {
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0), 0, 0 },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 30), 0, 0 },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 31), 0, -EINVAL },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0), 0, 0 },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 1), 0, -EINVAL },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_SP, 1), 0, 0 },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_SP, 2), 0, -EINVAL },
+		{ GH_VM_BOOT_CONTEXT_REG(3, 0), 0, -EINVAL },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0) | (1U << 16), 0, -EINVAL },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 1), 1, -EINVAL },
+	};
+	for (auto &c : cases) {
+		SCOPED_TRACE(c.reg);
+		gh_vm_boot_context bc{c.reg, c.reserved, 42};
+		EXPECT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), c.err);
+	}
+	// Same register again replaces, does not add.
+	gh_vm_boot_context bc{GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0), 0, 7};
+	EXPECT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), 0);
+	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
+	int boot_calls = 0;
+	for (auto &c : rm_.Calls())
+		boot_calls += c.rfind("set_boot_context", 0) == 0;
+	EXPECT_EQ(boot_calls, 4);
+}
+
+TEST_F(VmMgrTest, StartSequenceAndFrozenConfig)
+{
+	auto r = Region(5, 0x40000000, 4 * kPage);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r), 0);
+	gh_vm_dtb_config d{0x40000000, kPage};
+	ASSERT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), 0);
+	gh_vm_boot_context bc{GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0), 0,
+			      0x40000000};
+	ASSERT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), 0);
+	ASSERT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_START, nullptr, nullptr), 0);
+	EXPECT_EQ(gh_vm_mgr_status(vm_), GH_VM_MGR_STATUS_RUNNING);
+	EXPECT_EQ(rm_.Calls(), (std::vector<std::string>{
+				       "alloc_vmid", "mem_share:5", "set_dtb",
+				       "set_boot_context:256", "vm_init", "get_resources",
+				       "vm_start" }));
+	// Started once; frozen.
+	EXPECT_EQ(gh_vm_mgr_start(vm_), 0);
+	EXPECT_EQ(rm_.starts.load(), 1);
+	auto r2 = Region(6, 0x50000000, kPage);
+	EXPECT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r2), -EBUSY);
+	EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), -EBUSY);
+	EXPECT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), -EBUSY);
+	gh_vm_put(vm_);
+	vm_ = nullptr;
+	auto calls = rm_.Calls();
+	EXPECT_EQ(std::vector<std::string>(calls.end() - 3, calls.end()),
+		  (std::vector<std::string>{"vm_stop", "vm_reset", "dealloc_vmid"}));
+}
+
+TEST_F(VmMgrTest, EachFailingStartStepIsReportedToEveryCaller)
+{
+	for (const char *op : { "mem_share:1", "set_dtb", "set_boot_context:0", "vm_init",
+				"get_resources", "vm_start" }) {
+		SCOPED_TRACE(op);
+		FakeRm rm;
+		rm.fail_op = op;
+		rm.fail_err = -EPERM;
+		gh_vm *vm;
+		ASSERT_EQ(gh_vm_mgr_create(&rm.ops, &rm, &vm), 0);
+		auto r = Region(1, 0x40000000, kPage);
+		ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm, &r), 0);
+		gh_vm_dtb_config d{0x40000000, kPage};
+		ASSERT_EQ(gh_vm_mgr_set_dtb_config(vm, &d), 0);
+		gh_vm_boot_context bc{0, 0, 0};
+		ASSERT_EQ(gh_vm_mgr_set_boot_context(vm, &bc), 0);
+		EXPECT_EQ(gh_vm_mgr_ensure_started(vm), -EPERM);
+		EXPECT_EQ(gh_vm_mgr_ensure_started(vm), -EPERM);
+		EXPECT_EQ(gh_vm_mgr_start(vm), -EPERM);
+		EXPECT_EQ(gh_vm_mgr_status(vm), GH_VM_MGR_STATUS_LOAD_FAILED);
+		EXPECT_EQ(rm.inits.load() + rm.starts.load() <= 2, true);
+		gh_vm_put(vm);
+		EXPECT_TRUE(rm.live.empty());
+		EXPECT_EQ(rm.stops.load(), 0);
+	}
+}
+
+TEST_F(VmMgrTest, PositiveRmErrorIsEio)
+{
+	rm_.fail_op = "vm_init";
+	rm_.fail_err = 5;
+	EXPECT_EQ(gh_vm_mgr_start(vm_), -EIO);
+}
+
+TEST_F(VmMgrTest, NotifyStatus)
+{
+	gh_vm_exit_info info{};
+	info.type = GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET;
+	info.reason_size = 100;	// clamped
+	info.reason[0] = 0xab;
+	EXPECT_EQ(gh_vm_mgr_notify_status(vm_, GH_VM_MGR_STATUS_EXITED, &info), -EALREADY);
+	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
+	EXPECT_EQ(gh_vm_mgr_notify_status(vm_, GH_VM_MGR_STATUS_RUNNING, &info), -EINVAL);
+	EXPECT_EQ(gh_vm_mgr_notify_status(vm_, GH_VM_MGR_STATUS_EXITED, &info), 0);
+	EXPECT_EQ(gh_vm_mgr_notify_status(vm_, GH_VM_MGR_STATUS_CRASHED, &info), -EALREADY);
+	gh_vm_exit_info got{};
+	EXPECT_EQ(gh_vm_mgr_get_exit(vm_, &got), GH_VM_MGR_STATUS_EXITED);
+	EXPECT_EQ(got.type, GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET);
+	EXPECT_EQ(got.reason_size, 8u);
+	EXPECT_EQ(got.reason[0], 0xab);
+	EXPECT_EQ(gh_vm_mgr_ensure_started(vm_), -ENODEV);
+	gh_vm_put(vm_);
+	vm_ = nullptr;
+	EXPECT_EQ(rm_.stops.load(), 0) << "an exited VM is not stopped again";
+}
+
+// --- tickets and resources ---
+
+struct TestTicket {
+	gh_vm_resource_ticket t{};
+	int populates = 0, unpopulates = 0, status_changes = 0;
+	int populate_err = 0;
+	uint64_t capid = 0;
+
+	TestTicket(uint32_t type, uint32_t label)
+	{
+		t.resource_type = type;
+		t.label = label;
+		t.populate = [](gh_vm_resource_ticket *tk, const gh_vm_resource *res) {
+			auto *self = reinterpret_cast<TestTicket *>(tk);
+			if (self->populate_err)
+				return self->populate_err;
+			self->populates++;
+			self->capid = res->capid;
+			return 0;
+		};
+		t.unpopulate = [](gh_vm_resource_ticket *tk, const gh_vm_resource *) {
+			reinterpret_cast<TestTicket *>(tk)->unpopulates++;
+		};
+		t.vm_status_changed = [](gh_vm_resource_ticket *tk) {
+			reinterpret_cast<TestTicket *>(tk)->status_changes++;
+		};
+	}
+};
+
+TEST_F(VmMgrTest, TicketsMatchResourcesByTypeAndLabel)
+{
+	TestTicket a(GH_RESOURCE_TYPE_VCPU, 0), b(GH_RESOURCE_TYPE_VCPU, 1),
+		dup(GH_RESOURCE_TYPE_VCPU, 0), bell(GH_RESOURCE_TYPE_BELL_TX, 0);
+	ASSERT_EQ(gh_vm_mgr_add_ticket(vm_, &a.t), 0);
+	EXPECT_EQ(gh_vm_mgr_add_ticket(vm_, &dup.t), -EEXIST);
+	ASSERT_EQ(gh_vm_mgr_add_ticket(vm_, &bell.t), 0);
+	rm_.AddVcpuResource(0, 100, 0);
+	rm_.AddBellResource(0, 200);
+	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
+	EXPECT_EQ(a.populates, 1);
+	EXPECT_EQ(a.capid, 100u);
+	EXPECT_EQ(bell.capid, 200u);
+
+	// Duplicate populate: -EEXIST, the ticket is not populated twice.
+	gh_vm_resource again{GH_RESOURCE_TYPE_VCPU, 0, 101, 0, 0};
+	EXPECT_EQ(gh_vm_mgr_add_resource(vm_, &again), -EEXIST);
+	EXPECT_EQ(a.populates, 1);
+
+	// A resource arriving before its ticket populates it at add time.
+	gh_vm_resource r1{GH_RESOURCE_TYPE_VCPU, 1, 111, 0, 0};
+	ASSERT_EQ(gh_vm_mgr_add_resource(vm_, &r1), 0);
+	ASSERT_EQ(gh_vm_mgr_add_ticket(vm_, &b.t), 0);
+	EXPECT_EQ(b.capid, 111u);
+
+	EXPECT_EQ(gh_vm_mgr_remove_resource(vm_, GH_RESOURCE_TYPE_VCPU, 7), -ENOENT);
+	EXPECT_EQ(gh_vm_mgr_remove_resource(vm_, GH_RESOURCE_TYPE_VCPU, 1), 0);
+	EXPECT_EQ(b.unpopulates, 1);
+
+	EXPECT_EQ(gh_vm_mgr_notify_status(vm_, GH_VM_MGR_STATUS_CRASHED, nullptr), 0);
+	EXPECT_EQ(a.status_changes, 1);
+	EXPECT_EQ(b.status_changes, 1);
+
+	gh_vm_mgr_remove_ticket(vm_, &a.t);
+	EXPECT_EQ(a.unpopulates, 1);
+	gh_vm_mgr_remove_ticket(vm_, &b.t);
+	EXPECT_EQ(b.unpopulates, 1) << "not populated: no second unpopulate";
+	gh_vm_mgr_remove_ticket(vm_, &bell.t);
+}
+
+TEST_F(VmMgrTest, TicketPopulateFailure)
+{
+	gh_vm_resource r{GH_RESOURCE_TYPE_VCPU, 3, 5, 0, 0};
+	ASSERT_EQ(gh_vm_mgr_add_resource(vm_, &r), 0);
+	TestTicket t(GH_RESOURCE_TYPE_VCPU, 3);
+	t.populate_err = -EIO;
+	EXPECT_EQ(gh_vm_mgr_add_ticket(vm_, &t.t), -EIO);
+	t.populate_err = 0;
+	EXPECT_EQ(gh_vm_mgr_add_ticket(vm_, &t.t), 0) << "the failed add left nothing behind";
+	gh_vm_mgr_remove_ticket(vm_, &t.t);
+	EXPECT_EQ(gh_vm_mgr_add_resource(vm_, nullptr), -EINVAL);
+}
+
+TEST_F(VmMgrTest, ResourceLimit)
+{
+	for (uint32_t i = 0; i < GH_VM_MAX_RESOURCES; i++) {
+		gh_vm_resource r{GH_RESOURCE_TYPE_MSGQ_TX, i, i, 0, 0};
+		ASSERT_EQ(gh_vm_mgr_add_resource(vm_, &r), 0);
+	}
+	gh_vm_resource r{GH_RESOURCE_TYPE_MSGQ_TX, 9999, 1, 0, 0};
+	EXPECT_EQ(gh_vm_mgr_add_resource(vm_, &r), -ENOSPC);
+}
+
+// --- functions ---
+
+TEST_F(VmMgrTest, FunctionNameValidation)
+{
+	gh_vm_function f = Fn("irqfd");
+	memset(f.name, 'a', sizeof(f.name));	// unterminated
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &f), -EINVAL);
+	f = Fn("");
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	f = Fn("irqfd");
+	f.name[10] = 'x';	// junk after the NUL
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	f = Fn("nosuchfn");
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -ENOENT);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &f), -ENOENT);
+	f = Fn("irqf");
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -ENOENT);
+	f = Fn("irqfd");
+	f.data[sizeof(gh_fn_irqfd_arg)] = 1;	// beyond the argument
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	f = Fn("ioeventfd");
+	f.data[GUNYAH_FUNCTION_MAX_ARG_SIZE - 1] = 1;
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, nullptr, nullptr), -EFAULT);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, nullptr), -EFAULT);
+}
+
+class EventFd {
+public:
+	EventFd() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+	~EventFd() { close(fd_); }
+	int fd() const { return fd_; }
+	uint64_t Read()
+	{
+		uint64_t v = 0;
+		if (read(fd_, &v, sizeof(v)) != (ssize_t)sizeof(v))
+			return 0;
+		return v;
+	}
+	void Signal()
+	{
+		uint64_t one = 1;
+		ASSERT_EQ(write(fd_, &one, sizeof(one)), (ssize_t)sizeof(one));
+	}
+
+private:
+	int fd_;
+};
+
+gh_vm_function Ioeventfd(int fd, uint64_t addr, uint32_t len, uint32_t flags = 0,
+			 uint64_t datamatch = 0)
+{
+	gh_vm_function f;
+	memset(&f, 0, sizeof(f));
+	strcpy(f.name, "ioeventfd");
+	f.ioeventfd.fd = fd;
+	f.ioeventfd.addr = addr;
+	f.ioeventfd.len = len;
+	f.ioeventfd.flags = flags;
+	f.ioeventfd.datamatch = datamatch;
+	return f;
+}
+
+TEST_F(VmMgrTest, IoeventfdValidation)
+{
+	EventFd ev;
+	struct Case {
+		const char *what;
+		gh_vm_function f;
+		int err;
+	} cases[] = {
+		{ "len 3", Ioeventfd(ev.fd(), 0x1000, 3), -EINVAL },
+		{ "len 0", Ioeventfd(ev.fd(), 0x1000, 0), -EINVAL },
+		{ "len 16", Ioeventfd(ev.fd(), 0x1000, 16), -EINVAL },
+		{ "wraps", Ioeventfd(ev.fd(), ~0ULL - 2, 4), -EINVAL },
+		{ "bad flag", Ioeventfd(ev.fd(), 0x1000, 4, 2), -EINVAL },
+		{ "datamatch without flag", Ioeventfd(ev.fd(), 0x1000, 4, 0, 5), -EINVAL },
+		{ "datamatch too wide", Ioeventfd(ev.fd(), 0x1000, 1, GH_IOEVENTFD_DATAMATCH, 0x100), -EINVAL },
+		{ "bad fd", Ioeventfd(-1, 0x1000, 4), -EBADF },
+		{ "ok", Ioeventfd(ev.fd(), 0x1000, 4), 0 },
+		{ "dup", Ioeventfd(ev.fd(), 0x1000, 4), -EEXIST },
+		{ "dup vs datamatch", Ioeventfd(ev.fd(), 0x1000, 4, GH_IOEVENTFD_DATAMATCH, 1), -EEXIST },
+		{ "other len ok", Ioeventfd(ev.fd(), 0x1000, 2), 0 },
+		{ "dm ok", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 1), 0 },
+		{ "dm other value ok", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 2), 0 },
+		{ "dm same value", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 2), -EEXIST },
+	};
+	for (auto &c : cases) {
+		SCOPED_TRACE(c.what);
+		EXPECT_EQ(gh_vm_mgr_add_function(vm_, &c.f, nullptr), c.err);
+	}
+	gh_vm_function pad = Ioeventfd(ev.fd(), 0x3000, 4);
+	pad.ioeventfd.padding = 1;
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &pad, nullptr), -EINVAL);
+	int p[2];
+	ASSERT_EQ(pipe(p), 0);
+	gh_vm_function notev = Ioeventfd(p[0], 0x3000, 4);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &notev, nullptr), -EINVAL);
+	close(p[0]);
+	close(p[1]);
+
+	gh_vm_function rm = Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 3);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &rm), -ENOENT);
+	rm = Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 2);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &rm), 0);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &rm), -ENOENT);
+}
+
+TEST_F(VmMgrTest, IoeventfdMmioWrite)
+{
+	EventFd any, dm;
+	auto f1 = Ioeventfd(any.fd(), 0x9000, 4);
+	auto f2 = Ioeventfd(dm.fd(), 0x9008, 2, GH_IOEVENTFD_DATAMATCH, 0xbeef);
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &f1, nullptr), 0);
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &f2, nullptr), 0);
+	struct Case {
+		uint64_t addr;
+		uint32_t len;
+		uint64_t data;
+		int ret;
+		int any_hits, dm_hits;
+	} cases[] = {
+		{ 0x9000, 4, 1, 0, 1, 0 },
+		{ 0x9000, 4, 0xffffffff, 0, 1, 0 },
+		{ 0x9000, 2, 1, -ENODEV, 0, 0 },
+		{ 0x9004, 4, 1, -ENODEV, 0, 0 },
+		{ 0x9008, 2, 0xbeef, 0, 0, 1 },
+		{ 0x9008, 2, 0xffffbeef, 0, 0, 1 },	// bits above len ignored
+		{ 0x9008, 2, 0xbeee, -ENODEV, 0, 0 },
+		{ 0x9008, 0, 0, -ENODEV, 0, 0 },
+		{ 0x9008, 9, 0, -ENODEV, 0, 0 },
+	};
+	for (auto &c : cases) {
+		SCOPED_TRACE(c.addr);
+		EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, c.addr, c.len, c.data), c.ret);
+		EXPECT_EQ(any.Read(), (uint64_t)c.any_hits);
+		EXPECT_EQ(dm.Read(), (uint64_t)c.dm_hits);
+	}
+}
+
+gh_vm_function Irqfd(int fd, uint32_t label, uint32_t flags = 0)
+{
+	gh_vm_function f;
+	memset(&f, 0, sizeof(f));
+	strcpy(f.name, "irqfd");
+	f.irqfd.fd = (uint32_t)fd;
+	f.irqfd.label = label;
+	f.irqfd.flags = flags;
+	return f;
+}
+
+template <typename F> bool WaitFor(F pred)
+{
+	for (int i = 0; i < 5000; i++) {
+		if (pred())
+			return true;
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	}
+	return false;
+}
+
+TEST_F(VmMgrTest, IrqfdValidation)
+{
+	EventFd ev;
+	auto f = Irqfd(ev.fd(), 1, 2);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	f = Irqfd(ev.fd(), 1);
+	f.irqfd.padding = 1;
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	f = Irqfd(-1, 1);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EBADF);
+	f = Irqfd(ev.fd(), 1);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), 0);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EEXIST);
+	auto g = Irqfd(ev.fd(), 2);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &g), -ENOENT);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &f), 0);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &f), -ENOENT);
+}
+
+TEST_F(VmMgrTest, IrqfdRingsTheDoorbellEdgeAndLevel)
+{
+	BellRecorder bells;
+	EventFd edge, level;
+	rm_.AddBellResource(1, 0x101);
+	rm_.AddBellResource(2, 0x102);
+	auto fe = Irqfd(edge.fd(), 1);
+	auto fl = Irqfd(level.fd(), 2, GH_IRQFD_LEVEL);
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fe, nullptr), 0);
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fl, nullptr), 0);
+
+	// Before the doorbell exists: logged, nothing sent.
+	unsigned long warns = gh_os_posix_warn_count();
+	edge.Signal();
+	ASSERT_TRUE(WaitFor([&] { return gh_os_posix_warn_count() > warns; }));
+	EXPECT_EQ(bells.Sends(), 0u);
+
+	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
+	{
+		std::lock_guard<std::mutex> g(bells.mu);
+		ASSERT_EQ(bells.masks.size(), 1u);
+		EXPECT_EQ(bells.masks[0], (std::vector<uint64_t>{0x102, 1, 1}));
+	}
+	edge.Signal();
+	ASSERT_TRUE(WaitFor([&] { return bells.Sends() == 1; }));
+	level.Signal();
+	ASSERT_TRUE(WaitFor([&] { return bells.Sends() == 2; }));
+	{
+		std::lock_guard<std::mutex> g(bells.mu);
+		EXPECT_EQ(bells.sends[0], (std::vector<uint64_t>{0x101, 1}));
+		EXPECT_EQ(bells.sends[1], (std::vector<uint64_t>{0x102, 1}));
+	}
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &fe), 0);
+	edge.Signal();
+	std::this_thread::sleep_for(std::chrono::milliseconds(20));
+	EXPECT_EQ(bells.Sends(), 2u) << "removed irqfd must not ring";
+	gh_vm_put(vm_);	// releases the level irqfd with the VM
+	vm_ = nullptr;
+}
+
+TEST_F(VmMgrTest, IoctlDispatch)
+{
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, 0xdead, nullptr, nullptr), -ENOTTY);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, _IO(GH_IOCTL_TYPE, 0x55), nullptr, nullptr), -ENOTTY);
+	EXPECT_EQ(gh_vm_mgr_ioctl(nullptr, GH_VM_START, nullptr, nullptr), -ENODEV);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION, nullptr, nullptr), -EFAULT);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_DTB_CONFIG, nullptr, nullptr), -EFAULT);
+	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(GH_VM_ADD_FUNCTION), sizeof(gh_vm_function));
+	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(GH_VM_SET_USER_MEM_REGION),
+		  sizeof(gh_userspace_memory_region));
+	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(GH_VM_START), 0u);
+	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(0xdead), 0u);
+	auto r = Region(1, 0x40000000, kPage);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_USER_MEM_REGION, &r, nullptr), 0);
+	gh_vm_dtb_config d{0x40000000, 64};
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_DTB_CONFIG, &d, nullptr), 0);
+	gh_vm_boot_context bc{0, 0, 1};
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_BOOT_CONTEXT, &bc, nullptr), 0);
+	auto f = Fn("nosuch");
+	void *h = reinterpret_cast<void *>(1);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION, &f, &h), -ENOENT);
+	EXPECT_EQ(h, nullptr);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_REMOVE_FUNCTION, &f, nullptr), -ENOENT);
+}
+
+TEST_F(VmMgrTest, FunctionTypeRegistry)
+{
+	static gh_vm_function_type t{};
+	t.name = "irqfd";
+	t.bind = [](gh_vm_function_instance *, void **) { return 0; };
+	t.unbind = [](gh_vm_function_instance *) {};
+	t.matches = [](const gh_vm_function_instance *, const void *) { return true; };
+	EXPECT_EQ(gh_vm_mgr_register_function_type(&t), -EEXIST);
+	t.name = "testfn";
+	EXPECT_EQ(gh_vm_mgr_register_function_type(&t), 0);
+	EXPECT_EQ(gh_vm_mgr_register_function_type(&t), -EEXIST);
+	auto f = Fn("testfn");
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), 0);
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &f), 0);
+	gh_vm_mgr_unregister_function_type(&t);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -ENOENT);
+	EXPECT_EQ(gh_vm_mgr_register_function_type(nullptr), -EINVAL);
+}
+
+} // namespace
