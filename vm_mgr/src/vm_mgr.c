@@ -15,6 +15,8 @@ static int rm_ret(int ret)
 
 static void vm_free_objects(struct gh_vm *vm)
 {
+	gh_os_mutex_free(vm->start_lock);
+	gh_os_mutex_free(vm->notify_lock);
 	gh_os_rwlock_free(vm->status_lock);
 	gh_os_mutex_free(vm->cfg_lock);
 	gh_os_mutex_free(vm->fn_lock);
@@ -34,13 +36,15 @@ int gh_vm_mgr_create(const struct gh_vm_rm_ops *ops, void *ctx, struct gh_vm **o
 	vm = gh_os_zalloc(sizeof(*vm));
 	if (!vm)
 		return -ENOMEM;
+	vm->start_lock = gh_os_mutex_alloc();
+	vm->notify_lock = gh_os_mutex_alloc();
 	vm->status_lock = gh_os_rwlock_alloc();
 	vm->cfg_lock = gh_os_mutex_alloc();
 	vm->fn_lock = gh_os_mutex_alloc();
 	vm->rsc_lock = gh_os_mutex_alloc();
 	vm->ioeventfd_lock = gh_os_rwlock_alloc();
 	vm->resources = gh_os_zalloc(GH_VM_MAX_RESOURCES * sizeof(*vm->resources));
-	if (!vm->status_lock || !vm->cfg_lock || !vm->fn_lock || !vm->rsc_lock ||
+	if (!vm->start_lock || !vm->notify_lock || !vm->status_lock || !vm->cfg_lock || !vm->fn_lock || !vm->rsc_lock ||
 	    !vm->ioeventfd_lock || !vm->resources) {
 		ret = -ENOMEM;
 		goto err_free;
@@ -96,6 +100,7 @@ static void vm_release(struct gh_vm *vm)
 	vm->tickets = NULL;
 	vm->nr_resources = 0;
 	gh_os_mutex_unlock(vm->rsc_lock);
+	vm->listeners = NULL;
 
 	if (vm->rm_initialized && ops->vm_reset) {
 		ret = rm_ret(ops->vm_reset(vm->ctx, vm->vmid));
@@ -123,15 +128,22 @@ enum gh_vm_mgr_status gh_vm_mgr_status(struct gh_vm *vm)
 	return GH_LOAD_ACQUIRE(vm->status);
 }
 
+static bool status_final(enum gh_vm_mgr_status st)
+{
+	return st == GH_VM_MGR_STATUS_EXITED || st == GH_VM_MGR_STATUS_CRASHED ||
+	       st == GH_VM_MGR_STATUS_LOAD_FAILED;
+}
+
 enum gh_vm_mgr_status gh_vm_mgr_get_exit(struct gh_vm *vm, struct gh_vm_exit_info *info)
 {
-	enum gh_vm_mgr_status st;
+	enum gh_vm_mgr_status st = GH_LOAD_ACQUIRE(vm->status);
 
-	gh_os_rwlock_read_lock(vm->status_lock);
-	st = vm->status;
-	if (info)
-		*info = vm->exit_info;
-	gh_os_rwlock_read_unlock(vm->status_lock);
+	if (info) {
+		if (status_final(st))
+			*info = vm->exit_info;	/* published before status */
+		else
+			__builtin_memset(info, 0, sizeof(*info));
+	}
 	return st;
 }
 
@@ -181,6 +193,12 @@ int gh_vm_mgr_add_ticket(struct gh_vm *vm, struct gh_vm_resource_ticket *t)
 	}
 	t->next = vm->tickets;
 	vm->tickets = t;
+	if (t->vm_status_changed) {
+		gh_os_mutex_lock(vm->notify_lock);
+		t->next_listener = vm->listeners;
+		vm->listeners = t;
+		gh_os_mutex_unlock(vm->notify_lock);
+	}
 out:
 	gh_os_mutex_unlock(vm->rsc_lock);
 	return ret;
@@ -191,6 +209,15 @@ void gh_vm_mgr_remove_ticket(struct gh_vm *vm, struct gh_vm_resource_ticket *t)
 	struct gh_vm_resource_ticket **pp;
 
 	gh_os_mutex_lock(vm->rsc_lock);
+	gh_os_mutex_lock(vm->notify_lock);
+	for (pp = &vm->listeners; *pp; pp = &(*pp)->next_listener) {
+		if (*pp == t) {
+			*pp = t->next_listener;
+			t->next_listener = NULL;
+			break;
+		}
+	}
+	gh_os_mutex_unlock(vm->notify_lock);
 	for (pp = &vm->tickets; *pp; pp = &(*pp)->next) {
 		if (*pp == t) {
 			*pp = t->next;
@@ -265,12 +292,10 @@ static void notify_tickets(struct gh_vm *vm)
 {
 	struct gh_vm_resource_ticket *t;
 
-	gh_os_mutex_lock(vm->rsc_lock);
-	for (t = vm->tickets; t; t = t->next) {
-		if (t->vm_status_changed)
-			t->vm_status_changed(t);
-	}
-	gh_os_mutex_unlock(vm->rsc_lock);
+	gh_os_mutex_lock(vm->notify_lock);
+	for (t = vm->listeners; t; t = t->next_listener)
+		t->vm_status_changed(t);
+	gh_os_mutex_unlock(vm->notify_lock);
 }
 
 /* --- start ------------------------------------------------------------------------ */
@@ -300,13 +325,21 @@ static int vm_hand_out_resources(struct gh_vm *vm)
 	return ret;
 }
 
-/* status_lock held for writing; status is NO_STATE. */
-static int vm_start_locked(struct gh_vm *vm)
+static void set_status(struct gh_vm *vm, enum gh_vm_mgr_status st, int err)
+{
+	gh_os_rwlock_write_lock(vm->status_lock);
+	vm->start_err = err;
+	GH_STORE_RELEASE(vm->status, st);
+	gh_os_rwlock_write_unlock(vm->status_lock);
+}
+
+/* start_lock held; status is STARTING (config frozen). No status lock is
+ * held here: populate callbacks take vCPU run_locks. */
+static int vm_start_sequence(struct gh_vm *vm)
 {
 	const struct gh_vm_rm_ops *ops = vm->ops;
 	int ret = 0;
 
-	GH_STORE_RELEASE(vm->status, GH_VM_MGR_STATUS_STARTING);
 	for (size_t i = 0; !ret && ops->mem_share && i < vm->nr_regions; i++)
 		ret = rm_ret(ops->mem_share(vm->ctx, vm->vmid, &vm->regions[i]));
 	if (!ret && vm->dtb_set && ops->set_dtb)
@@ -319,19 +352,9 @@ static int vm_start_locked(struct gh_vm *vm)
 	}
 	if (!ret)
 		ret = vm_hand_out_resources(vm);
-	if (!ret && ops->vm_start) {
+	if (!ret && ops->vm_start)
 		ret = rm_ret(ops->vm_start(vm->ctx, vm->vmid));
-		if (!ret)
-			vm->rm_started = true;
-	}
-	if (ret) {
-		vm->start_err = ret;
-		GH_STORE_RELEASE(vm->status, GH_VM_MGR_STATUS_LOAD_FAILED);
-		return ret;
-	}
-	vm->rm_started = true;
-	GH_STORE_RELEASE(vm->status, GH_VM_MGR_STATUS_RUNNING);
-	return 0;
+	return ret;
 }
 
 /* The answer ensure_started gives for a status other than NO_STATE. */
@@ -353,24 +376,33 @@ int gh_vm_mgr_ensure_started(struct gh_vm *vm)
 	int ret;
 
 	/* Fast path of every RUN: one acquire load. */
-	if (GH_LOAD_ACQUIRE(vm->status) == GH_VM_MGR_STATUS_RUNNING)
+	st = GH_LOAD_ACQUIRE(vm->status);
+	if (st == GH_VM_MGR_STATUS_RUNNING)
 		return 0;
+	if (status_final(st))
+		return status_result(vm, st);
 
-	gh_os_rwlock_read_lock(vm->status_lock);
+	/* NO_STATE or STARTING: the first caller starts, the others wait here. */
+	gh_os_mutex_lock(vm->start_lock);
+	gh_os_rwlock_write_lock(vm->status_lock);
 	st = vm->status;
+	if (st == GH_VM_MGR_STATUS_NO_STATE)
+		GH_STORE_RELEASE(vm->status, GH_VM_MGR_STATUS_STARTING);
+	gh_os_rwlock_write_unlock(vm->status_lock);
+
 	if (st != GH_VM_MGR_STATUS_NO_STATE) {
-		ret = status_result(vm, st);
-		gh_os_rwlock_read_unlock(vm->status_lock);
+		ret = status_result(vm, GH_LOAD_ACQUIRE(vm->status));
+		gh_os_mutex_unlock(vm->start_lock);
 		return ret;
 	}
-	gh_os_rwlock_read_unlock(vm->status_lock);
-
-	gh_os_rwlock_write_lock(vm->status_lock);
-	if (vm->status == GH_VM_MGR_STATUS_NO_STATE)
-		ret = vm_start_locked(vm);
-	else
-		ret = status_result(vm, vm->status);
-	gh_os_rwlock_write_unlock(vm->status_lock);
+	ret = vm_start_sequence(vm);
+	if (ret) {
+		set_status(vm, GH_VM_MGR_STATUS_LOAD_FAILED, ret);
+	} else {
+		vm->rm_started = true;
+		set_status(vm, GH_VM_MGR_STATUS_RUNNING, 0);
+	}
+	gh_os_mutex_unlock(vm->start_lock);
 	return ret;
 }
 

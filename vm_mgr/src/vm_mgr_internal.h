@@ -11,14 +11,23 @@ struct gh_ioeventfd;
 
 /*
  * Locks, outermost first:
- *   status_lock (rw)  status, start_err, exit_info; write-held across a start,
- *                     read-held by configuration ioctls (so config is frozen
- *                     exactly when status leaves NO_STATE)
- *   cfg_lock          regions, dtb, boot context (between config ioctls)
+ *   start_lock        serializes starters; held across the RM start sequence
+ *                     (racing ensure_started callers wait on it)
  *   fn_lock           the function instance list (add/remove/release)
- *   rsc_lock          tickets and resources; ticket callbacks run under it
- *   ioeventfd_lock (rw) the ioeventfd list; read-held by the MMIO write path
- * status is also read lock-free (acquire) on the RUN fast path.
+ *   rsc_lock          tickets and resources; populate/unpopulate run under it
+ *                     (and take a vCPU's run_lock)
+ *   status_lock (rw)  status transitions, start_err, exit_info; write-held only
+ *                     briefly (never across a callback), read-held by the
+ *                     configuration ioctls so that config freezes exactly when
+ *                     status leaves NO_STATE
+ *   cfg_lock          regions, dtb, boot context (between config ioctls)
+ *   notify_lock       leaf: the vm_status_changed listener list
+ *   ioeventfd_lock (rw) leaf: the ioeventfd list; read-held by the MMIO write path
+ * A vCPU runner holds its run_lock across vcpu_run hypercalls, from which the
+ * RM may call notify_status (status_lock, then notify_lock): neither of those
+ * is ever held while a run_lock is taken.
+ * status is read lock-free (acquire); it is stored with release after the
+ * data it publishes (exit_info, start_err), and stopped states are final.
  */
 struct gh_vm {
 	struct gh_os_ref ref;
@@ -26,6 +35,7 @@ struct gh_vm {
 	void *ctx;
 	uint16_t vmid;
 
+	struct gh_os_mutex *start_lock;
 	struct gh_os_rwlock *status_lock;
 	enum gh_vm_mgr_status status;	/* written with GH_STORE_RELEASE under status_lock */
 	int start_err;
@@ -46,6 +56,8 @@ struct gh_vm {
 
 	struct gh_os_mutex *rsc_lock;
 	struct gh_vm_resource_ticket *tickets;
+	struct gh_os_mutex *notify_lock;
+	struct gh_vm_resource_ticket *listeners;
 	struct gh_vm_resource *resources;	/* GH_VM_MAX_RESOURCES entries */
 	size_t nr_resources;
 

@@ -53,10 +53,15 @@ struct gh_vm_resource {
  * @populate: the resource arrived; 0 or -errno (the resource then stays unclaimed)
  * @unpopulate: the resource is going away (VM stop/release, or ticket removal);
  *              must make every user of it return
- * @vm_status_changed: optional; the VM's status left RUNNING
+ * @vm_status_changed: optional; the VM's status left RUNNING. Runs under a
+ *                     leaf lock: it may only wake things up (no VM calls, no
+ *                     locks that are held across VM calls)
  *
- * Callbacks run with the VM's ticket lock held: they must not call back into
- * ticket functions of the same VM.
+ * populate/unpopulate run with the VM's resource lock held: they must not call
+ * back into ticket or resource functions of the same VM. Because unpopulate
+ * may wait for a vCPU's runner, resource functions (add/remove_resource) must
+ * not be called from inside a vcpu_run hypercall of the same VM;
+ * gh_vm_mgr_notify_status() may.
  */
 struct gh_vm_resource_ticket {
 	uint32_t resource_type;
@@ -67,6 +72,7 @@ struct gh_vm_resource_ticket {
 
 	/* private to vm_mgr */
 	struct gh_vm_resource_ticket *next;
+	struct gh_vm_resource_ticket *next_listener;
 	bool populated;
 	struct gh_vm_resource res;
 };
@@ -111,9 +117,10 @@ int gh_vm_mgr_remove_resource(struct gh_vm *vm, uint32_t type, uint32_t label);
  * @vm_stop: at release of a VM that was started and has not stopped
  * @vm_reset: at release of a VM that was started (may be NULL)
  *
- * During start (and in start's error path), the VM's status lock is held for
- * writing: these callbacks must not call gh_vm_mgr_notify_status() or
- * gh_vm_mgr_ensure_started(); gh_vm_mgr_add_resource() is fine.
+ * Start runs under the VM's start lock (racing starters wait on it) with the
+ * status STARTING: these callbacks must not call gh_vm_mgr_ensure_started()
+ * (deadlock) and gh_vm_mgr_notify_status() returns -EALREADY during start;
+ * gh_vm_mgr_add_resource() is fine.
  */
 struct gh_vm_rm_ops {
 	int (*alloc_vmid)(void *ctx, uint16_t *vmid);
@@ -149,7 +156,8 @@ void gh_vm_put(struct gh_vm *vm);
 
 uint16_t gh_vm_mgr_vmid(const struct gh_vm *vm);
 enum gh_vm_mgr_status gh_vm_mgr_status(struct gh_vm *vm);
-/* Status and exit info under one lock. @info may be NULL. */
+/* Status and, once stopped, its exit info (lock-free: a stopped status and
+ * its exit info never change again). @info may be NULL; zeroed while running. */
 enum gh_vm_mgr_status gh_vm_mgr_get_exit(struct gh_vm *vm, struct gh_vm_exit_info *info);
 
 /*
