@@ -24,6 +24,10 @@
 #include <stdint.h>
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* SMCCC function id: fast call, SMC64, owner = vendor hypervisor (6). */
 #define GH_SMCCC_FAST_CALL		(1U << 31)
 #define GH_SMCCC_SMC_64			(1U << 30)
@@ -256,5 +260,9 @@ enum gh_error gh_hypercall_vcpu_run(uint64_t capid, const uint64_t resume_data[3
 /* The state a vcpu_run would return now, without running the vCPU. */
 enum gh_error gh_hypercall_vcpu_run_check(uint64_t capid,
 					  struct gh_hypercall_vcpu_run_resp *resp);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* GUNYAH_HYPERCALL_H */
