@@ -1,1 +1,1 @@
-cmd_/work/main/kmod/build/arm64/modules.order := {   echo /work/main/kmod/build/arm64/gunyah.ko; :; } > /work/main/kmod/build/arm64/modules.order
+cmd_/work/main/kmod/build/arm64/modules.order := {   echo /work/main/kmod/build/arm64/gunyah.ko;   echo /work/main/kmod/build/arm64/gunyah_test_hyp.ko; :; } > /work/main/kmod/build/arm64/modules.order
