@@ -55,6 +55,7 @@ def gh_c_binary(name, copts = [], **kwargs):
 
 def gh_cc_test(name, srcs, deps = [], copts = [], **kwargs):
     """A GoogleTest test; main() comes from gtest_main."""
+    kwargs.setdefault("size", "small")
     native.cc_test(
         name = name,
         srcs = srcs,
@@ -70,6 +71,7 @@ def gh_fuzz_test(name, srcs, corpus_dir, deps = [], copts = [], **kwargs):
     and a fixed number of seeded mutations of each (a few seconds).
     --config=fuzz: linked with libFuzzer; `bazel run` it to fuzz for real,
     `bazel test` fuzzes for a few seconds starting from corpus_dir."""
+    kwargs.setdefault("size", "small")
     corpus = native.glob([corpus_dir + "/*"])
     corpus_path = native.package_name() + "/" + corpus_dir
     native.cc_test(
