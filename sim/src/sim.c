@@ -1,0 +1,1852 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The simulator's core: objects, the hypercall server, the per-vCPU engines
+ * and their fibers, MMIO, PSCI, WFI, the timer and interrupt injection.
+ *
+ * How a vcpu_run works: the host thread takes the VM's execution lock and
+ * switches to the vCPU's fiber. The fiber runs uc_emu_start() and stays in it
+ * across exits: a VMMIO access suspends the fiber inside the Unicorn MMIO
+ * callback (switching back to the host, which returns from vcpu_run); the
+ * next vcpu_run switches back into the callback, which completes the access
+ * with the host's value. A time slice ends the same way from the block hook
+ * (READY). uc_emu_start() returns only for WFI, PSCI power changes, interrupt
+ * injection and errors.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/gunyah.h>
+
+#include "decode.h"
+#include "sim_internal.h"
+
+#define FIBER_STACK_SIZE	(8u << 20)
+
+#define PSTATE_EL1H_MASKED	0x3c5ULL
+#define PSTATE_I		(1ULL << 7)
+
+#define INSN_WFI		0xd503207fU
+#define INSN_WFE		0xd503205fU
+
+/* PSCI 1.1 */
+#define PSCI_VERSION		0x84000000U
+#define PSCI_CPU_SUSPEND	0x84000001U
+#define PSCI_CPU_OFF		0x84000002U
+#define PSCI_CPU_ON		0x84000003U
+#define PSCI_AFFINITY_INFO	0x84000004U
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006U
+#define PSCI_SYSTEM_OFF		0x84000008U
+#define PSCI_SYSTEM_RESET	0x84000009U
+#define PSCI_FEATURES		0x8400000aU
+#define PSCI_SYSTEM_RESET2	0x84000012U
+#define PSCI_SMC64		0x40000000U
+#define SMCCC_VERSION		0x80000000U
+#define SMCCC_ARCH_FEATURES	0x80000001U
+
+#define PSCI_SUCCESS		0
+#define PSCI_NOT_SUPPORTED	(-1)
+#define PSCI_INVALID_PARAMS	(-2)
+#define PSCI_ALREADY_ON		(-4)
+#define PSCI_ON_PENDING		(-5)
+
+/* Unicorn exception numbers (QEMU's EXCP_*) seen by UC_HOOK_INTR */
+#define EXCP_UDEF		1
+#define EXCP_SWI		2
+#define EXCP_HVC		11
+#define EXCP_SMC		13
+
+/* system registers the simulator models */
+#define SYS_CNTFRQ		GH_SIM_SYSREG(3, 3, 14, 0, 0)
+#define SYS_CNTPCT		GH_SIM_SYSREG(3, 3, 14, 0, 1)
+#define SYS_CNTVCT		GH_SIM_SYSREG(3, 3, 14, 0, 2)
+#define SYS_CNTP_TVAL		GH_SIM_SYSREG(3, 3, 14, 2, 0)
+#define SYS_CNTP_CTL		GH_SIM_SYSREG(3, 3, 14, 2, 1)
+#define SYS_CNTP_CVAL		GH_SIM_SYSREG(3, 3, 14, 2, 2)
+#define SYS_CNTV_TVAL		GH_SIM_SYSREG(3, 3, 14, 3, 0)
+#define SYS_CNTV_CTL		GH_SIM_SYSREG(3, 3, 14, 3, 1)
+#define SYS_CNTV_CVAL		GH_SIM_SYSREG(3, 3, 14, 3, 2)
+#define SYS_MPIDR		GH_SIM_SYSREG(3, 0, 0, 0, 5)
+#define SYS_SCTLR		GH_SIM_SYSREG(3, 0, 1, 0, 0)
+
+static uint64_t load_u64(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void store_u64(uint64_t *p, uint64_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+uint64_t gh_sim_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The guest's counter: 62.5 MHz = one tick per 16 ns since the VM started. */
+uint64_t gh_sim_counter(const struct gh_sim_vm *vm)
+{
+	return (gh_sim_now_ns() - vm->start_ns) / 16;
+}
+
+static void set_kick(struct gh_sim_vcpu *v, unsigned int bits)
+{
+	__atomic_fetch_or(&v->kick, bits, __ATOMIC_ACQ_REL);
+}
+
+static void clear_kick(struct gh_sim_vcpu *v, unsigned int bits)
+{
+	__atomic_fetch_and(&v->kick, ~bits, __ATOMIC_ACQ_REL);
+}
+
+static void fire_wakeup(struct gh_sim_vcpu *v)
+{
+	const struct gh_sim_host_ops *h = &v->vm->sim->host;
+
+	if (h->wakeup_irq)
+		h->wakeup_irq(h->ctx, v->irq);
+}
+
+void gh_sim_vcpu_notify(struct gh_sim_vcpu *v)
+{
+	if (gh_sim_gic_pending_irq(v) == 1023)
+		return;
+	set_kick(v, KICK_IRQ);
+	if (v->sleeping && v->power == POWER_ON) {
+		v->sleeping = false;
+		fire_wakeup(v);
+	}
+}
+
+/* --- crash and exit ------------------------------------------------------------ */
+
+/* Ends the VM (once): every vCPU stops and reports POWERED_OFF + EXITED. */
+static void vm_exit(struct gh_sim_vm *vm, uint16_t type, bool crashed,
+		    uint32_t code, uint64_t pc, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void vm_exit(struct gh_sim_vm *vm, uint16_t type, bool crashed,
+		    uint32_t code, uint64_t pc, const char *fmt, ...)
+{
+	unsigned int i;
+	va_list ap;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->exited) {
+		pthread_mutex_unlock(&vm->lock);
+		return;
+	}
+	vm->exit_type = type;
+	vm->crashed = crashed;
+	memset(vm->exit_reason, 0, sizeof(vm->exit_reason));
+	if (crashed) {
+		for (i = 0; i < 4; i++) {
+			vm->exit_reason[i] = (uint8_t)(code >> (8 * i));
+			vm->exit_reason[4 + i] = (uint8_t)(pc >> (8 * i));
+		}
+	}
+	va_start(ap, fmt);
+	vsnprintf(vm->reason_text, sizeof(vm->reason_text), fmt, ap);
+	va_end(ap);
+	__atomic_store_n(&vm->exited, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&vm->exit_notify, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < GH_SIM_MAX_VCPUS; i++) {
+		struct gh_sim_vcpu *v = vm->vcpus[i];
+
+		if (!v)
+			continue;
+		set_kick(v, KICK_STOP);
+		if (v->sleeping) {
+			v->sleeping = false;
+			fire_wakeup(v);
+		}
+	}
+	pthread_mutex_unlock(&vm->lock);
+	if (crashed)
+		fprintf(stderr, "gunyah-sim: VM %u crashed: %s\n", vm->vmid, vm->reason_text);
+}
+
+static bool vm_exited(struct gh_sim_vm *vm)
+{
+	return __atomic_load_n(&vm->exited, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* --- fiber <-> host ----------------------------------------------------------------- */
+
+static void post(struct gh_sim_vcpu *v, uint64_t state, uint64_t d0, uint64_t d1, uint64_t d2)
+{
+	v->exit_state = state;
+	v->exit_data[0] = d0;
+	v->exit_data[1] = d1;
+	v->exit_data[2] = d2;
+}
+
+/* Fiber side: hand @state to the host and wait for the next vcpu_run. */
+static void yield_to_host(struct gh_sim_vcpu *v)
+{
+	gh_sim_fiber_yield(&v->fiber);
+}
+
+/* A crashed vCPU parks here until the VM is destroyed. */
+static void park(struct gh_sim_vcpu *v)
+{
+	v->faulted = false;
+	post(v, GH_VCPU_STATE_FAULT, 0, 0, 0);
+	for (;;) {
+		yield_to_host(v);
+		if (v->terminate) {
+			uc_emu_stop(v->uc);
+			return;
+		}
+		post(v, GH_VCPU_STATE_POWERED_OFF, GH_VCPU_POWEROFF_EXITED, 0, 0);
+	}
+}
+
+static void crash(struct gh_sim_vcpu *v, uint32_t code, uint64_t pc, const char *what)
+{
+	if (!vm_exited(v->vm))
+		v->faulted = true;
+	vm_exit(v->vm, GH_VM_EXIT_TYPE_HYP_ERROR, true, code, pc,
+		"vCPU %u at pc 0x%" PRIx64 ": %s", v->id, pc, what);
+}
+
+/* --- registers -------------------------------------------------------------------------- */
+
+static uint64_t reg_read(struct gh_sim_vcpu *v, int reg)
+{
+	uint64_t val = 0;
+
+	uc_reg_read(v->uc, reg, &val);
+	return val;
+}
+
+static void reg_write(struct gh_sim_vcpu *v, int reg, uint64_t val)
+{
+	uc_reg_write(v->uc, reg, &val);
+}
+
+static uint64_t xreg(void *ctx, unsigned int n)
+{
+	struct gh_sim_vcpu *v = ctx;
+
+	if (n == 31)
+		return reg_read(v, UC_ARM64_REG_SP);
+	return reg_read(v, UC_ARM64_REG_X0 + (int)n);
+}
+
+static int cp_write(struct gh_sim_vcpu *v, uint32_t op0, uint32_t op1, uint32_t crn,
+		    uint32_t crm, uint32_t op2, uint64_t val)
+{
+	uc_arm64_cp_reg r = { .crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2,
+			      .val = val };
+
+	return uc_reg_write(v->uc, UC_ARM64_REG_CP_REG, &r) == UC_ERR_OK ? 0 : -EIO;
+}
+
+static uint64_t cp_read(struct gh_sim_vcpu *v, uint32_t op0, uint32_t op1, uint32_t crn,
+			uint32_t crm, uint32_t op2)
+{
+	uc_arm64_cp_reg r = { .crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2 };
+
+	uc_reg_read(v->uc, UC_ARM64_REG_CP_REG, &r);
+	return r.val;
+}
+
+/* Guest instruction at @va, when the MMU is off (VA = PA) and it is in RAM. */
+static bool fetch_insn(struct gh_sim_vcpu *v, uint64_t va, uint32_t *insn)
+{
+	struct gh_sim_vm *vm = v->vm;
+	unsigned int i;
+
+	if (v->mmu_on)
+		return false;
+	for (i = 0; i < vm->nregions; i++) {
+		const struct gh_sim_region *r = &vm->regions[i];
+
+		if (va >= r->gpa && va - r->gpa <= r->size - 4) {
+			memcpy(insn, r->host + (va - r->gpa), 4);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* --- interrupts into the guest --------------------------------------------------------- */
+
+/* Takes an IRQ exception to EL1 (from EL1h, EL1t or EL0 AArch64). */
+static void inject_irq(struct gh_sim_vcpu *v)
+{
+	uint64_t pstate = reg_read(v, UC_ARM64_REG_PSTATE);
+	uint64_t pc = reg_read(v, UC_ARM64_REG_PC);
+	uint64_t vbar = reg_read(v, UC_ARM64_REG_VBAR_EL1);
+	uint64_t offset;
+
+	switch (pstate & 0xf) {
+	case 0x5:		/* EL1h */
+		offset = 0x280;
+		break;
+	case 0x4:		/* EL1t */
+		offset = 0x080;
+		break;
+	default:		/* EL0 */
+		offset = 0x480;
+		break;
+	}
+	reg_write(v, UC_ARM64_REG_ELR_EL1, pc);
+	cp_write(v, 3, 0, 4, 0, 0, pstate);		/* SPSR_EL1 */
+	if ((pstate & 0xf) != 0x5) {
+		/* the live SP is SP_EL0: bank it, switch to SP_EL1 */
+		reg_write(v, UC_ARM64_REG_SP_EL0, reg_read(v, UC_ARM64_REG_SP));
+		reg_write(v, UC_ARM64_REG_PSTATE, PSTATE_EL1H_MASKED);
+		reg_write(v, UC_ARM64_REG_SP, reg_read(v, UC_ARM64_REG_SP_EL1));
+	} else {
+		reg_write(v, UC_ARM64_REG_PSTATE, PSTATE_EL1H_MASKED);
+	}
+	reg_write(v, UC_ARM64_REG_PC, vbar + offset);
+	v->stats.irqs_injected++;
+}
+
+/* Before (re)entering the engine: deliver a pending interrupt if the guest
+ * accepts one now; keep KICK_IRQ set while one waits for PSTATE.I. */
+static void maybe_inject(struct gh_sim_vcpu *v)
+{
+	uint32_t intid;
+
+	pthread_mutex_lock(&v->vm->lock);
+	clear_kick(v, KICK_IRQ);
+	intid = gh_sim_gic_pending_irq(v);
+	if (intid != 1023)
+		set_kick(v, KICK_IRQ);
+	pthread_mutex_unlock(&v->vm->lock);
+	if (intid == 1023)
+		return;
+	if (reg_read(v, UC_ARM64_REG_PSTATE) & PSTATE_I)
+		return;
+	inject_irq(v);
+}
+
+/* --- the timer ----------------------------------------------------------------------------- */
+
+static bool timer_line(const struct gh_sim_timer *t, uint64_t now)
+{
+	return (t->ctl & 1) && !(t->ctl & 2) && now >= t->cval;
+}
+
+/* Reprogrammed (vm->lock held): recompute the line, re-arm the notification. */
+static void timer_update(struct gh_sim_vcpu *v, struct gh_sim_timer *t, uint32_t ppi)
+{
+	bool line = timer_line(t, gh_sim_counter(v->vm));
+
+	t->fired = line;
+	gh_sim_gic_set_line(v->vm, v, ppi, line);
+	pthread_cond_signal(&v->vm->sim->tick_cv);
+}
+
+static bool timer_sysreg(struct gh_sim_vcpu *v, uint32_t key, bool is_read, uint64_t *val)
+{
+	struct gh_sim_vm *vm = v->vm;
+	struct gh_sim_timer *t;
+	uint32_t ppi;
+	uint64_t now;
+
+	switch (key) {
+	case SYS_CNTFRQ:
+		if (!is_read)
+			return false;
+		*val = GH_SIM_CNTFRQ;
+		return true;
+	case SYS_CNTPCT:
+	case SYS_CNTVCT:
+		if (!is_read)
+			return false;
+		*val = gh_sim_counter(vm);
+		return true;
+	case SYS_CNTV_TVAL:
+	case SYS_CNTV_CTL:
+	case SYS_CNTV_CVAL:
+		t = &v->vtimer;
+		ppi = GH_SIM_PPI_VTIMER;
+		break;
+	case SYS_CNTP_TVAL:
+	case SYS_CNTP_CTL:
+	case SYS_CNTP_CVAL:
+		t = &v->ptimer;
+		ppi = GH_SIM_PPI_PTIMER;
+		break;
+	default:
+		return false;
+	}
+	pthread_mutex_lock(&vm->lock);
+	now = gh_sim_counter(vm);
+	switch (key & 7) {
+	case 0:		/* TVAL: signed 32-bit down-counter view of CVAL */
+		if (is_read)
+			*val = (uint32_t)(t->cval - now);
+		else
+			t->cval = now + (uint64_t)(int64_t)(int32_t)(uint32_t)*val;
+		break;
+	case 1:
+		if (is_read)
+			*val = (t->ctl & 3) | ((t->ctl & 1) && now >= t->cval ? 4 : 0);
+		else
+			t->ctl = *val & 3;
+		break;
+	default:
+		if (is_read)
+			*val = t->cval;
+		else
+			t->cval = *val;
+		break;
+	}
+	if (!is_read)
+		timer_update(v, t, ppi);
+	pthread_mutex_unlock(&vm->lock);
+	return true;
+}
+
+/* Modelled system registers (timer, GIC CPU interface, MPIDR): false when
+ * @key is none of them. */
+static bool sysreg_access(struct gh_sim_vcpu *v, uint32_t key, bool is_read, uint64_t *val)
+{
+	bool ok;
+
+	if (key == SYS_MPIDR) {
+		if (!is_read)
+			return false;
+		*val = 0x80000000ULL | v->id;
+		return true;
+	}
+	if (timer_sysreg(v, key, is_read, val))
+		return true;
+	pthread_mutex_lock(&v->vm->lock);
+	ok = gh_sim_icc_access(v, key, is_read, val);
+	pthread_mutex_unlock(&v->vm->lock);
+	return ok;
+}
+
+/* UC_HOOK_INSN for MRS and MSR: returns 1 to skip the instruction. @reg is
+ * the transfer register; an MSR's value is in cp->val. */
+static uint32_t hook_sysreg(struct gh_sim_vcpu *v, uc_arm64_reg reg,
+			    const uc_arm64_cp_reg *cp, bool is_read)
+{
+	uint32_t key = GH_SIM_SYSREG(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
+	uint64_t val = cp->val;
+
+	if (key == SYS_SCTLR && !is_read) {
+		v->mmu_on = cp->val & 1;
+		return 0;
+	}
+	/* Only registers Unicorn implements: a hook on one it does not
+	 * (ICC_*) re-executes the instruction forever; those trap as UNDEF. */
+	if (key == SYS_MPIDR && is_read)
+		val = 0x80000000ULL | v->id;
+	else if (!timer_sysreg(v, key, is_read, &val))
+		return 0;
+	if (is_read && reg != UC_ARM64_REG_XZR)
+		reg_write(v, reg, val);
+	return 1;
+}
+
+static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *user)
+{
+	(void)uc;
+	return hook_sysreg(user, reg, cp, true);
+}
+
+static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *user)
+{
+	(void)uc;
+	return hook_sysreg(user, reg, cp, false);
+}
+
+/* --- PSCI and SMCCC --------------------------------------------------------------------------- */
+
+static void smccc_ret(struct gh_sim_vcpu *v, uint32_t fid, int64_t ret)
+{
+	uint64_t x0 = (uint64_t)ret;
+
+	if (!(fid & PSCI_SMC64))
+		x0 = (uint32_t)x0;
+	reg_write(v, UC_ARM64_REG_X0, x0);
+}
+
+static struct gh_sim_vcpu *vcpu_by_mpidr(struct gh_sim_vm *vm, uint64_t mpidr)
+{
+	if (mpidr & ~0xffULL & 0xff00ffffffULL)
+		return NULL;		/* Aff1..Aff3 must be 0 */
+	if ((mpidr & 0xff) >= GH_SIM_MAX_VCPUS)
+		return NULL;
+	return vm->vcpus[mpidr & 0xff];
+}
+
+static int64_t psci_cpu_on(struct gh_sim_vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t ctx)
+{
+	struct gh_sim_vm *vm = v->vm;
+	struct gh_sim_vcpu *t = vcpu_by_mpidr(vm, mpidr);
+	int64_t ret = PSCI_SUCCESS;
+
+	if (!t)
+		return PSCI_INVALID_PARAMS;
+	pthread_mutex_lock(&vm->lock);
+	if (t->power == POWER_ON) {
+		ret = PSCI_ALREADY_ON;
+	} else if (t->power == POWER_ON_PENDING) {
+		ret = PSCI_ON_PENDING;
+	} else {
+		t->power = POWER_ON_PENDING;
+		t->on_entry = entry;
+		t->on_ctx = ctx;
+		if (t->sleeping) {
+			t->sleeping = false;
+			fire_wakeup(t);
+		}
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+static int64_t psci_affinity_info(struct gh_sim_vcpu *v, uint64_t mpidr, uint64_t level)
+{
+	struct gh_sim_vcpu *t = vcpu_by_mpidr(v->vm, mpidr);
+	int64_t ret;
+
+	if (!t || level != 0)
+		return PSCI_INVALID_PARAMS;
+	pthread_mutex_lock(&v->vm->lock);
+	ret = t->power == POWER_ON ? 0 : t->power == POWER_OFF ? 1 : 2;
+	pthread_mutex_unlock(&v->vm->lock);
+	return ret;
+}
+
+static bool psci_supported(uint32_t fid)
+{
+	switch (fid & ~PSCI_SMC64) {
+	case PSCI_VERSION:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+		return (fid & PSCI_SMC64) == 0 || (fid & ~PSCI_SMC64) == PSCI_CPU_ON ||
+		       (fid & ~PSCI_SMC64) == PSCI_AFFINITY_INFO;
+	case PSCI_SYSTEM_RESET2:
+		return true;
+	default:
+		return fid == SMCCC_VERSION;
+	}
+}
+
+static void smccc_call(struct gh_sim_vcpu *v)
+{
+	uint64_t x0 = reg_read(v, UC_ARM64_REG_X0);
+	uint64_t x1 = reg_read(v, UC_ARM64_REG_X1);
+	uint64_t x2 = reg_read(v, UC_ARM64_REG_X2);
+	uint64_t x3 = reg_read(v, UC_ARM64_REG_X3);
+	uint32_t fid = (uint32_t)x0;
+	uint64_t pc = reg_read(v, UC_ARM64_REG_PC);
+
+	switch (fid) {
+	case SMCCC_VERSION:
+		smccc_ret(v, fid, 0x10002);		/* SMCCC 1.2 */
+		return;
+	case PSCI_VERSION:
+		smccc_ret(v, fid, 0x10001);		/* PSCI 1.1 */
+		return;
+	case PSCI_FEATURES:
+		smccc_ret(v, fid, psci_supported((uint32_t)x1) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED);
+		return;
+	case PSCI_CPU_ON:
+	case PSCI_CPU_ON | PSCI_SMC64:
+		if (!(fid & PSCI_SMC64)) {
+			x1 = (uint32_t)x1;
+			x2 = (uint32_t)x2;
+			x3 = (uint32_t)x3;
+		}
+		smccc_ret(v, fid, psci_cpu_on(v, x1, x2, x3));
+		return;
+	case PSCI_AFFINITY_INFO:
+	case PSCI_AFFINITY_INFO | PSCI_SMC64:
+		smccc_ret(v, fid, psci_affinity_info(v, x1, x2));
+		return;
+	case PSCI_CPU_OFF:
+		pthread_mutex_lock(&v->vm->lock);
+		v->power = POWER_OFF;
+		pthread_mutex_unlock(&v->vm->lock);
+		set_kick(v, KICK_STOP);
+		uc_emu_stop(v->uc);
+		v->stop_requested = true;
+		return;
+	case PSCI_MIGRATE_INFO_TYPE:
+		smccc_ret(v, fid, 2);			/* no migration needed */
+		return;
+	case PSCI_SYSTEM_OFF:
+		vm_exit(v->vm, GH_VM_EXIT_TYPE_PSCI_POWER_OFF, false, 0, pc, "PSCI SYSTEM_OFF");
+		uc_emu_stop(v->uc);
+		v->stop_requested = true;
+		return;
+	case PSCI_SYSTEM_RESET:
+		vm_exit(v->vm, GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET, false, 0, pc,
+			"PSCI SYSTEM_RESET");
+		uc_emu_stop(v->uc);
+		v->stop_requested = true;
+		return;
+	case PSCI_SYSTEM_RESET2:
+	case PSCI_SYSTEM_RESET2 | PSCI_SMC64:
+		vm_exit(v->vm, GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET2, false, 0, pc,
+			"PSCI SYSTEM_RESET2 type 0x%" PRIx64, x1);
+		uc_emu_stop(v->uc);
+		v->stop_requested = true;
+		return;
+	case GH_SMCCC_VENDOR_HYP_CALL_UID:
+		reg_write(v, UC_ARM64_REG_X0, GH_UID0);
+		reg_write(v, UC_ARM64_REG_X1, GH_UID1);
+		reg_write(v, UC_ARM64_REG_X2, GH_UID2);
+		reg_write(v, UC_ARM64_REG_X3, GH_UID3);
+		return;
+	case GH_HYPERCALL_HYP_IDENTIFY:
+		reg_write(v, UC_ARM64_REG_X0, GH_API_V1 | GH_API_INFO_IS_64BIT);
+		reg_write(v, UC_ARM64_REG_X1, 1ULL << GH_FEATURE_VCPU);
+		reg_write(v, UC_ARM64_REG_X2, 0);
+		reg_write(v, UC_ARM64_REG_X3, 0);
+		return;
+	default:
+		smccc_ret(v, fid | PSCI_SMC64, PSCI_NOT_SUPPORTED);
+		return;
+	}
+}
+
+/* --- Unicorn hooks ------------------------------------------------------------------------------- */
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+	struct gh_sim_vcpu *v = user;
+	uint64_t pc = reg_read(v, UC_ARM64_REG_PC);
+	struct gh_sim_sysreg_insn s;
+	uint32_t insn = 0;
+	char what[64];
+
+	switch (intno) {
+	case EXCP_HVC:
+	case EXCP_SMC:
+		smccc_call(v);
+		return;
+	case EXCP_UDEF:
+		/* ICC_* are not implemented by Unicorn: they trap here, PC at
+		 * the instruction. */
+		if (fetch_insn(v, pc, &insn) && gh_sim_decode_sysreg(insn, &s)) {
+			uint64_t val = 0;
+
+			if (!s.is_read)
+				val = s.rt == 31 ? 0 : xreg(v, s.rt);
+			if (sysreg_access(v, gh_sim_sysreg_key(&s), s.is_read, &val)) {
+				if (s.is_read && s.rt != 31)
+					reg_write(v, UC_ARM64_REG_X0 + s.rt, val);
+				reg_write(v, UC_ARM64_REG_PC, pc + 4);
+				return;
+			}
+		}
+		snprintf(what, sizeof(what), "undefined instruction 0x%08x", insn);
+		crash(v, GH_SIM_CRASH_UNDEFINED, pc, what);
+		break;
+	default:
+		snprintf(what, sizeof(what), "unhandled exception %u (%s)", intno,
+			 intno == EXCP_SWI ? "SVC" : "no vector delivery");
+		crash(v, GH_SIM_CRASH_EXCEPTION, pc, what);
+		break;
+	}
+	uc_emu_stop(uc);
+	v->stop_requested = true;
+}
+
+static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+	struct gh_sim_vcpu *v = user;
+	unsigned int k;
+
+	(void)size;
+	v->tb_start = addr;
+	v->scan_pc = addr;
+	k = __atomic_load_n(&v->kick, __ATOMIC_ACQUIRE);
+	if (__builtin_expect(!k, 1))
+		return;
+	if (k & KICK_STOP) {
+		uc_emu_stop(uc);
+		v->stop_requested = true;
+		return;
+	}
+	if ((k & KICK_IRQ) && !(reg_read(v, UC_ARM64_REG_PSTATE) & PSTATE_I)) {
+		uc_emu_stop(uc);
+		v->stop_requested = true;
+		return;
+	}
+	if (k & KICK_READY) {
+		clear_kick(v, KICK_READY);
+		v->stats.ready_exits++;
+		post(v, GH_VCPU_STATE_READY, 0, 0, 0);
+		yield_to_host(v);
+		if (v->terminate) {
+			uc_emu_stop(uc);
+			v->stop_requested = true;
+		}
+	}
+}
+
+/* Finds the instruction behind an MMIO access at @gpa: scans the current
+ * translation block from the last matched instruction. */
+static bool locate_access(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
+			  struct gh_sim_ldst *out, uint64_t *insn_pc)
+{
+	uint64_t pc = v->scan_pc;
+	unsigned int i;
+
+	for (i = 0; i < 512; i++, pc += 4) {
+		struct gh_sim_ldst d;
+		uint64_t addr;
+		uint32_t insn;
+
+		if (!fetch_insn(v, pc, &insn))
+			return false;
+		gh_sim_decode_ldst(insn, &d);
+		if (d.kind != GH_SIM_LDST_NONE &&
+		    (d.kind == GH_SIM_LDST_NO_SYNDROME || d.is_store == is_write) &&
+		    gh_sim_ldst_address(&d, pc, xreg, v, &addr) &&
+		    gpa - addr < (uint64_t)d.len) {
+			*out = d;
+			*insn_pc = pc;
+			v->scan_pc = pc + 4;
+			return true;
+		}
+		if (d.kind == GH_SIM_LDST_NO_SYNDROME && d.mode == GH_SIM_ADDR_UNKNOWN) {
+			*out = d;		/* can't compute: assume it is this one */
+			*insn_pc = pc;
+			return true;
+		}
+		if (gh_sim_insn_ends_block(insn))
+			return false;
+	}
+	return false;
+}
+
+static uint64_t size_mask(unsigned int size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
+/* A VMMIO exit: returns the read's value (or 0 for a write). */
+static uint64_t vmmio_exit(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int size,
+			   bool is_write, uint64_t value)
+{
+	for (;;) {
+		if (is_write)
+			post(v, GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, gpa, size, value & size_mask(size));
+		else
+			post(v, GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, gpa, size, 0);
+		v->mmio_pending = true;
+		v->stats.mmio_exits++;
+		yield_to_host(v);
+		if (v->terminate) {
+			uc_emu_stop(v->uc);
+			v->stop_requested = true;
+			return 0;
+		}
+		switch (v->resume[1]) {
+		case GH_VMMIO_ACTION_EMULATE:
+			return is_write ? 0 : v->resume[0] & size_mask(size);
+		case GH_VMMIO_ACTION_RETRY:
+			continue;
+		default:
+			crash(v, GH_SIM_CRASH_VMMIO_FAULT, v->tb_start,
+			      "the VMM asked for an abort on an MMIO access (not supported)");
+			park(v);
+			return 0;
+		}
+	}
+}
+
+/* Every guest access outside RAM and the GIC: classify it like a hardware
+ * data abort would and turn it into a VMMIO exit, or end the VM. */
+static uint64_t mmio_access(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int cb_size,
+			    bool is_write, uint64_t value)
+{
+	struct gh_sim_ldst d;
+	uint64_t pc = v->tb_start, val;
+	unsigned int size = cb_size;
+	char what[96];
+
+	if (v->split_active) {
+		v->split_active = false;
+		if (gpa == v->split_addr && is_write == v->split_write && cb_size == 4) {
+			if (!is_write)
+				return v->split_value;
+			return vmmio_exit(v, v->split_base, 8, true,
+					  (v->split_value & 0xffffffffULL) | (value << 32));
+		}
+	}
+	if (locate_access(v, gpa, is_write, &d, &pc)) {
+		if (d.kind == GH_SIM_LDST_NO_SYNDROME) {
+			snprintf(what, sizeof(what),
+				 "%s to MMIO address 0x%" PRIx64 " has no valid syndrome",
+				 d.reason, gpa);
+			crash(v, GH_SIM_CRASH_MMIO_NO_SYNDROME, pc, what);
+			park(v);
+			return 0;
+		}
+		size = d.size;
+	} else {
+		v->undecoded++;
+	}
+	if (size > cb_size) {
+		/* Unicorn splits an 8-byte MMIO access into two 4-byte calls */
+		if (size != 8 || cb_size != 4 || (gpa & 7)) {
+			snprintf(what, sizeof(what),
+				 "unaligned %u-byte MMIO access at 0x%" PRIx64, size, gpa);
+			crash(v, GH_SIM_CRASH_MMIO_NO_SYNDROME, pc, what);
+			park(v);
+			return 0;
+		}
+		v->split_active = true;
+		v->split_write = is_write;
+		v->split_addr = gpa + 4;
+		v->split_base = gpa;
+		if (is_write) {
+			v->split_value = value;
+			return 0;
+		}
+		val = vmmio_exit(v, gpa, 8, false, 0);
+		v->split_value = val >> 32;
+		return val & 0xffffffffULL;
+	}
+	return vmmio_exit(v, gpa, size, is_write, value);
+}
+
+static uint64_t hole_read(uc_engine *uc, uint64_t offset, unsigned int size, void *user)
+{
+	struct gh_sim_hole *h = user;
+
+	(void)uc;
+	return mmio_access(h->vcpu, h->base + offset, size, false, 0);
+}
+
+static void hole_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value,
+		       void *user)
+{
+	struct gh_sim_hole *h = user;
+
+	(void)uc;
+	mmio_access(h->vcpu, h->base + offset, size, true, value);
+}
+
+static uint64_t gicd_read(uc_engine *uc, uint64_t offset, unsigned int size, void *user)
+{
+	struct gh_sim_vcpu *v = user;
+	uint64_t val;
+
+	(void)uc;
+	pthread_mutex_lock(&v->vm->lock);
+	val = gh_sim_gicd_read(v->vm, offset, size);
+	pthread_mutex_unlock(&v->vm->lock);
+	return val;
+}
+
+static void gicd_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value,
+		       void *user)
+{
+	struct gh_sim_vcpu *v = user;
+
+	(void)uc;
+	pthread_mutex_lock(&v->vm->lock);
+	gh_sim_gicd_write(v->vm, offset, size, value);
+	pthread_mutex_unlock(&v->vm->lock);
+}
+
+static uint64_t gicr_read(uc_engine *uc, uint64_t offset, unsigned int size, void *user)
+{
+	struct gh_sim_vcpu *v = user;
+	uint64_t val;
+
+	(void)uc;
+	pthread_mutex_lock(&v->vm->lock);
+	val = gh_sim_gicr_read(v->vm, offset, size);
+	pthread_mutex_unlock(&v->vm->lock);
+	return val;
+}
+
+static void gicr_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value,
+		       void *user)
+{
+	struct gh_sim_vcpu *v = user;
+
+	(void)uc;
+	pthread_mutex_lock(&v->vm->lock);
+	gh_sim_gicr_write(v->vm, offset, size, value);
+	pthread_mutex_unlock(&v->vm->lock);
+}
+
+/* A write to a read-only region: a VMMIO write, then the instruction is
+ * skipped. */
+static bool hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+			    int64_t value, void *user)
+{
+	struct gh_sim_vcpu *v = user;
+	struct gh_sim_ldst d;
+	uint64_t pc;
+	char what[96];
+
+	(void)type;
+	if (!locate_access(v, addr, true, &d, &pc)) {
+		snprintf(what, sizeof(what),
+			 "write to read-only 0x%" PRIx64 " by an instruction not found", addr);
+		crash(v, GH_SIM_CRASH_BAD_MEMORY, v->tb_start, what);
+		park(v);
+		return false;
+	}
+	if (d.kind != GH_SIM_LDST_VALID) {
+		snprintf(what, sizeof(what),
+			 "%s to read-only address 0x%" PRIx64 " has no valid syndrome",
+			 d.reason, addr);
+		crash(v, GH_SIM_CRASH_MMIO_NO_SYNDROME, pc, what);
+		park(v);
+		return false;
+	}
+	vmmio_exit(v, addr, d.size, true, (uint64_t)value);
+	(void)uc;
+	(void)size;
+	/* Refusing the write ends uc_emu_start (a hook's "handled" would let
+	 * the store reach the read-only memory); the fiber loop resumes after
+	 * the store. */
+	v->resume_pc = pc + 4;
+	v->resume_pc_valid = !v->terminate;
+	return false;
+}
+
+static bool hook_bad_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+			 int64_t value, void *user)
+{
+	struct gh_sim_vcpu *v = user;
+	char what[96];
+
+	(void)uc;
+	(void)size;
+	(void)value;
+	snprintf(what, sizeof(what), "%s at 0x%" PRIx64 " not permitted",
+		 type == UC_MEM_FETCH_PROT || type == UC_MEM_FETCH_UNMAPPED ? "instruction fetch" :
+		 type == UC_MEM_READ_PROT ? "read" : "access", addr);
+	crash(v, GH_SIM_CRASH_BAD_MEMORY, v->tb_start, what);
+	return false;
+}
+
+/* --- engine setup ------------------------------------------------------------------------------------ */
+
+struct span {
+	uint64_t base, size;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+static int map_holes(struct gh_sim_vcpu *v, const struct span *used, unsigned int n)
+{
+	uint64_t cur = 0;
+	unsigned int i;
+
+	for (i = 0; i <= n; i++) {
+		uint64_t end = i < n ? used[i].base : GH_SIM_PA_LIMIT;
+
+		if (end > cur) {
+			struct gh_sim_hole *h;
+
+			if (v->nholes >= GH_SIM_MAX_HOLES)
+				return -ENOSPC;
+			h = &v->holes[v->nholes++];
+			h->vcpu = v;
+			h->base = cur;
+			if (uc_mmio_map(v->uc, cur, end - cur, hole_read, h, hole_write, h))
+				return -EIO;
+		}
+		if (i < n && used[i].base + used[i].size > cur)
+			cur = used[i].base + used[i].size;
+	}
+	return 0;
+}
+
+static int engine_create(struct gh_sim_vcpu *v)
+{
+	struct gh_sim_vm *vm = v->vm;
+	struct span used[GH_SIM_MAX_REGIONS + 2];
+	unsigned int i, n = 0, nframes = 0;
+	uc_hook h;
+	int ret;
+
+	if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &v->uc))
+		return -EIO;
+	for (i = 0; i < vm->nregions; i++) {
+		const struct gh_sim_region *r = &vm->regions[i];
+		uint32_t prot = 0;
+
+		if (r->flags & GH_SIM_MEM_READ)
+			prot |= UC_PROT_READ;
+		if (r->flags & GH_SIM_MEM_WRITE)
+			prot |= UC_PROT_WRITE;
+		if (r->flags & GH_SIM_MEM_EXEC)
+			prot |= UC_PROT_EXEC;
+		if (uc_mem_map_ptr(v->uc, r->gpa, r->size, prot, r->host))
+			return -EIO;
+		used[n++] = (struct span){ r->gpa, r->size };
+	}
+	for (i = 0; i < GH_SIM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			nframes = i + 1;
+	if (uc_mmio_map(v->uc, GH_SIM_GICD_BASE, GH_SIM_GICD_SIZE, gicd_read, v, gicd_write, v) ||
+	    uc_mmio_map(v->uc, GH_SIM_GICR_BASE, GH_SIM_GICR_STRIDE * nframes, gicr_read, v,
+			gicr_write, v))
+		return -EIO;
+	used[n++] = (struct span){ GH_SIM_GICD_BASE, GH_SIM_GICD_SIZE };
+	used[n++] = (struct span){ GH_SIM_GICR_BASE, GH_SIM_GICR_STRIDE * nframes };
+	qsort(used, n, sizeof(used[0]), span_cmp);
+	ret = map_holes(v, used, n);
+	if (ret)
+		return ret;
+
+	if (uc_hook_add(v->uc, &h, UC_HOOK_BLOCK, (void *)hook_block, v, 1, 0) ||
+	    uc_hook_add(v->uc, &h, UC_HOOK_INTR, (void *)hook_intr, v, 1, 0) ||
+	    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)hook_mrs, v, 1, 0,
+			UC_ARM64_INS_MRS) ||
+	    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)hook_msr, v, 1, 0,
+			UC_ARM64_INS_MSR) ||
+	    uc_hook_add(v->uc, &h, UC_HOOK_MEM_WRITE_PROT, (void *)hook_write_prot, v, 1, 0) ||
+	    uc_hook_add(v->uc, &h, UC_HOOK_MEM_READ_PROT | UC_HOOK_MEM_FETCH_PROT |
+			UC_HOOK_MEM_UNMAPPED, (void *)hook_bad_mem, v, 1, 0))
+		return -EIO;
+
+	/* Non-secure EL1 with AArch64 below: SCR_EL3 = NS|RW|HCE|..., HCR_EL2.RW;
+	 * EL1 may use the physical timer and counter (CNTHCTL_EL2). */
+	if (cp_write(v, 3, 6, 1, 1, 0, 0x531) ||
+	    cp_write(v, 3, 4, 1, 1, 0, 1ULL << 31) ||
+	    cp_write(v, 3, 4, 14, 1, 0, 3))
+		return -EIO;
+	cp_write(v, 3, 4, 0, 0, 5, 0x80000000ULL | v->id);	/* VMPIDR_EL2 */
+	reg_write(v, UC_ARM64_REG_PSTATE, PSTATE_EL1H_MASKED);
+	return 0;
+}
+
+/* The CPU as PSCI CPU_ON leaves it: EL1h, DAIF masked, MMU off, x0 = ctx. */
+static void cpu_reset(struct gh_sim_vcpu *v, uint64_t entry, uint64_t ctx)
+{
+	uint64_t sctlr = cp_read(v, 3, 0, 1, 0, 0);
+
+	cp_write(v, 3, 0, 1, 0, 0, sctlr & ~0x1005ULL);	/* M, C, I off */
+	v->mmu_on = false;
+	reg_write(v, UC_ARM64_REG_PSTATE, PSTATE_EL1H_MASKED);
+	reg_write(v, UC_ARM64_REG_X0, ctx);
+	reg_write(v, UC_ARM64_REG_PC, entry);
+}
+
+static void boot_cpu0(struct gh_sim_vcpu *v)
+{
+	struct gh_sim_vm *vm = v->vm;
+	uint64_t pc = vm->boot_pc_set ? vm->boot_pc : vm->regions[0].gpa;
+	unsigned int i;
+
+	cpu_reset(v, pc, vm->dtb_set ? vm->dtb_gpa : 0);
+	for (i = 0; i < 31; i++)
+		if (vm->boot_x_set & (1U << i))
+			reg_write(v, UC_ARM64_REG_X0 + (int)i, vm->boot_x[i]);
+	if (vm->boot_sp_set[0])
+		reg_write(v, UC_ARM64_REG_SP_EL0, vm->boot_sp[0]);
+	if (vm->boot_sp_set[1])
+		reg_write(v, UC_ARM64_REG_SP, vm->boot_sp[1]);
+}
+
+/* --- the vCPU fiber -------------------------------------------------------------------------------- */
+
+static void vcpu_main(void *arg)
+{
+	struct gh_sim_vcpu *v = arg;
+	struct gh_sim_vm *vm = v->vm;
+
+	for (;;) {
+		uint64_t pc;
+		uint32_t insn;
+		uc_err err;
+
+		if (v->terminate)
+			return;
+		if (vm_exited(vm)) {
+			if (v->faulted)		/* this vCPU ended the VM */
+				post(v, GH_VCPU_STATE_FAULT, 0, 0, 0);
+			else
+				post(v, GH_VCPU_STATE_POWERED_OFF, GH_VCPU_POWEROFF_EXITED, 0, 0);
+			v->faulted = false;
+			yield_to_host(v);
+			continue;
+		}
+		pthread_mutex_lock(&vm->lock);
+		clear_kick(v, KICK_STOP);
+		if (v->power == POWER_OFF) {
+			v->sleeping = true;
+			pthread_mutex_unlock(&vm->lock);
+			post(v, GH_VCPU_STATE_POWERED_OFF, 0, 0, 0);
+			yield_to_host(v);
+			continue;
+		}
+		if (v->power == POWER_ON_PENDING) {
+			v->power = POWER_ON;
+			pthread_mutex_unlock(&vm->lock);
+			cpu_reset(v, v->on_entry, v->on_ctx);
+		} else {
+			pthread_mutex_unlock(&vm->lock);
+		}
+
+		maybe_inject(v);
+		v->stop_requested = false;
+		v->split_active = false;
+		pc = reg_read(v, UC_ARM64_REG_PC);
+		v->stats.engine_starts++;
+		err = uc_emu_start(v->uc, pc, ~0ULL, 0, 0);
+		if (v->terminate)
+			return;
+		if (err == UC_ERR_WRITE_PROT && v->resume_pc_valid && !vm_exited(vm)) {
+			v->resume_pc_valid = false;
+			reg_write(v, UC_ARM64_REG_PC, v->resume_pc);
+			continue;
+		}
+		if (err != UC_ERR_OK) {
+			char what[96];
+
+			if (vm_exited(vm))
+				continue;	/* a hook already ended the VM */
+			snprintf(what, sizeof(what), "emulator error: %s", uc_strerror(err));
+			crash(v, GH_SIM_CRASH_EMULATOR, reg_read(v, UC_ARM64_REG_PC), what);
+			park(v);
+			return;
+		}
+		if (v->stop_requested || vm_exited(vm))
+			continue;
+		/* Unicorn returned by itself: WFI (PC after it) or WFE. */
+		pc = reg_read(v, UC_ARM64_REG_PC);
+		if (!fetch_insn(v, pc - 4, &insn) || insn != INSN_WFI)
+			continue;
+		pthread_mutex_lock(&vm->lock);
+		if (gh_sim_gic_pending_irq(v) != 1023) {
+			pthread_mutex_unlock(&vm->lock);
+			continue;
+		}
+		v->sleeping = true;
+		pthread_mutex_unlock(&vm->lock);
+		v->stats.wfi_exits++;
+		post(v, GH_VCPU_STATE_EXPECTS_WAKEUP, 0, 0, 0);
+		yield_to_host(v);
+	}
+}
+
+/* --- capabilities ------------------------------------------------------------------------------------ */
+
+static int cap_alloc(struct gh_sim *sim, int type, void *obj, struct gh_sim_vm *vm,
+		     uint64_t *capid)
+{
+	unsigned int i;
+
+	for (i = 0; i < GH_SIM_MAX_CAPS; i++) {
+		if (sim->caps[i].type)
+			continue;
+		sim->caps[i].type = type;
+		sim->caps[i].obj = obj;
+		sim->caps[i].vm = vm;
+		*capid = GH_SIM_CAP_BASE + i;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static void *cap_lookup(struct gh_sim *sim, uint64_t capid, int type)
+{
+	void *obj = NULL;
+
+	if (capid < GH_SIM_CAP_BASE || capid - GH_SIM_CAP_BASE >= GH_SIM_MAX_CAPS)
+		return NULL;
+	pthread_mutex_lock(&sim->lock);
+	if (sim->caps[capid - GH_SIM_CAP_BASE].type == type)
+		obj = sim->caps[capid - GH_SIM_CAP_BASE].obj;
+	pthread_mutex_unlock(&sim->lock);
+	return obj;
+}
+
+/* --- the execution lock ------------------------------------------------------------------------------ */
+
+static void exec_lock(struct gh_sim_vm *vm)
+{
+	uint64_t ticket;
+
+	pthread_mutex_lock(&vm->exec_mu);
+	ticket = vm->exec_next++;
+	while (vm->exec_serving != ticket)
+		pthread_cond_wait(&vm->exec_cv, &vm->exec_mu);
+	pthread_mutex_unlock(&vm->exec_mu);
+}
+
+static void exec_unlock(struct gh_sim_vm *vm)
+{
+	pthread_mutex_lock(&vm->exec_mu);
+	vm->exec_serving++;
+	pthread_cond_broadcast(&vm->exec_cv);
+	pthread_mutex_unlock(&vm->exec_mu);
+}
+
+/* Host side: one entry into the vCPU's fiber. */
+static void run_fiber(struct gh_sim_vcpu *v)
+{
+	struct gh_sim_vm *vm = v->vm;
+
+	exec_lock(vm);
+	store_u64(&v->slice_end_ns, gh_sim_now_ns() + GH_SIM_SLICE_NS);
+	clear_kick(v, KICK_READY);
+	__atomic_store_n(&v->running, 1, __ATOMIC_RELEASE);
+	gh_sim_fiber_enter(&v->fiber);
+	__atomic_store_n(&v->running, 0, __ATOMIC_RELEASE);
+	exec_unlock(vm);
+}
+
+static void notify_exit(struct gh_sim_vm *vm)
+{
+	const struct gh_sim_host_ops *h = &vm->sim->host;
+
+	if (!__atomic_exchange_n(&vm->exit_notify, 0, __ATOMIC_ACQ_REL))
+		return;
+	if (h->vm_exited)
+		h->vm_exited(h->ctx, vm->vmid, vm->exit_type, vm->crashed, vm->exit_reason,
+			     vm->crashed ? 8 : 0);
+}
+
+static enum gh_error vcpu_run(struct gh_sim *sim, const struct gh_hypercall_regs *in,
+			      struct gh_hypercall_regs *out)
+{
+	struct gh_sim_vcpu *v = cap_lookup(sim, in->x[1], 1);
+	struct gh_sim_vm *vm;
+
+	if (!v)
+		return GH_ERROR_CSPACE_CAP_NULL;
+	if (in->x[5])
+		return GH_ERROR_ARG_INVAL;
+	if (__atomic_exchange_n(&v->in_run, 1, __ATOMIC_ACQ_REL))
+		return GH_ERROR_BUSY;
+	vm = v->vm;
+	if (!__atomic_load_n(&vm->started, __ATOMIC_ACQUIRE)) {
+		post(v, GH_VCPU_STATE_POWERED_OFF, 0, 0, 0);
+	} else if (vm_exited(vm)) {
+		post(v, GH_VCPU_STATE_POWERED_OFF, GH_VCPU_POWEROFF_EXITED, 0, 0);
+	} else {
+		if (v->mmio_pending) {
+			if (in->x[3] > GH_VMMIO_ACTION_FAULT) {
+				__atomic_store_n(&v->in_run, 0, __ATOMIC_RELEASE);
+				return GH_ERROR_ARG_INVAL;
+			}
+			v->mmio_pending = false;
+		}
+		v->resume[0] = in->x[2];
+		v->resume[1] = in->x[3];
+		v->resume[2] = in->x[4];
+		run_fiber(v);
+	}
+	out->x[1] = v->exit_state;
+	out->x[2] = v->exit_data[0];
+	out->x[3] = v->exit_data[1];
+	out->x[4] = v->exit_data[2];
+	__atomic_store_n(&v->in_run, 0, __ATOMIC_RELEASE);
+	notify_exit(vm);
+	return GH_ERROR_OK;
+}
+
+static enum gh_error vcpu_run_check(struct gh_sim *sim, const struct gh_hypercall_regs *in,
+				    struct gh_hypercall_regs *out)
+{
+	struct gh_sim_vcpu *v = cap_lookup(sim, in->x[1], 1);
+	struct gh_sim_vm *vm;
+
+	if (!v)
+		return GH_ERROR_CSPACE_CAP_NULL;
+	vm = v->vm;
+	memset(&out->x[1], 0, 4 * sizeof(out->x[0]));
+	if (!__atomic_load_n(&vm->started, __ATOMIC_ACQUIRE)) {
+		out->x[1] = GH_VCPU_STATE_POWERED_OFF;
+	} else if (vm_exited(vm)) {
+		out->x[1] = GH_VCPU_STATE_POWERED_OFF;
+		out->x[2] = GH_VCPU_POWEROFF_EXITED;
+	} else {
+		pthread_mutex_lock(&vm->lock);
+		if (v->power == POWER_OFF)
+			out->x[1] = GH_VCPU_STATE_POWERED_OFF;
+		else if (v->sleeping)
+			out->x[1] = GH_VCPU_STATE_EXPECTS_WAKEUP;
+		else
+			out->x[1] = GH_VCPU_STATE_READY;
+		pthread_mutex_unlock(&vm->lock);
+	}
+	return GH_ERROR_OK;
+}
+
+static enum gh_error bell_send(struct gh_sim *sim, const struct gh_hypercall_regs *in,
+			       struct gh_hypercall_regs *out)
+{
+	struct gh_sim_doorbell *db;
+	struct gh_sim_vm *vm;
+	uint64_t old;
+
+	pthread_mutex_lock(&sim->lock);
+	if (in->x[1] < GH_SIM_CAP_BASE || in->x[1] - GH_SIM_CAP_BASE >= GH_SIM_MAX_CAPS ||
+	    sim->caps[in->x[1] - GH_SIM_CAP_BASE].type != 2) {
+		pthread_mutex_unlock(&sim->lock);
+		return GH_ERROR_CSPACE_CAP_NULL;
+	}
+	db = sim->caps[in->x[1] - GH_SIM_CAP_BASE].obj;
+	vm = sim->caps[in->x[1] - GH_SIM_CAP_BASE].vm;
+	pthread_mutex_unlock(&sim->lock);
+
+	pthread_mutex_lock(&vm->lock);
+	old = db->flags;
+	db->flags |= in->x[2];
+	if (in->x[2] && vm->started && !vm->exited) {
+		if (db->level)
+			gh_sim_gic_set_line(vm, NULL, db->spi, true);
+		else
+			gh_sim_gic_pulse(vm, db->spi);
+	}
+	/* The guest consumes the doorbell by handling the interrupt. */
+	db->flags = 0;
+	pthread_mutex_unlock(&vm->lock);
+	out->x[1] = old;
+	return GH_ERROR_OK;
+}
+
+void gh_sim_hypercall(struct gh_sim *sim, const struct gh_hypercall_regs *in,
+		      struct gh_hypercall_regs *out)
+{
+	enum gh_error err = GH_ERROR_OK;
+
+	memset(out, 0, sizeof(*out));
+	switch ((uint32_t)in->x[0]) {
+	case GH_HYPERCALL_HYP_IDENTIFY:
+		out->x[0] = GH_API_V1 | GH_API_INFO_IS_64BIT;
+		out->x[1] = (1ULL << GH_FEATURE_VCPU) | (1ULL << GH_FEATURE_DOORBELL);
+		return;
+	case GH_SMCCC_VENDOR_HYP_CALL_UID:
+		out->x[0] = GH_UID0;
+		out->x[1] = GH_UID1;
+		out->x[2] = GH_UID2;
+		out->x[3] = GH_UID3;
+		return;
+	case GH_HYPERCALL_VCPU_RUN:
+		err = vcpu_run(sim, in, out);
+		break;
+	case GH_HYPERCALL_VCPU_RUN_CHECK:
+		err = vcpu_run_check(sim, in, out);
+		break;
+	case GH_HYPERCALL_BELL_SEND:
+		err = bell_send(sim, in, out);
+		break;
+	case GH_HYPERCALL_BELL_SET_MASK:
+		err = cap_lookup(sim, in->x[1], 2) ? GH_ERROR_OK : GH_ERROR_CSPACE_CAP_NULL;
+		break;
+	default:
+		err = GH_ERROR_UNIMPLEMENTED;
+		break;
+	}
+	out->x[0] = (uint64_t)(int64_t)err;
+}
+
+static void backend_call(void *ctx, const struct gh_hypercall_regs *in,
+			 struct gh_hypercall_regs *out)
+{
+	gh_sim_hypercall(ctx, in, out);
+}
+
+/* --- the service thread: time slices and timers ------------------------------------------------- */
+
+static void tick_vm(struct gh_sim_vm *vm, uint64_t now_ns, uint64_t *next_ns)
+{
+	unsigned int i;
+
+	if (!__atomic_load_n(&vm->started, __ATOMIC_ACQUIRE) || vm_exited(vm))
+		return;
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < GH_SIM_MAX_VCPUS; i++) {
+		struct gh_sim_vcpu *v = vm->vcpus[i];
+		struct gh_sim_timer *t[2];
+		unsigned int j;
+
+		if (!v)
+			continue;
+		if (__atomic_load_n(&v->running, __ATOMIC_ACQUIRE) &&
+		    now_ns >= load_u64(&v->slice_end_ns))
+			set_kick(v, KICK_READY);
+		t[0] = &v->vtimer;
+		t[1] = &v->ptimer;
+		for (j = 0; j < 2; j++) {
+			uint64_t due;
+
+			if (!(t[j]->ctl & 1) || (t[j]->ctl & 2) || t[j]->fired)
+				continue;
+			due = vm->start_ns + t[j]->cval * 16;
+			if (t[j]->cval > (~0ULL - vm->start_ns) / 16)
+				continue;		/* never, in practice */
+			if (now_ns >= due) {
+				t[j]->fired = true;
+				gh_sim_gic_set_line(vm, v, j ? GH_SIM_PPI_PTIMER : GH_SIM_PPI_VTIMER,
+						    true);
+			} else if (due < *next_ns) {
+				*next_ns = due;
+			}
+		}
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+static void *ticker_main(void *arg)
+{
+	struct gh_sim *sim = arg;
+
+	pthread_mutex_lock(&sim->lock);
+	while (!sim->stopping) {
+		uint64_t now = gh_sim_now_ns(), next = now + 1000000;
+		struct timespec ts;
+		unsigned int i;
+
+		for (i = 0; i < GH_SIM_MAX_VMS; i++)
+			if (sim->vms[i])
+				tick_vm(sim->vms[i], now, &next);
+		ts.tv_sec = (time_t)(next / 1000000000ULL);
+		ts.tv_nsec = (long)(next % 1000000000ULL);
+		pthread_cond_timedwait(&sim->tick_cv, &sim->lock, &ts);
+	}
+	pthread_mutex_unlock(&sim->lock);
+	return NULL;
+}
+
+/* --- public API ----------------------------------------------------------------------------------- */
+
+int gh_sim_create(const struct gh_sim_host_ops *host, struct gh_sim **out)
+{
+	pthread_condattr_t ca;
+	struct gh_sim *sim;
+
+	if (!out)
+		return -EINVAL;
+	sim = calloc(1, sizeof(*sim));
+	if (!sim)
+		return -ENOMEM;
+	if (host)
+		sim->host = *host;
+	sim->be.name = "gunyah-sim";
+	sim->be.call = backend_call;
+	sim->be.ctx = sim;
+	sim->next_vmid = 1;
+	sim->next_irq = GH_SIM_IRQ_BASE;
+	pthread_mutex_init(&sim->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sim->tick_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&sim->ticker, NULL, ticker_main, sim)) {
+		pthread_cond_destroy(&sim->tick_cv);
+		pthread_mutex_destroy(&sim->lock);
+		free(sim);
+		return -ENOMEM;
+	}
+	*out = sim;
+	return 0;
+}
+
+void gh_sim_destroy(struct gh_sim *sim)
+{
+	unsigned int i;
+
+	if (!sim)
+		return;
+	gh_sim_unregister(sim);
+	for (i = 0; i < GH_SIM_MAX_VMS; i++)
+		if (sim->vms[i])
+			gh_sim_vm_destroy(sim->vms[i]);
+	pthread_mutex_lock(&sim->lock);
+	sim->stopping = true;
+	pthread_cond_broadcast(&sim->tick_cv);
+	pthread_mutex_unlock(&sim->lock);
+	pthread_join(sim->ticker, NULL);
+	pthread_cond_destroy(&sim->tick_cv);
+	pthread_mutex_destroy(&sim->lock);
+	free(sim);
+}
+
+const struct gh_hypercall_backend *gh_sim_backend(struct gh_sim *sim)
+{
+	return &sim->be;
+}
+
+int gh_sim_register(struct gh_sim *sim)
+{
+	int ret = gh_hypercall_register_backend(&sim->be);
+
+	if (!ret)
+		sim->registered = true;
+	return ret;
+}
+
+void gh_sim_unregister(struct gh_sim *sim)
+{
+	if (sim->registered)
+		gh_hypercall_unregister_backend(&sim->be);
+	sim->registered = false;
+}
+
+int gh_sim_vm_create(struct gh_sim *sim, struct gh_sim_vm **out)
+{
+	struct gh_sim_vm *vm;
+	unsigned int i;
+
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->sim = sim;
+	pthread_mutex_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->exec_mu, NULL);
+	pthread_cond_init(&vm->exec_cv, NULL);
+	gh_sim_gic_init(vm);
+	pthread_mutex_lock(&sim->lock);
+	for (i = 0; i < GH_SIM_MAX_VMS; i++)
+		if (!sim->vms[i])
+			break;
+	if (i == GH_SIM_MAX_VMS) {
+		pthread_mutex_unlock(&sim->lock);
+		pthread_cond_destroy(&vm->exec_cv);
+		pthread_mutex_destroy(&vm->exec_mu);
+		pthread_mutex_destroy(&vm->lock);
+		free(vm);
+		return -ENOSPC;
+	}
+	vm->vmid = sim->next_vmid++;
+	if (!sim->next_vmid)
+		sim->next_vmid = 1;
+	sim->vms[i] = vm;
+	pthread_mutex_unlock(&sim->lock);
+	*out = vm;
+	return 0;
+}
+
+struct gh_sim_vm *gh_sim_vm_lookup(struct gh_sim *sim, uint16_t vmid)
+{
+	struct gh_sim_vm *vm = NULL;
+	unsigned int i;
+
+	pthread_mutex_lock(&sim->lock);
+	for (i = 0; i < GH_SIM_MAX_VMS; i++)
+		if (sim->vms[i] && sim->vms[i]->vmid == vmid)
+			vm = sim->vms[i];
+	pthread_mutex_unlock(&sim->lock);
+	return vm;
+}
+
+uint16_t gh_sim_vm_id(const struct gh_sim_vm *vm)
+{
+	return vm->vmid;
+}
+
+void gh_sim_vm_destroy(struct gh_sim_vm *vm)
+{
+	struct gh_sim *sim = vm->sim;
+	unsigned int i;
+
+	if (vm->started)
+		gh_sim_vm_stop(vm);
+	pthread_mutex_lock(&sim->lock);
+	for (i = 0; i < GH_SIM_MAX_CAPS; i++)
+		if (sim->caps[i].vm == vm)
+			memset(&sim->caps[i], 0, sizeof(sim->caps[i]));
+	for (i = 0; i < GH_SIM_MAX_VMS; i++)
+		if (sim->vms[i] == vm)
+			sim->vms[i] = NULL;
+	pthread_mutex_unlock(&sim->lock);
+
+	for (i = 0; i < GH_SIM_MAX_VCPUS; i++) {
+		struct gh_sim_vcpu *v = vm->vcpus[i];
+
+		if (!v)
+			continue;
+		/* Let a fiber that is suspended inside Unicorn unwind. */
+		if (v->fiber.stack && v->fiber.sp && !v->fiber.finished && v->fiber.host_sp) {
+			v->terminate = true;
+			set_kick(v, KICK_STOP);
+			run_fiber(v);
+		}
+		gh_sim_fiber_destroy(&v->fiber);
+		if (v->uc)
+			uc_close(v->uc);
+		free(v);
+	}
+	pthread_cond_destroy(&vm->exec_cv);
+	pthread_mutex_destroy(&vm->exec_mu);
+	pthread_mutex_destroy(&vm->lock);
+	free(vm);
+}
+
+static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+int gh_sim_vm_add_region(struct gh_sim_vm *vm, uint32_t label, uint64_t gpa,
+			 uint64_t size, void *host, uint32_t flags)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (!size || (gpa | size | (uintptr_t)host) & 4095 || !host ||
+	    gpa + size < gpa || gpa + size > GH_SIM_PA_LIMIT ||
+	    (flags & ~(GH_SIM_MEM_READ | GH_SIM_MEM_WRITE | GH_SIM_MEM_EXEC)))
+		return -EINVAL;
+	if (overlaps(gpa, size, GH_SIM_GICD_BASE, GH_SIM_GICD_SIZE) ||
+	    overlaps(gpa, size, GH_SIM_GICR_BASE, GH_SIM_GICR_STRIDE * GH_SIM_MAX_VCPUS))
+		return -EEXIST;
+	pthread_mutex_lock(&vm->lock);
+	if (vm->started) {
+		ret = -EBUSY;
+		goto out;
+	}
+	for (i = 0; i < vm->nregions; i++) {
+		if (vm->regions[i].label == label ||
+		    overlaps(gpa, size, vm->regions[i].gpa, vm->regions[i].size)) {
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+	if (vm->nregions == GH_SIM_MAX_REGIONS) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	/* kept sorted by address: regions[0] is the lowest */
+	for (i = vm->nregions; i > 0 && vm->regions[i - 1].gpa > gpa; i--)
+		vm->regions[i] = vm->regions[i - 1];
+	vm->regions[i] = (struct gh_sim_region){ label, flags, gpa, size, host };
+	vm->nregions++;
+out:
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+int gh_sim_vm_set_dtb(struct gh_sim_vm *vm, uint64_t gpa, uint64_t size)
+{
+	int ret = 0;
+
+	if (!size || gpa + size < gpa)
+		return -EINVAL;
+	pthread_mutex_lock(&vm->lock);
+	if (vm->started) {
+		ret = -EBUSY;
+	} else {
+		vm->dtb_gpa = gpa;
+		vm->dtb_size = size;
+		vm->dtb_set = true;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+int gh_sim_vm_set_boot_reg(struct gh_sim_vm *vm, uint32_t set, uint32_t index, uint64_t value)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->started) {
+		ret = -EBUSY;
+	} else if (set == GH_SIM_REG_SET_X && index < 31) {
+		vm->boot_x[index] = value;
+		vm->boot_x_set |= 1U << index;
+	} else if (set == GH_SIM_REG_SET_PC && index == 0) {
+		vm->boot_pc = value;
+		vm->boot_pc_set = true;
+	} else if (set == GH_SIM_REG_SET_SP && index < 2) {
+		vm->boot_sp[index] = value;
+		vm->boot_sp_set[index] = true;
+	} else {
+		ret = -EINVAL;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+int gh_sim_vm_add_vcpu(struct gh_sim_vm *vm, uint32_t vcpu_id, uint64_t *capid, uint32_t *irq)
+{
+	struct gh_sim *sim = vm->sim;
+	struct gh_sim_vcpu *v;
+	int ret;
+
+	if (vcpu_id >= GH_SIM_MAX_VCPUS)
+		return -EINVAL;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->vm = vm;
+	v->id = vcpu_id;
+	gh_sim_gic_cpu_init(v);
+	ret = gh_sim_fiber_init(&v->fiber, FIBER_STACK_SIZE, vcpu_main, v);
+	if (ret) {
+		free(v);
+		return ret;
+	}
+	pthread_mutex_lock(&sim->lock);
+	pthread_mutex_lock(&vm->lock);
+	if (vm->started) {
+		ret = -EBUSY;
+	} else if (vm->vcpus[vcpu_id]) {
+		ret = -EEXIST;
+	} else {
+		ret = cap_alloc(sim, 1, v, vm, &v->capid);
+		if (!ret) {
+			v->irq = sim->next_irq++;
+			vm->vcpus[vcpu_id] = v;
+		}
+	}
+	pthread_mutex_unlock(&vm->lock);
+	pthread_mutex_unlock(&sim->lock);
+	if (ret) {
+		gh_sim_fiber_destroy(&v->fiber);
+		free(v);
+		return ret;
+	}
+	if (capid)
+		*capid = v->capid;
+	if (irq)
+		*irq = v->irq;
+	return 0;
+}
+
+int gh_sim_vm_add_doorbell(struct gh_sim_vm *vm, uint32_t label, uint32_t spi, bool level,
+			   uint64_t *capid)
+{
+	struct gh_sim *sim = vm->sim;
+	struct gh_sim_doorbell *db;
+	unsigned int i;
+	int ret = 0;
+
+	if (spi < 32 || spi >= GH_SIM_NR_IRQS)
+		return -EINVAL;
+	pthread_mutex_lock(&sim->lock);
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < vm->ndoorbells; i++)
+		if (vm->doorbells[i].label == label)
+			ret = -EEXIST;
+	if (!ret && vm->ndoorbells == GH_SIM_MAX_DOORBELLS)
+		ret = -ENOSPC;
+	if (!ret) {
+		db = &vm->doorbells[vm->ndoorbells];
+		ret = cap_alloc(sim, 2, db, vm, &db->capid);
+		if (!ret) {
+			db->label = label;
+			db->spi = spi;
+			db->level = level;
+			vm->gic.irq[spi].level = level;
+			vm->ndoorbells++;
+			if (capid)
+				*capid = db->capid;
+		}
+	}
+	pthread_mutex_unlock(&vm->lock);
+	pthread_mutex_unlock(&sim->lock);
+	return ret;
+}
+
+int gh_sim_vm_start(struct gh_sim_vm *vm)
+{
+	unsigned int i;
+	int ret = 0;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->started)
+		ret = -EBUSY;
+	else if (!vm->nregions || !vm->vcpus[0])
+		ret = -EINVAL;
+	pthread_mutex_unlock(&vm->lock);
+	if (ret)
+		return ret;
+	for (i = 0; i < GH_SIM_MAX_VCPUS && !ret; i++)
+		if (vm->vcpus[i])
+			ret = engine_create(vm->vcpus[i]);
+	if (ret)
+		return ret;
+	boot_cpu0(vm->vcpus[0]);
+	pthread_mutex_lock(&vm->lock);
+	vm->start_ns = gh_sim_now_ns();
+	vm->vcpus[0]->power = POWER_ON;
+	__atomic_store_n(&vm->started, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
+}
+
+int gh_sim_vm_stop(struct gh_sim_vm *vm)
+{
+	if (!vm->started)
+		return -EINVAL;
+	vm_exit(vm, GH_VM_EXIT_TYPE_VM_FORCE_STOPPED, false, 0, 0, "stopped by the host");
+	/* the host asked for it: no vm_exited callback */
+	__atomic_store_n(&vm->exit_notify, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+bool gh_sim_vm_exited(struct gh_sim_vm *vm)
+{
+	return vm_exited(vm);
+}
+
+void gh_sim_vm_exit_status(struct gh_sim_vm *vm, uint16_t *type, bool *crashed,
+			   char *reason, size_t reason_len)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (type)
+		*type = vm->exit_type;
+	if (crashed)
+		*crashed = vm->crashed;
+	if (reason && reason_len)
+		snprintf(reason, reason_len, "%s", vm->exited ? vm->reason_text : "");
+	pthread_mutex_unlock(&vm->lock);
+}
+
+int gh_sim_vm_set_spi(struct gh_sim_vm *vm, uint32_t intid, bool level)
+{
+	if (intid < 32 || intid >= GH_SIM_NR_IRQS)
+		return -EINVAL;
+	pthread_mutex_lock(&vm->lock);
+	gh_sim_gic_set_line(vm, NULL, intid, level);
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
+}
+
+int gh_sim_vcpu_kick(struct gh_sim *sim, uint64_t capid)
+{
+	struct gh_sim_vcpu *v = cap_lookup(sim, capid, 1);
+
+	if (!v)
+		return -ENOENT;
+	set_kick(v, KICK_READY);
+	return 0;
+}
+
+int gh_sim_vcpu_stats(struct gh_sim *sim, uint64_t capid, struct gh_sim_vcpu_stats *out)
+{
+	struct gh_sim_vcpu *v = cap_lookup(sim, capid, 1);
+
+	if (!v)
+		return -ENOENT;
+	*out = v->stats;
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Shared constants of the simulator's test guests (assembly). */
+#ifndef SIM_TEST_GUEST_COMMON_H
+#define SIM_TEST_GUEST_COMMON_H
+
+#define ECHO_BASE	0x09000000	/* the test's MMIO echo device */
+#define REPORT_ADDR	0x0a000000	/* guest -> test: 8-byte reports */
+#define RESULTS		0x40100000	/* results area in RAM */
+#define RO_BASE		0x00000000	/* a read-only region ("flash") */
+
+#define PSCI_VERSION		0x84000000
+#define PSCI_CPU_OFF		0x84000002
+#define PSCI_CPU_ON		0xc4000003
+#define PSCI_AFFINITY_INFO	0xc4000004
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006
+#define PSCI_SYSTEM_OFF		0x84000008
+#define PSCI_SYSTEM_RESET	0x84000009
+#define PSCI_FEATURES		0x8400000a
+
+/* x0 = the constant; clobbers nothing else */
+.macro movl reg, val
+	movz	\reg, #((\val) & 0xffff)
+	movk	\reg, #(((\val) >> 16) & 0xffff), lsl #16
+.endm
+
+.macro report reg
+	movl	x28, REPORT_ADDR
+	str	\reg, [x28]
+.endm
+
+.macro system_off
+	movl	x0, PSCI_SYSTEM_OFF
+	hvc	#0
+.endm
+
+#endif

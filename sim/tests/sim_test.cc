@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The simulator through the hypercall ABI, with guest programs assembled
+// from sim/tests/guests/.
+#include <thread>
+
+#include "harness.h"
+
+extern "C" {
+#include <linux/gunyah.h>
+}
+
+namespace simtest {
+namespace {
+
+constexpr uint64_t P = kEchoPattern;
+
+TEST(Sim, IdentifiesAsGunyah)
+{
+	Vm vm("spin", {});
+	struct gh_hypercall_hyp_identify_resp id;
+
+	EXPECT_TRUE(gh_hypercall_is_gunyah());
+	ASSERT_TRUE(gh_hypercall_probe(true, &id));
+	EXPECT_EQ(GH_API_V1, gh_api_version(&id));
+	EXPECT_TRUE(gh_api_is_64bit(&id));
+	EXPECT_TRUE(gh_api_has_feature(&id, GH_FEATURE_VCPU));
+}
+
+TEST(Sim, EveryLoadStoreFormAgainstEcho)
+{
+	Vm vm("mmio_forms", {});
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	const uint64_t want[] = {
+		0x87, 0x9687, 0xb4a59687, P,
+		0xffffff87, 0xffffffffffffff87ULL, 0xffff9687, 0xffffffffffff9687ULL,
+		0xffffffffb4a59687ULL, P, P, 0xb4a59687,
+		P, 0xb4a59687, P, 0x9687,
+		0xffffffffffffff87ULL, 0x77,
+	};
+	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		SCOPED_TRACE(i);
+		EXPECT_EQ(want[i], vm.Result(i));
+	}
+	const uint64_t x6 = 0x7788556611223344ULL;
+	const Access log[] = {
+		{ 0x01, 1, false, 0 }, { 0x02, 2, false, 0 }, { 0x04, 4, false, 0 },
+		{ 0x08, 8, false, 0 }, { 0x01, 1, false, 0 }, { 0x01, 1, false, 0 },
+		{ 0x02, 2, false, 0 }, { 0x02, 2, false, 0 }, { 0x04, 4, false, 0 },
+		{ 0x18, 8, false, 0 }, { 0x18, 8, false, 0 }, { 0x08, 4, false, 0 },
+		{ 0x30, 8, false, 0 }, { 0x00, 4, false, 0 }, { 0x28, 8, false, 0 },
+		{ 0x32, 2, false, 0 }, { 0x02, 1, false, 0 }, { 0x38, 8, false, 0 },
+		{ 0x101, 1, true, 0x44 }, { 0x102, 2, true, 0x3344 },
+		{ 0x104, 4, true, 0x11223344 }, { 0x108, 8, true, x6 },
+		{ 0xf0, 8, true, x6 }, { 0x18, 8, true, x6 }, { 0x00, 4, true, 0x11223344 },
+		{ 0xe0, 4, true, 0x11223344 }, { 0x128, 8, true, 0 },
+		{ 0x08, 4, true, 0x11223344 },
+	};
+	std::vector<Access> got = vm.Log();
+	ASSERT_EQ(sizeof(log) / sizeof(log[0]), got.size());
+	for (unsigned int i = 0; i < got.size(); i++) {
+		SCOPED_TRACE(i);
+		EXPECT_EQ(kEchoBase + log[i].addr, got[i].addr);
+		EXPECT_EQ(log[i].size, got[i].size);
+		EXPECT_EQ(log[i].is_write, got[i].is_write);
+		EXPECT_EQ(log[i].value, got[i].value);
+	}
+	EXPECT_EQ(std::vector<uint64_t>{ 0x600d }, vm.Reports());
+	EXPECT_EQ(1, vm.exits_);
+	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, vm.exit_type_);
+	EXPECT_FALSE(vm.crashed_);
+}
+
+TEST(Sim, ResumeFromAnotherThread)
+{
+	Vm vm("mmio_forms", {});
+	struct gh_hypercall_vcpu_run_resp r = {};
+
+	ASSERT_EQ(0, vm.Start());
+	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+	ASSERT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r.state);
+	ASSERT_EQ(kEchoBase + 1, r.state_data[0]);
+	// Completed and continued by another host thread.
+	std::thread t([&] {
+		struct gh_hypercall_vcpu_run_resp r2 = {};
+		EXPECT_EQ(GH_ERROR_OK, vm.Run(0, &r2, 0x87));
+		EXPECT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r2.state);
+		EXPECT_EQ(kEchoBase + 2, r2.state_data[0]);
+		EXPECT_EQ(GH_ERROR_OK, vm.Run(0, &r2, 0x9687));
+	});
+	t.join();
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_EQ(0x87u, vm.Result(0));
+	EXPECT_EQ(0x9687u, vm.Result(1));
+	EXPECT_EQ(P, vm.Result(3));
+}
+
+TEST(Sim, ConcurrentRunOfOneVcpuIsRefused)
+{
+	Vm vm("spin", {});
+	struct gh_hypercall_vcpu_run_resp r = {};
+	std::atomic<bool> stop{ false };
+	std::atomic<int> busy{ 0 };
+
+	ASSERT_EQ(0, vm.Start());
+	std::thread t([&] {
+		struct gh_hypercall_vcpu_run_resp r2 = {};
+		while (!stop)
+			if (vm.Run(0, &r2) == GH_ERROR_BUSY)
+				busy++;
+	});
+	for (int i = 0; i < 200 && !busy; i++)
+		if (vm.Run(0, &r) == GH_ERROR_BUSY)
+			busy++;
+	stop = true;
+	t.join();
+	EXPECT_GT(busy.load(), 0);
+}
+
+struct NoSyndromeCase {
+	uint64_t sel;
+	const char *reason;
+	uint32_t code;
+};
+
+// (LSE atomics, case 5 of the guest, are UNDEFINED on the Cortex-A72 model.)
+TEST(Sim, UnemulatableAccessEndsTheVm)
+{
+	const NoSyndromeCase cases[] = {
+		{ 0, "load/store pair", 1 },
+		{ 1, "writeback", 1 },
+		{ 2, "writeback", 1 },
+		{ 3, "exclusive", 1 },
+		{ 4, "load/store pair", 1 },
+		{ 6, "undefined instruction", 2 },
+	};
+	for (const NoSyndromeCase &c : cases) {
+		SCOPED_TRACE(c.sel);
+		Vm::Options o;
+		o.boot_x[0] = c.sel;
+		Vm vm("nosyndrome", o);
+		struct gh_hypercall_vcpu_run_resp r = {};
+
+		ASSERT_EQ(0, vm.Start());
+		ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+		EXPECT_EQ(GH_VCPU_STATE_FAULT, r.state);
+		ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
+		EXPECT_EQ(GH_VCPU_POWEROFF_EXITED, r.state_data[0]);
+		EXPECT_NE(std::string::npos, vm.Reason().find(c.reason)) << vm.Reason();
+		EXPECT_EQ(1, vm.exits_);
+		EXPECT_TRUE(vm.crashed_);
+		EXPECT_EQ(GH_VM_EXIT_TYPE_HYP_ERROR, vm.exit_type_);
+		ASSERT_EQ(8u, vm.reason_.size());
+		EXPECT_EQ(c.code, vm.reason_[0]);
+		EXPECT_TRUE(vm.Log().empty());
+	}
+}
+
+TEST(Sim, WfiAndTimerInterruptWakeUp)
+{
+	Vm vm("timer", {});
+	struct gh_sim_vcpu_stats st;
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_EQ((std::vector<uint64_t>{ 3, GH_SIM_CNTFRQ }), vm.Reports());
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st));
+	EXPECT_GE(st.wfi_exits, 1u);
+	EXPECT_GE(st.irqs_injected, 3u);
+}
+
+class SmpTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(SmpTest, CpuOnBarrierCpuOff)
+{
+	const int n = GetParam();
+	Vm::Options o;
+	o.nvcpus = n;
+	o.boot_x[1] = (uint64_t)n;
+	Vm vm("smp", o);
+	std::vector<std::thread> threads;
+	std::vector<uint64_t> last(n);
+
+	ASSERT_EQ(0, vm.Start());
+	for (int i = 0; i < n; i++)
+		threads.emplace_back([&, i] { last[i] = vm.RunToExit(i); });
+	for (auto &t : threads)
+		t.join();
+	for (int i = 0; i < n; i++)
+		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[i]) << i;
+	const uint64_t inval = (uint64_t)-2, already_on = (uint64_t)-4;
+	EXPECT_EQ((std::vector<uint64_t>{ inval, already_on, inval, 1000ULL * n, (uint64_t)n }),
+		  vm.Reports());
+	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, vm.exit_type_);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sim, SmpTest, ::testing::Values(1, 2, 8));
+
+TEST(Sim, SpinningGuestStopsForImmediateExit)
+{
+	Vm vm("spin", {});
+	bool immediate_exit = false;
+	uint64_t last = 0;
+
+	ASSERT_EQ(0, vm.Start());
+	std::thread t([&] { last = vm.RunToExit(0, std::chrono::seconds(20), &immediate_exit); });
+	std::this_thread::sleep_for(std::chrono::milliseconds(30));
+	auto t0 = std::chrono::steady_clock::now();
+	__atomic_store_n(&immediate_exit, true, __ATOMIC_RELEASE);
+	t.join();
+	auto took = std::chrono::steady_clock::now() - t0;
+	EXPECT_EQ(~0ULL, last);
+	EXPECT_GE(vm.ready_[0], 1u);
+	EXPECT_LT(took, std::chrono::milliseconds(500));
+}
+
+TEST(Sim, KickEndsTheSliceAtOnce)
+{
+	Vm vm("spin", {});
+	struct gh_hypercall_vcpu_run_resp r = {};
+
+	ASSERT_EQ(0, vm.Start());
+	std::thread t([&] {
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+		for (int i = 0; i < 50; i++)
+			gh_sim_vcpu_kick(vm.sim_, vm.capid_[0]);
+	});
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+		EXPECT_EQ(GH_VCPU_STATE_READY, r.state);
+	}
+	t.join();
+}
+
+struct PsciCase {
+	uint64_t sel;
+	uint16_t exit_type;
+};
+
+TEST(Sim, PsciQueriesAndSystemOffReset)
+{
+	const PsciCase cases[] = {
+		{ 0, GH_VM_EXIT_TYPE_PSCI_POWER_OFF },
+		{ 1, GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET },
+		{ 2, GH_VM_EXIT_TYPE_PSCI_POWER_OFF },
+	};
+	for (const PsciCase &c : cases) {
+		SCOPED_TRACE(c.sel);
+		Vm::Options o;
+		o.boot_x[0] = c.sel;
+		Vm vm("psci", o);
+
+		ASSERT_EQ(0, vm.Start());
+		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+		EXPECT_EQ((std::vector<uint64_t>{ 0x10001, 0x10001, 0, 0xffffffffULL, 2, ~0ULL,
+						  GH_UID0, GH_UID1, 0x80000000ULL }),
+			  vm.Reports());
+		EXPECT_EQ(1, vm.exits_);
+		EXPECT_EQ(c.exit_type, vm.exit_type_);
+		EXPECT_FALSE(vm.crashed_);
+		EXPECT_TRUE(gh_sim_vm_exited(vm.vm_));
+	}
+}
+
+TEST(Sim, ReadOnlyRegionWritesBecomeMmioWrites)
+{
+	Vm::Options o;
+	o.rom = true;
+	Vm vm("rom", o);
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_EQ((std::vector<uint64_t>{ 0x1234, 0x1234, 0x1111222233334444ULL }), vm.Reports());
+	std::vector<Access> log = vm.Log();
+	ASSERT_EQ(2u, log.size());
+	EXPECT_EQ(0x100u, log[0].addr);
+	EXPECT_EQ(4u, log[0].size);
+	EXPECT_TRUE(log[0].is_write);
+	EXPECT_EQ(0x55u, log[0].value);
+	EXPECT_EQ(0x108u, log[1].addr);
+	EXPECT_EQ(8u, log[1].size);
+	EXPECT_EQ(0x66u, log[1].value);
+}
+
+TEST(Sim, HypercallErrors)
+{
+	Vm vm("mmio_forms", {});
+	struct gh_hypercall_vcpu_run_resp r = {};
+	struct gh_hypercall_regs in = {}, out = {};
+
+	// before start: powered off
+	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
+	EXPECT_EQ(0u, r.state_data[0]);
+	EXPECT_EQ(GH_ERROR_CSPACE_CAP_NULL, gh_hypercall_vcpu_run(12345, nullptr, &r));
+	in.x[0] = GH_HYPERCALL_VCPU_RUN;
+	in.x[1] = vm.capid_[0];
+	in.x[5] = 1;
+	gh_hypercall_raw(&in, &out);
+	EXPECT_EQ((uint64_t)GH_ERROR_ARG_INVAL, out.x[0]);
+	in.x[0] = 0xc6008077;	// not a call the simulator knows
+	gh_hypercall_raw(&in, &out);
+	EXPECT_EQ((uint64_t)(int64_t)GH_ERROR_UNIMPLEMENTED, out.x[0]);
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(-EBUSY, vm.Start());
+	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+	ASSERT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r.state);
+	EXPECT_EQ(GH_ERROR_ARG_INVAL, vm.Run(0, &r, 0, 7));	// unknown action
+	// RETRY re-issues the same access
+	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r, 0, GH_VMMIO_ACTION_RETRY));
+	EXPECT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r.state);
+	EXPECT_EQ(kEchoBase + 1, r.state_data[0]);
+	ASSERT_EQ(GH_ERROR_OK, gh_hypercall_vcpu_run_check(vm.capid_[0], &r));
+	EXPECT_EQ(GH_VCPU_STATE_READY, r.state);
+	EXPECT_EQ(0, gh_sim_vm_stop(vm.vm_));
+	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
+	EXPECT_EQ(GH_VCPU_POWEROFF_EXITED, r.state_data[0]);
+	EXPECT_EQ(0, vm.exits_);	// the host stopped it: no callback
+}
+
+}  // namespace
+}  // namespace simtest
