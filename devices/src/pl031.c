@@ -130,6 +130,11 @@ void gh_pl031_destroy(struct gh_pl031 *r)
 	free(r);
 }
 
+static uint32_t size_mask(uint32_t size)
+{
+	return size >= 4 ? UINT32_MAX : (1u << (size * 8)) - 1;
+}
+
 static bool access_ok(uint64_t offset, uint32_t size)
 {
 	return (size == 1 || size == 2 || size == 4) && !(offset & 3) &&
@@ -215,7 +220,7 @@ int gh_pl031_read(struct gh_pl031 *r, uint64_t offset, uint32_t size, uint64_t *
 	update_irq(r);
 	pthread_mutex_unlock(&r->lock);
 	irq_line_sync(&r->irq);
-	*val = size == 4 ? v : v & ((1u << (size * 8)) - 1);
+	*val = v & size_mask(size);
 	return 0;
 }
 
@@ -232,7 +237,7 @@ int gh_pl031_write(struct gh_pl031 *r, uint64_t offset, uint32_t size, uint64_t 
 	if (!access_ok(offset, size)) {
 		r->stats.bad_writes++;
 	} else {
-		v = size == 4 ? (uint32_t)val : (uint32_t)val & ((1u << (size * 8)) - 1);
+		v = (uint32_t)val & size_mask(size);
 		if (!reg_write(r, offset, v, now))
 			r->stats.bad_writes++;
 	}

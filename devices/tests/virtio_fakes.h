@@ -34,6 +34,8 @@ struct GuestRam {
 		auto *r = static_cast<GuestRam *>(ctx);
 		if (!r->in(gpa, len))
 			return -EFAULT;
+		if (!len)
+			return 0;
 		std::lock_guard<std::mutex> g(r->mu);
 		memcpy(buf, r->bytes.data() + (gpa - r->base), len);
 		return 0;
@@ -43,6 +45,8 @@ struct GuestRam {
 		auto *r = static_cast<GuestRam *>(ctx);
 		if (!r->in(gpa, len))
 			return -EFAULT;
+		if (!len)
+			return 0;
 		std::lock_guard<std::mutex> g(r->mu);
 		memcpy(r->bytes.data() + (gpa - r->base), buf, len);
 		return 0;
