@@ -153,8 +153,6 @@ void gh_sim_fiber_yield(struct gh_sim_fiber *f)
 
 void gh_sim_fiber_exit(struct gh_sim_fiber *f)
 {
-	void *dead;
-
 	f->finished = 1;
 #ifdef GH_FIBER_ASAN
 	/* NULL: this fiber's fake stack is destroyed. */
@@ -163,6 +161,7 @@ void gh_sim_fiber_exit(struct gh_sim_fiber *f)
 #ifdef GH_FIBER_TSAN
 	__tsan_switch_to_fiber(f->tsan_host, 0);
 #endif
-	gh_sim_ctx_switch(&dead, f->host_sp);
+	/* Not a local: under ASan this frame's fake stack is already gone. */
+	gh_sim_ctx_switch(&f->sp, f->host_sp);
 	__builtin_unreachable();
 }

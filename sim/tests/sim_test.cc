@@ -78,16 +78,16 @@ TEST(Sim, ResumeFromAnotherThread)
 	struct gh_hypercall_vcpu_run_resp r = {};
 
 	ASSERT_EQ(0, vm.Start());
-	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
 	ASSERT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r.state);
 	ASSERT_EQ(kEchoBase + 1, r.state_data[0]);
 	// Completed and continued by another host thread.
 	std::thread t([&] {
 		struct gh_hypercall_vcpu_run_resp r2 = {};
-		EXPECT_EQ(GH_ERROR_OK, vm.Run(0, &r2, 0x87));
+		EXPECT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r2, 0x87));
 		EXPECT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r2.state);
 		EXPECT_EQ(kEchoBase + 2, r2.state_data[0]);
-		EXPECT_EQ(GH_ERROR_OK, vm.Run(0, &r2, 0x9687));
+		EXPECT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r2, 0x9687));
 	});
 	t.join();
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
@@ -143,9 +143,9 @@ TEST(Sim, UnemulatableAccessEndsTheVm)
 		struct gh_hypercall_vcpu_run_resp r = {};
 
 		ASSERT_EQ(0, vm.Start());
-		ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+		ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
 		EXPECT_EQ(GH_VCPU_STATE_FAULT, r.state);
-		ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+		ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
 		EXPECT_EQ(GH_VCPU_POWEROFF_EXITED, r.state_data[0]);
 		EXPECT_NE(std::string::npos, vm.Reason().find(c.reason)) << vm.Reason();
@@ -291,7 +291,7 @@ TEST(Sim, HypercallErrors)
 	struct gh_hypercall_regs in = {}, out = {};
 
 	// before start: powered off
-	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
 	EXPECT_EQ(0u, r.state_data[0]);
 	EXPECT_EQ(GH_ERROR_CSPACE_CAP_NULL, gh_hypercall_vcpu_run(12345, nullptr, &r));
@@ -306,17 +306,17 @@ TEST(Sim, HypercallErrors)
 
 	ASSERT_EQ(0, vm.Start());
 	EXPECT_EQ(-EBUSY, vm.Start());
-	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
 	ASSERT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r.state);
-	EXPECT_EQ(GH_ERROR_ARG_INVAL, vm.Run(0, &r, 0, 7));	// unknown action
+	EXPECT_EQ(GH_ERROR_ARG_INVAL, vm.RunSkipReady(0, &r, 0, 7));	// unknown action
 	// RETRY re-issues the same access
-	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r, 0, GH_VMMIO_ACTION_RETRY));
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r, 0, GH_VMMIO_ACTION_RETRY));
 	EXPECT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r.state);
 	EXPECT_EQ(kEchoBase + 1, r.state_data[0]);
 	ASSERT_EQ(GH_ERROR_OK, gh_hypercall_vcpu_run_check(vm.capid_[0], &r));
 	EXPECT_EQ(GH_VCPU_STATE_READY, r.state);
 	EXPECT_EQ(0, gh_sim_vm_stop(vm.vm_));
-	ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r));
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
 	EXPECT_EQ(GH_VCPU_POWEROFF_EXITED, r.state_data[0]);
 	EXPECT_EQ(0, vm.exits_);	// the host stopped it: no callback
