@@ -1,0 +1,1 @@
+/work/main/hypercall/src/errno_compat.h

@@ -1,0 +1,1 @@
+/work/main/hypercall/src/transport_hvc.c

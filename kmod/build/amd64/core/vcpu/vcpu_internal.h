@@ -1,0 +1,1 @@
+/work/main/vcpu/src/vcpu_internal.h

@@ -1,0 +1,1 @@
+/work/main/vm_mgr/src/vm_mgr.c

@@ -1,0 +1,1 @@
+/work/main/kmod/gunyah_main.c

@@ -1,0 +1,1 @@
+/work/main/kmod/build/amd64/tests/gunyah_test_hyp.o

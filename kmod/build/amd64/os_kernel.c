@@ -1,0 +1,1 @@
+/work/main/kmod/os_kernel.c

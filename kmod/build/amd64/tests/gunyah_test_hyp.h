@@ -1,0 +1,1 @@
+/work/main/kmod/tests/gunyah_test_hyp.h
