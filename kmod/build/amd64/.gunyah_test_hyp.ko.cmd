@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/build/amd64/gunyah_test_hyp.ko := ld -r -m elf_x86_64 -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/x86/module.lds -o /work/main/kmod/build/amd64/gunyah_test_hyp.ko /work/main/kmod/build/amd64/gunyah_test_hyp.o /work/main/kmod/build/amd64/gunyah_test_hyp.mod.o;  true

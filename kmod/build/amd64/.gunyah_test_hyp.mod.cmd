@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/build/amd64/gunyah_test_hyp.mod := printf '%s\n'   tests/gunyah_test_hyp.o | awk '!x[$$0]++ { print("/work/main/kmod/build/amd64/"$$0) }' > /work/main/kmod/build/amd64/gunyah_test_hyp.mod

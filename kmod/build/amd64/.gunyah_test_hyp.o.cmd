@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/build/amd64/gunyah_test_hyp.o := ld -m elf_x86_64 -z noexecstack --no-warn-rwx-segments   -r -o /work/main/kmod/build/amd64/gunyah_test_hyp.o @/work/main/kmod/build/amd64/gunyah_test_hyp.mod 

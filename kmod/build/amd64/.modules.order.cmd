@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/build/amd64/modules.order := {   echo /work/main/kmod/build/amd64/gunyah.ko;   echo /work/main/kmod/build/amd64/gunyah_test_hyp.ko; :; } > /work/main/kmod/build/amd64/modules.order

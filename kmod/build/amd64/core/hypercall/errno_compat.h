@@ -1,1 +1,0 @@
-/work/main/hypercall/src/errno_compat.h

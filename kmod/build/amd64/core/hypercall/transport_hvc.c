@@ -1,1 +1,0 @@
-/work/main/hypercall/src/transport_hvc.c

@@ -1,1 +1,0 @@
-/work/main/vcpu/src/vcpu_internal.h

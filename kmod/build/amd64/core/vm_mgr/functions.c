@@ -1,1 +1,0 @@
-/work/main/vm_mgr/src/functions.c

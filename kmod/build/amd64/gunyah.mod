@@ -1,9 +1,0 @@
-/work/main/kmod/build/amd64/gunyah_main.o
-/work/main/kmod/build/amd64/os_kernel.o
-/work/main/kmod/build/amd64/core/hypercall/errors.o
-/work/main/kmod/build/amd64/core/hypercall/hypercall.o
-/work/main/kmod/build/amd64/core/hypercall/transport_hvc.o
-/work/main/kmod/build/amd64/core/vcpu/decode.o
-/work/main/kmod/build/amd64/core/vcpu/vcpu.o
-/work/main/kmod/build/amd64/core/vm_mgr/functions.o
-/work/main/kmod/build/amd64/core/vm_mgr/vm_mgr.o

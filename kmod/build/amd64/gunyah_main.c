@@ -1,1 +1,0 @@
-/work/main/kmod/gunyah_main.c

@@ -1,1 +1,0 @@
-/work/main/kmod/os_kernel.c

@@ -1,1 +1,0 @@
-/work/main/kmod/tests/gunyah_test_hyp.h

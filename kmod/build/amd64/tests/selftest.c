@@ -1,1 +1,0 @@
-/work/main/kmod/tests/selftest.c

@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/build/arm64/gunyah_test_hyp.ko := aarch64-linux-gnu-ld -r -EL  -maarch64elf -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/arm64/module.lds -o /work/main/kmod/build/arm64/gunyah_test_hyp.ko /work/main/kmod/build/arm64/gunyah_test_hyp.o /work/main/kmod/build/arm64/gunyah_test_hyp.mod.o;  true

@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/build/arm64/gunyah_test_hyp.o := aarch64-linux-gnu-ld -EL  -maarch64elf -z noexecstack --no-warn-rwx-segments   -r -o /work/main/kmod/build/arm64/gunyah_test_hyp.o @/work/main/kmod/build/arm64/gunyah_test_hyp.mod 

@@ -1,9 +1,0 @@
-/work/main/kmod/build/arm64/gunyah_main.o
-/work/main/kmod/build/arm64/os_kernel.o
-/work/main/kmod/build/arm64/core/hypercall/errors.o
-/work/main/kmod/build/arm64/core/hypercall/hypercall.o
-/work/main/kmod/build/arm64/core/vcpu/decode.o
-/work/main/kmod/build/arm64/core/vcpu/vcpu.o
-/work/main/kmod/build/arm64/core/vm_mgr/functions.o
-/work/main/kmod/build/arm64/core/vm_mgr/vm_mgr.o
-/work/main/kmod/build/arm64/transport_smccc.o

@@ -1,1 +1,0 @@
-/work/main/kmod/gunyah_kmod.h

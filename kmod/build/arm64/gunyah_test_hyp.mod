@@ -1,1 +1,0 @@
-/work/main/kmod/build/arm64/tests/gunyah_test_hyp.o

@@ -1,1 +1,0 @@
-/work/main/kmod/transport_smccc.c

@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/build/native/Module.symvers :=  sed 's/ko$$/o/'  /work/main/kmod/build/native/modules.order | scripts/mod/modpost -m      -o /work/main/kmod/build/native/Module.symvers -e -i Module.symvers -T - 

@@ -1,1 +1,0 @@
-cmd_/work/main/kmod/build/native/gunyah.mod := printf '%s\n'   gunyah_main.o os_kernel.o core/hypercall/errors.o core/hypercall/hypercall.o core/hypercall/transport_hvc.o core/vcpu/decode.o core/vcpu/vcpu.o core/vm_mgr/functions.o core/vm_mgr/vm_mgr.o | awk '!x[$$0]++ { print("/work/main/kmod/build/native/"$$0) }' > /work/main/kmod/build/native/gunyah.mod

@@ -1,9 +1,0 @@
-/work/main/kmod/build/native/gunyah_main.o
-/work/main/kmod/build/native/os_kernel.o
-/work/main/kmod/build/native/core/hypercall/errors.o
-/work/main/kmod/build/native/core/hypercall/hypercall.o
-/work/main/kmod/build/native/core/hypercall/transport_hvc.o
-/work/main/kmod/build/native/core/vcpu/decode.o
-/work/main/kmod/build/native/core/vcpu/vcpu.o
-/work/main/kmod/build/native/core/vm_mgr/functions.o
-/work/main/kmod/build/native/core/vm_mgr/vm_mgr.o
