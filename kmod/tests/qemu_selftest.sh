@@ -9,7 +9,7 @@
 # kernel warning. Needs a machine set up by tools/setup.sh. Any cwd.
 set -euo pipefail
 
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+top=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 kernel=$top/.deps/kernel
 build=$top/kmod/build
 qemu_timeout=${QEMU_TIMEOUT:-100}
