@@ -1831,6 +1831,33 @@ int gh_sim_vm_set_spi(struct gh_sim_vm *vm, uint32_t intid, bool level)
 	return 0;
 }
 
+void *gh_sim_vm_host_ptr(struct gh_sim_vm *vm, uint64_t gpa, uint64_t size)
+{
+	void *p = NULL;
+	unsigned int i;
+
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < vm->nregions; i++) {
+		const struct gh_sim_region *r = &vm->regions[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa <= r->size && size <= r->size - (gpa - r->gpa))
+			p = r->host + (gpa - r->gpa);
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return p;
+}
+
+uint64_t gh_sim_vm_vcpu_capid(struct gh_sim_vm *vm, uint32_t vcpu_id)
+{
+	uint64_t capid = 0;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vcpu_id < GH_SIM_MAX_VCPUS && vm->vcpus[vcpu_id])
+		capid = vm->vcpus[vcpu_id]->capid;
+	pthread_mutex_unlock(&vm->lock);
+	return capid;
+}
+
 int gh_sim_vcpu_kick(struct gh_sim *sim, uint64_t capid)
 {
 	struct gh_sim_vcpu *v = cap_lookup(sim, capid, 1);

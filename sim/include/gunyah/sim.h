@@ -142,6 +142,12 @@ void gh_sim_vm_exit_status(struct gh_sim_vm *vm, uint16_t *type, bool *crashed,
 /* Asserts (@level true) or deasserts SPI @intid from a VMM device. */
 int gh_sim_vm_set_spi(struct gh_sim_vm *vm, uint32_t intid, bool level);
 
+/* The host address of guest range [@gpa, @gpa + @size) when it lies inside
+ * one region, else NULL. */
+void *gh_sim_vm_host_ptr(struct gh_sim_vm *vm, uint64_t gpa, uint64_t size);
+/* Capability id of vCPU @vcpu_id, or 0. */
+uint64_t gh_sim_vm_vcpu_capid(struct gh_sim_vm *vm, uint32_t vcpu_id);
+
 /* Makes vCPU @capid return READY at its next translation block (used for
  * immediate_exit). Harmless when it is not running. */
 int gh_sim_vcpu_kick(struct gh_sim *sim, uint64_t capid);

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The one interface a VMM drives Gunyah through, whatever is underneath:
+ *
+ *  - "dev": the kernel driver, /dev/gunyah, with plain ioctls and mmap on
+ *    its file descriptors (gh_backend_open_dev);
+ *  - "sim": the in-process UAPI, the very same vm_mgr and vcpu cores called
+ *    directly on the POSIX OS glue, above the embedded hypervisor simulator
+ *    (gh_backend_open_sim).
+ *
+ * Each call is one UAPI operation with the UAPI's structs and the kernel's
+ * errno (0 or -errno): the in-process calls go through the cores' ioctl entry
+ * points, which is what the kernel module calls after copy_from_user. Handles
+ * stand for file descriptors: a VM and a vCPU live until released (like
+ * close()), independently of each other, as the kernel's files do.
+ */
+#ifndef GUNYAH_BACKEND_H
+#define GUNYAH_BACKEND_H
+
+#include <stdbool.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include <linux/gunyah.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct gh_backend;
+struct gh_backend_vm;
+struct gh_backend_vcpu;
+
+/**
+ * struct gh_backend_sim_config - the simulated machine
+ * @default_vcpus: vCPUs of a VM whose DTB has no /cpus (0: 1)
+ * @doorbells: irqfd doorbells per VM, label L raising SPI 32 + L (0: 16)
+ */
+struct gh_backend_sim_config {
+	uint32_t default_vcpus;
+	uint32_t doorbells;
+};
+
+/* The in-process backend. One at a time per process (-EBUSY): the simulator
+ * is registered as the process's hypercall transport. @cfg may be NULL. */
+int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backend **out);
+
+/*
+ * The kernel backend on @path (NULL: "/dev/gunyah"): -errno of open() when it
+ * is absent. A kick interrupts a RUN with GH_BACKEND_KICK_SIGNAL, for which a
+ * no-op handler (without SA_RESTART) is installed at open.
+ */
+#define GH_BACKEND_KICK_SIGNAL	SIGUSR2
+int gh_backend_open_dev(const char *path, struct gh_backend **out);
+
+/* Closes the backend; every VM and vCPU of it must have been released. */
+void gh_backend_close(struct gh_backend *b);
+const char *gh_backend_name(const struct gh_backend *b);
+
+/* GH_CREATE_VM */
+int gh_backend_create_vm(struct gh_backend *b, struct gh_backend_vm **out);
+/* close() of the VM fd */
+void gh_backend_vm_release(struct gh_backend_vm *vm);
+
+int gh_backend_vm_set_user_mem_region(struct gh_backend_vm *vm,
+				      const struct gh_userspace_memory_region *r);
+int gh_backend_vm_set_dtb_config(struct gh_backend_vm *vm, const struct gh_vm_dtb_config *c);
+int gh_backend_vm_set_boot_context(struct gh_backend_vm *vm, const struct gh_vm_boot_context *bc);
+int gh_backend_vm_start(struct gh_backend_vm *vm);
+/* GH_VM_ADD_FUNCTION: for "vcpu", *vcpu receives the new vCPU (@vcpu must
+ * not be NULL); for others @vcpu may be NULL and receives NULL. */
+int gh_backend_vm_add_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn,
+			       struct gh_backend_vcpu **vcpu);
+int gh_backend_vm_remove_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn);
+
+/* The vCPU's run page (mmap of the vCPU fd at offset 0). */
+struct gh_vcpu_run *gh_backend_vcpu_run_page(struct gh_backend_vcpu *vcpu);
+/* GH_VCPU_RUN: 0 with the run page's exit filled in, or -errno. */
+int gh_backend_vcpu_run(struct gh_backend_vcpu *vcpu);
+/*
+ * Sets immediate_exit in the run page and interrupts a RUN in progress on
+ * another thread (a signal for "dev", a kick of the task and of the simulated
+ * vCPU for "sim"): that RUN, or the next, returns -EINTR. The VMM clears
+ * immediate_exit when it wants the vCPU to run again (KVM's protocol).
+ */
+void gh_backend_vcpu_kick(struct gh_backend_vcpu *vcpu);
+/* close() of the vCPU fd */
+void gh_backend_vcpu_release(struct gh_backend_vcpu *vcpu);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GUNYAH_BACKEND_H */

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The kernel backend: /dev/gunyah with plain ioctls, the run page by mmap,
+ * kicks by a signal to the thread inside GH_VCPU_RUN.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backend_internal.h"
+
+struct dev_backend {
+	struct gh_backend base;
+	int fd;
+};
+
+struct dev_vm {
+	struct gh_backend_vm base;
+	int fd;
+};
+
+struct dev_vcpu {
+	struct gh_backend_vcpu base;
+	int fd;
+	struct gh_vcpu_run *run;
+	size_t run_size;
+	pthread_mutex_t lock;
+	bool running;
+	pthread_t runner;
+};
+
+static int neg_errno(int r)
+{
+	return r < 0 ? -errno : r;
+}
+
+static void dev_close(struct gh_backend *b)
+{
+	struct dev_backend *d = (struct dev_backend *)b;
+
+	close(d->fd);
+	free(d);
+}
+
+static int dev_create_vm(struct gh_backend *b, struct gh_backend_vm **out)
+{
+	struct dev_backend *d = (struct dev_backend *)b;
+	struct dev_vm *v;
+	int fd;
+
+	fd = ioctl(d->fd, GH_CREATE_VM, 0);
+	if (fd < 0)
+		return -errno;
+	v = calloc(1, sizeof(*v));
+	if (!v) {
+		close(fd);
+		return -ENOMEM;
+	}
+	v->base.b = b;
+	v->fd = fd;
+	*out = &v->base;
+	return 0;
+}
+
+static void dev_vm_release(struct gh_backend_vm *vm)
+{
+	struct dev_vm *v = (struct dev_vm *)vm;
+
+	close(v->fd);
+	free(v);
+}
+
+static int dev_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *arg,
+			struct gh_backend_vcpu **out)
+{
+	struct dev_vm *v = (struct dev_vm *)vm;
+	struct dev_vcpu *c;
+	long sz;
+	int r;
+
+	r = neg_errno(ioctl(v->fd, cmd, arg));
+	if (r < 0 || cmd != GH_VM_ADD_FUNCTION || !out ||
+	    strncmp(((const struct gh_vm_function *)arg)->name, "vcpu", GUNYAH_FUNCTION_NAME_SIZE))
+		return r < 0 ? r : 0;
+	/* r is the vCPU's fd */
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(r);
+		return -ENOMEM;
+	}
+	c->base.b = vm->b;
+	c->fd = r;
+	sz = ioctl(r, GH_VCPU_MMAP_SIZE, 0);
+	if (sz <= 0) {
+		r = sz < 0 ? -errno : -EINVAL;
+		goto err;
+	}
+	c->run_size = (size_t)sz;
+	c->run = mmap(NULL, c->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+	if (c->run == MAP_FAILED) {
+		r = -errno;
+		goto err;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	*out = &c->base;
+	return 0;
+err:
+	close(c->fd);
+	free(c);
+	return r;
+}
+
+static struct gh_vcpu_run *dev_run_page(struct gh_backend_vcpu *vcpu)
+{
+	return ((struct dev_vcpu *)vcpu)->run;
+}
+
+static int dev_vcpu_run(struct gh_backend_vcpu *vcpu)
+{
+	struct dev_vcpu *c = (struct dev_vcpu *)vcpu;
+	int r;
+
+	pthread_mutex_lock(&c->lock);
+	c->running = true;
+	c->runner = pthread_self();
+	pthread_mutex_unlock(&c->lock);
+	r = neg_errno(ioctl(c->fd, GH_VCPU_RUN, 0));
+	pthread_mutex_lock(&c->lock);
+	c->running = false;
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
+
+static void dev_vcpu_kick(struct gh_backend_vcpu *vcpu)
+{
+	struct dev_vcpu *c = (struct dev_vcpu *)vcpu;
+
+	__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&c->lock);
+	if (c->running)
+		pthread_kill(c->runner, GH_BACKEND_KICK_SIGNAL);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void dev_vcpu_release(struct gh_backend_vcpu *vcpu)
+{
+	struct dev_vcpu *c = (struct dev_vcpu *)vcpu;
+
+	munmap(c->run, c->run_size);
+	close(c->fd);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+static const struct gh_backend_ops dev_ops = {
+	.name = "dev",
+	.close = dev_close,
+	.create_vm = dev_create_vm,
+	.vm_release = dev_vm_release,
+	.vm_ioctl = dev_vm_ioctl,
+	.run_page = dev_run_page,
+	.vcpu_run = dev_vcpu_run,
+	.vcpu_kick = dev_vcpu_kick,
+	.vcpu_release = dev_vcpu_release,
+};
+
+static void kick_handler(int sig)
+{
+	(void)sig;
+}
+
+int gh_backend_open_dev(const char *path, struct gh_backend **out)
+{
+	struct sigaction sa;
+	struct dev_backend *d;
+	int fd;
+
+	if (!out)
+		return -EINVAL;
+	fd = open(path ? path : "/dev/gunyah", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		close(fd);
+		return -ENOMEM;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler;	/* no SA_RESTART: the ioctl returns -EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(GH_BACKEND_KICK_SIGNAL, &sa, NULL);
+	d->base.ops = &dev_ops;
+	d->fd = fd;
+	*out = &d->base;
+	return 0;
+}

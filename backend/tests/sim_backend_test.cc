@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The in-process UAPI end to end: backend -> vm_mgr/vcpu cores -> hypercall
+// ABI -> simulator -> guest code, with the simulator's test guests.
+#include <sys/mman.h>
+
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+extern "C" {
+#include <gunyah/backend.h>
+}
+
+namespace {
+
+constexpr uint64_t kRamBase = 0x40000000;
+constexpr uint64_t kRamSize = 2 << 20;
+constexpr uint64_t kReportAddr = 0x0a000000;
+constexpr uint64_t kPattern = 0xf0e1d2c3b4a59687ULL;
+
+std::vector<uint8_t> LoadGuest(const std::string &name)
+{
+	std::ifstream f("sim/tests/guests/" + name + ".bin", std::ios::binary);
+	return std::vector<uint8_t>(std::istreambuf_iterator<char>(f),
+				    std::istreambuf_iterator<char>());
+}
+
+struct gh_vm_function VcpuFn(uint32_t id)
+{
+	struct gh_vm_function fn;
+
+	memset(&fn, 0, sizeof(fn));
+	strcpy(fn.name, "vcpu");
+	fn.vcpu.vcpu_id = id;
+	return fn;
+}
+
+class SimBackend : public ::testing::Test {
+protected:
+	void Open(uint32_t vcpus = 1)
+	{
+		struct gh_backend_sim_config cfg = { vcpus, 0 };
+
+		ASSERT_EQ(0, gh_backend_open_sim(&cfg, &be_));
+		ASSERT_EQ(0, gh_backend_create_vm(be_, &vm_));
+	}
+
+	void Load(const std::string &guest)
+	{
+		std::vector<uint8_t> img = LoadGuest(guest);
+
+		ASSERT_FALSE(img.empty());
+		ram_ = static_cast<uint8_t *>(mmap(nullptr, kRamSize, PROT_READ | PROT_WRITE,
+						   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+		memcpy(ram_, img.data(), img.size());
+		struct gh_userspace_memory_region r = {};
+		r.label = 0;
+		r.flags = GH_MEM_ALLOW_RWX;
+		r.guest_phys_addr = kRamBase;
+		r.memory_size = kRamSize;
+		r.userspace_addr = (uint64_t)(uintptr_t)ram_;
+		ASSERT_EQ(0, gh_backend_vm_set_user_mem_region(vm_, &r));
+	}
+
+	void SetX(uint32_t n, uint64_t v)
+	{
+		struct gh_vm_boot_context bc = {};
+		bc.reg = GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, n);
+		bc.value = v;
+		ASSERT_EQ(0, gh_backend_vm_set_boot_context(vm_, &bc));
+	}
+
+	struct gh_backend_vcpu *AddVcpu(uint32_t id)
+	{
+		struct gh_vm_function fn = VcpuFn(id);
+		struct gh_backend_vcpu *c = nullptr;
+
+		EXPECT_EQ(0, gh_backend_vm_add_function(vm_, &fn, &c));
+		vcpus_.push_back(c);
+		return c;
+	}
+
+	// The VMM's loop: MMIO echo + reports, until a STATUS exit or an error.
+	int Loop(struct gh_backend_vcpu *c, struct gh_vcpu_run **out = nullptr)
+	{
+		struct gh_vcpu_run *run = gh_backend_vcpu_run_page(c);
+
+		if (out)
+			*out = run;
+		for (;;) {
+			int ret = gh_backend_vcpu_run(c);
+			if (ret)
+				return ret;
+			if (run->exit_reason == GH_VM_EXIT_STATUS)
+				return 0;
+			if (run->exit_reason != GH_VM_EXIT_MMIO)
+				return -1000;
+			if (run->mmio.is_write) {
+				uint64_t v = 0;
+				memcpy(&v, run->mmio.data, run->mmio.len);
+				std::lock_guard<std::mutex> g(mu_);
+				if (run->mmio.phys_addr == kReportAddr)
+					reports_.push_back(v);
+				else
+					writes_.push_back(v);
+			} else {
+				memcpy(run->mmio.data, &kPattern, 8);
+				reads_++;
+			}
+			run->mmio.resume_action = GH_VM_RESUME_HANDLED;
+		}
+	}
+
+	uint64_t Result(unsigned int i)
+	{
+		uint64_t v;
+		memcpy(&v, ram_ + 0x100000 + 8 * i, 8);
+		return v;
+	}
+
+	void TearDown() override
+	{
+		for (auto *c : vcpus_)
+			gh_backend_vcpu_release(c);
+		gh_backend_vm_release(vm_);
+		gh_backend_close(be_);
+		if (ram_)
+			munmap(ram_, kRamSize);
+	}
+
+	struct gh_backend *be_ = nullptr;
+	struct gh_backend_vm *vm_ = nullptr;
+	std::vector<struct gh_backend_vcpu *> vcpus_;
+	uint8_t *ram_ = nullptr;
+	std::mutex mu_;
+	std::vector<uint64_t> reports_, writes_;
+	int reads_ = 0;
+};
+
+TEST_F(SimBackend, MmioGuestRunsToPowerOff)
+{
+	Open();
+	Load("mmio_forms");
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_vcpu_run *run;
+
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	ASSERT_EQ(0, Loop(c, &run));
+	EXPECT_EQ(GH_VM_STATUS_EXITED, run->status.status);
+	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, run->status.exit_info.type);
+	EXPECT_EQ(std::vector<uint64_t>{ 0x600d }, reports_);
+	EXPECT_EQ(18, reads_);
+	EXPECT_EQ(10u, writes_.size());
+	EXPECT_EQ(0x87u, Result(0));
+	EXPECT_EQ(0xffffffffffff9687ULL, Result(7));
+	EXPECT_EQ(kPattern, Result(12));
+	// The VM is gone for good: RUN keeps reporting the status.
+	EXPECT_EQ(0, gh_backend_vcpu_run(c));
+	EXPECT_EQ(GH_VM_EXIT_STATUS, run->exit_reason);
+	// Configuration after start: -EBUSY, as the kernel.
+	struct gh_vm_dtb_config dtb = { kRamBase, 4096 };
+	EXPECT_EQ(-EBUSY, gh_backend_vm_set_dtb_config(vm_, &dtb));
+}
+
+TEST_F(SimBackend, CrashReportsReason)
+{
+	Open();
+	Load("nosyndrome");
+	SetX(0, 0);		// LDP to MMIO
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_vcpu_run *run;
+
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	ASSERT_EQ(0, Loop(c, &run));
+	EXPECT_EQ(GH_VM_STATUS_CRASHED, run->status.status);
+	EXPECT_EQ(GH_VM_EXIT_TYPE_HYP_ERROR, run->status.exit_info.type);
+	EXPECT_EQ(8u, run->status.exit_info.reason_size);
+	EXPECT_EQ(1, run->status.exit_info.reason[0]);	// MMIO without syndrome
+}
+
+TEST_F(SimBackend, TimerWakeUpThroughTheGlue)
+{
+	Open();
+	Load("timer");
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_vcpu_run *run;
+
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	ASSERT_EQ(0, Loop(c, &run));
+	EXPECT_EQ(GH_VM_STATUS_EXITED, run->status.status);
+	EXPECT_EQ((std::vector<uint64_t>{ 3, 62500000 }), reports_);
+}
+
+TEST_F(SimBackend, EightVcpusCpuOnBarrier)
+{
+	const int n = 8;
+
+	Open(n);
+	Load("smp");
+	SetX(1, n);
+	for (int i = 0; i < n; i++)
+		AddVcpu(i);
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	std::vector<std::thread> t;
+	std::vector<int> ret(n, -1);
+	for (int i = 0; i < n; i++)
+		t.emplace_back([&, i] { ret[i] = Loop(vcpus_[i]); });
+	for (auto &x : t)
+		x.join();
+	for (int i = 0; i < n; i++) {
+		EXPECT_EQ(0, ret[i]) << i;
+		EXPECT_EQ(GH_VM_EXIT_STATUS, gh_backend_vcpu_run_page(vcpus_[i])->exit_reason);
+	}
+	EXPECT_EQ((std::vector<uint64_t>{ (uint64_t)-2, (uint64_t)-4, (uint64_t)-2, 1000ULL * n,
+					  (uint64_t)n }),
+		  reports_);
+}
+
+TEST_F(SimBackend, KickInterruptsASpinningGuest)
+{
+	Open();
+	Load("spin");
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_vcpu_run *run = gh_backend_vcpu_run_page(c);
+
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	for (int round = 0; round < 3; round++) {
+		std::atomic<int> ret{ 1 };
+		std::thread t([&] { ret = gh_backend_vcpu_run(c); });
+		std::this_thread::sleep_for(std::chrono::milliseconds(20));
+		EXPECT_EQ(1, ret.load());		// still inside RUN
+		auto t0 = std::chrono::steady_clock::now();
+		gh_backend_vcpu_kick(c);
+		t.join();
+		EXPECT_EQ(-EINTR, ret.load());
+		EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(200));
+		// immediate_exit stays set until the VMM clears it
+		EXPECT_EQ(-EINTR, gh_backend_vcpu_run(c));
+		run->immediate_exit = 0;
+	}
+}
+
+TEST_F(SimBackend, ErrnoLikeTheKernel)
+{
+	struct gh_backend *other = nullptr;
+
+	Open();
+	EXPECT_EQ(-EBUSY, gh_backend_open_sim(nullptr, &other));
+	struct gh_vm_function fn = VcpuFn(0);
+	strcpy(fn.name, "nope");
+	EXPECT_EQ(-ENOENT, gh_backend_vm_add_function(vm_, &fn, nullptr));
+	struct gh_userspace_memory_region r = {};
+	r.memory_size = 4096;
+	r.userspace_addr = 123;	// not page aligned
+	EXPECT_EQ(-EINVAL, gh_backend_vm_set_user_mem_region(vm_, &r));
+	struct gh_vm_boot_context bc = {};
+	bc.reg = 0xffff0000;
+	EXPECT_EQ(-EINVAL, gh_backend_vm_set_boot_context(vm_, &bc));
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_vm_function dup = VcpuFn(0);
+	struct gh_backend_vcpu *c2 = nullptr;
+	EXPECT_EQ(-EEXIST, gh_backend_vm_add_function(vm_, &dup, &c2));
+	EXPECT_EQ(-EINVAL, gh_backend_vm_add_function(vm_, &dup, nullptr));
+	// Starting without memory: the RM refuses; the start error sticks.
+	EXPECT_NE(0, gh_backend_vm_start(vm_));
+	EXPECT_EQ(0, gh_backend_vcpu_run(c));
+	EXPECT_EQ(GH_VM_EXIT_STATUS, gh_backend_vcpu_run_page(c)->exit_reason);
+	EXPECT_EQ(GH_VM_STATUS_LOAD_FAILED, gh_backend_vcpu_run_page(c)->status.status);
+	EXPECT_EQ(-EBADF, gh_backend_vcpu_run(nullptr));
+	EXPECT_EQ(-EBADF, gh_backend_vm_start(nullptr));
+}
+
+TEST(DevBackend, AbsentDeviceIsAnErrno)
+{
+	struct gh_backend *b = nullptr;
+
+	EXPECT_EQ(-ENOENT, gh_backend_open_dev("/nonexistent/gunyah", &b));
+	if (gh_backend_open_dev(nullptr, &b) != 0)
+		GTEST_SKIP() << "no /dev/gunyah here";
+	struct gh_backend_vm *vm = nullptr;
+	EXPECT_EQ(0, gh_backend_create_vm(b, &vm));
+	gh_backend_vm_release(vm);
+	gh_backend_close(b);
+}
+
+}  // namespace
