@@ -141,7 +141,7 @@ void gh_sim_decode_ldst(uint32_t insn, struct gh_sim_ldst *d)
 		d->is_store = !l;
 		if (o2 && !o1) {
 			d->acqrel = true;
-			d->dest64 = size == 3;
+			d->dest64 = l && size == 3;
 			d->kind = GH_SIM_LDST_VALID;
 			return;
 		}
