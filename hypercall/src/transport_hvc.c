@@ -8,52 +8,37 @@
 
 #if defined(GH_HYPERCALL_HVC) && defined(__aarch64__)
 
+/*
+ * The registers travel through memory: 18 register operands would exceed
+ * GCC's limit of 30 asm operands once in and out are counted, and the kernel
+ * module is built with GCC. SMCCC 1.2 preserves x18..x30, so the two
+ * pointers (in registers the compiler picks outside x0..x17) survive the call.
+ */
 bool gh_hypercall_native(const struct gh_hypercall_regs *in, struct gh_hypercall_regs *out)
 {
-	register uint64_t x0 __asm__("x0") = in->x[0];
-	register uint64_t x1 __asm__("x1") = in->x[1];
-	register uint64_t x2 __asm__("x2") = in->x[2];
-	register uint64_t x3 __asm__("x3") = in->x[3];
-	register uint64_t x4 __asm__("x4") = in->x[4];
-	register uint64_t x5 __asm__("x5") = in->x[5];
-	register uint64_t x6 __asm__("x6") = in->x[6];
-	register uint64_t x7 __asm__("x7") = in->x[7];
-	register uint64_t x8 __asm__("x8") = in->x[8];
-	register uint64_t x9 __asm__("x9") = in->x[9];
-	register uint64_t x10 __asm__("x10") = in->x[10];
-	register uint64_t x11 __asm__("x11") = in->x[11];
-	register uint64_t x12 __asm__("x12") = in->x[12];
-	register uint64_t x13 __asm__("x13") = in->x[13];
-	register uint64_t x14 __asm__("x14") = in->x[14];
-	register uint64_t x15 __asm__("x15") = in->x[15];
-	register uint64_t x16 __asm__("x16") = in->x[16];
-	register uint64_t x17 __asm__("x17") = in->x[17];
-
-	__asm__ volatile("hvc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5),
-			   "+r"(x6), "+r"(x7), "+r"(x8), "+r"(x9), "+r"(x10), "+r"(x11),
-			   "+r"(x12), "+r"(x13), "+r"(x14), "+r"(x15), "+r"(x16), "+r"(x17)
+	__asm__ volatile("ldp	x0, x1, [%[in], #0]\n\t"
+			 "ldp	x2, x3, [%[in], #16]\n\t"
+			 "ldp	x4, x5, [%[in], #32]\n\t"
+			 "ldp	x6, x7, [%[in], #48]\n\t"
+			 "ldp	x8, x9, [%[in], #64]\n\t"
+			 "ldp	x10, x11, [%[in], #80]\n\t"
+			 "ldp	x12, x13, [%[in], #96]\n\t"
+			 "ldp	x14, x15, [%[in], #112]\n\t"
+			 "ldp	x16, x17, [%[in], #128]\n\t"
+			 "hvc	#0\n\t"
+			 "stp	x0, x1, [%[out], #0]\n\t"
+			 "stp	x2, x3, [%[out], #16]\n\t"
+			 "stp	x4, x5, [%[out], #32]\n\t"
+			 "stp	x6, x7, [%[out], #48]\n\t"
+			 "stp	x8, x9, [%[out], #64]\n\t"
+			 "stp	x10, x11, [%[out], #80]\n\t"
+			 "stp	x12, x13, [%[out], #96]\n\t"
+			 "stp	x14, x15, [%[out], #112]\n\t"
+			 "stp	x16, x17, [%[out], #128]"
 			 :
-			 : "memory");
-
-	out->x[0] = x0;
-	out->x[1] = x1;
-	out->x[2] = x2;
-	out->x[3] = x3;
-	out->x[4] = x4;
-	out->x[5] = x5;
-	out->x[6] = x6;
-	out->x[7] = x7;
-	out->x[8] = x8;
-	out->x[9] = x9;
-	out->x[10] = x10;
-	out->x[11] = x11;
-	out->x[12] = x12;
-	out->x[13] = x13;
-	out->x[14] = x14;
-	out->x[15] = x15;
-	out->x[16] = x16;
-	out->x[17] = x17;
+			 : [in] "r"(in), [out] "r"(out)
+			 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+			   "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
 	return true;
 }
 

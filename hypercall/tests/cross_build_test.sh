@@ -27,6 +27,19 @@ for f in "$src"/*.c; do
 		echo "FAIL aarch64 $(basename "$f")"
 	fi
 done
+# The kernel module is built with GCC: the hvc transport must build there too.
+if command -v aarch64-linux-gnu-gcc >/dev/null; then
+	# shellcheck disable=SC2086
+	if aarch64-linux-gnu-gcc -ffreestanding -std=gnu11 -O2 -Wall -Wextra -Werror \
+		-DGH_HYPERCALL_HVC $sys -I "$inc" -I "$src" -c -o "$tmp/gcc.o" \
+		"$src/transport_hvc.c"; then
+		passes=$((passes + 1))
+		echo "ok   aarch64 transport_hvc.c with GCC"
+	else
+		fails=$((fails + 1))
+		echo "FAIL aarch64 transport_hvc.c with GCC"
+	fi
+fi
 # The hvc transport must really contain the instruction.
 $cc --target=aarch64-none-elf -ffreestanding -std=c11 -O2 -DGH_HYPERCALL_HVC \
 	-I "$inc" -I "$src" -c -o "$tmp/hvc.o" "$src/transport_hvc.c"

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,6 +253,13 @@ static int expect_status(struct vcpu *v, uint32_t status, uint16_t type)
 		if (expect_status(v, s, t))     \
 			return -1;              \
 	} while (0)
+
+/* RUN reports the VM's failed start as a LOAD_FAILED status exit. */
+static bool load_failed(struct vcpu *v)
+{
+	return run(v) == 0 && v->run->exit_reason == GH_VM_EXIT_STATUS &&
+	       v->run->status.status == GH_VM_STATUS_LOAD_FAILED;
+}
 
 /* Every object of closed VMs is freed (the RM's notifications may lag). */
 static int no_leak(void)
@@ -499,8 +507,8 @@ static int t_mmio_each_size(void)
 		EXPECT_MMIO(&v, 1, TH_WRITE_ADDR(i), len[i], TH_WVAL(len[i]));
 	EXPECT_STATUS(&v, GH_VM_STATUS_EXITED, GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
 	CHECK(v.run->status.exit_info.reason_size == 2 && v.run->status.exit_info.reason[0] == 0x9d);
-	/* the VM is gone for good */
-	CHECK(run(&v) == -ENODEV);
+	/* the VM is gone for good: every later RUN is the same STATUS exit */
+	EXPECT_STATUS(&v, GH_VM_STATUS_EXITED, GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
 	vcpu_close(&v);
 	close(vm);
 	NO_LEAK();
@@ -773,12 +781,13 @@ static int t_failed_start(void)
 	CHECK(vm >= 0);
 	CHECK(vcpu_add(vm, 0, &v[0]) == 0);
 	CHECK(vcpu_add(vm, 1, &v[1]) == 0);
-	/* RUN before GH_VM_START starts it, and reports the start's failure */
-	CHECK(run(&v[0]) == -TH_START_ERRNO);
-	CHECK(run(&v[1]) == -TH_START_ERRNO);
+	/* RUN before GH_VM_START starts it; the failure is LOAD_FAILED for
+	 * every vCPU, on every RUN; GH_VM_START returns the start's error */
+	CHECK(load_failed(&v[0]));
+	CHECK(load_failed(&v[1]));
 	CHECK_ERR(ioctl(vm, GH_VM_START, 0), TH_START_ERRNO);
-	CHECK(run(&v[1]) == -TH_START_ERRNO);
-	CHECK(run(&v[0]) == -TH_START_ERRNO);
+	CHECK(load_failed(&v[1]));
+	CHECK(load_failed(&v[0]));
 	CHECK(TH_PARAM("vm_starts") - starts == 1);	/* tried once */
 	vcpu_close(&v[0]);
 	vcpu_close(&v[1]);
@@ -1016,7 +1025,7 @@ int main(int argc, char **argv)
 	run_case("resume actions: HANDLED, unknown (EINVAL, kept), FAULT, RETRY", t_resume_actions);
 	run_case("hypervisor MMIO length 4096 and 0: EIO, guest faulted", t_hyp_bad_length);
 	run_case("RUN before GH_VM_START starts the VM once (4 vCPUs racing)", t_lazy_start_once);
-	run_case("failed start is reported to every vCPU, tried once", t_failed_start);
+	run_case("failed start is LOAD_FAILED for every vCPU, tried once", t_failed_start);
 	run_case("irqfd: eventfd write rings the doorbell", t_irqfd);
 	run_case("ioeventfd: guest write completes in the kernel, eventfd signalled", t_ioeventfd);
 	run_case("closing VM fd, vCPU fd and run mapping in every order", t_close_orders);

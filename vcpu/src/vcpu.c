@@ -284,6 +284,49 @@ static uint32_t uapi_status(enum gh_vm_mgr_status st)
 	}
 }
 
+/* The VM has stopped for good: fill the STATUS exit with how. */
+static void write_status_exit(struct gh_vcpu *vcpu, enum gh_vm_mgr_status st,
+			      const struct gh_vm_exit_info *info)
+{
+	struct gh_vcpu_run *run = vcpu->run;
+
+	GH_WRITE_ONCE(run->exit_reason, GH_VM_EXIT_STATUS);
+	GH_WRITE_ONCE(run->status.status, uapi_status(st));
+	GH_WRITE_ONCE(run->status.exit_info.type, info->type);
+	GH_WRITE_ONCE(run->status.exit_info.padding, 0);
+	GH_WRITE_ONCE(run->status.exit_info.reason_size, info->reason_size);
+	for (unsigned int i = 0; i < GH_VM_LAST_EXIT_INFO_SIZE; i++)
+		GH_WRITE_ONCE(run->status.exit_info.reason[i], info->reason[i]);
+}
+
+static bool vm_is_live(enum gh_vm_mgr_status st)
+{
+	return st == GH_VM_MGR_STATUS_RUNNING || st == GH_VM_MGR_STATUS_STARTING ||
+	       st == GH_VM_MGR_STATUS_NO_STATE;
+}
+
+/* When the VM has stopped (EXITED, CRASHED, LOAD_FAILED), every RUN reports
+ * it as the same STATUS exit: true when it filled one. */
+static bool vm_status_exit(struct gh_vcpu *vcpu)
+{
+	struct gh_vm_exit_info info;
+	enum gh_vm_mgr_status st = gh_vm_mgr_get_exit(vcpu->vm, &info);
+
+	if (vm_is_live(st))
+		return false;
+	write_status_exit(vcpu, st, &info);
+	return true;
+}
+
+/* The vCPU lost its resource or function: a removed function is -ENODEV;
+ * a resource withdrawn because the VM stopped is that VM's STATUS exit. */
+static int gone_result(struct gh_vcpu *vcpu)
+{
+	if (GH_LOAD_ACQUIRE(vcpu->removed))
+		return -ENODEV;
+	return vm_status_exit(vcpu) ? 0 : -ENODEV;
+}
+
 /*
  * The vCPU will not run again (powered off for good, or faulted while the VM
  * crashes). Report a STATUS exit once the RM has told vm_mgr how the VM
@@ -291,31 +334,18 @@ static uint32_t uapi_status(enum gh_vm_mgr_status st)
  */
 static int vm_stopped_exit(struct gh_vcpu *vcpu)
 {
-	struct gh_vcpu_run *run = vcpu->run;
-	struct gh_vm_exit_info info;
-	enum gh_vm_mgr_status st;
 	int ret;
 
 	for (;;) {
 		gh_os_completion_reinit(vcpu->ready);
+		if (vm_status_exit(vcpu))
+			return 0;
 		if (GH_LOAD_ACQUIRE(vcpu->gone))
 			return -ENODEV;
-		st = gh_vm_mgr_get_exit(vcpu->vm, &info);
-		if (st != GH_VM_MGR_STATUS_RUNNING && st != GH_VM_MGR_STATUS_STARTING &&
-		    st != GH_VM_MGR_STATUS_NO_STATE)
-			break;
 		ret = gh_os_completion_wait_interruptible(vcpu->ready);
 		if (ret)
 			return ret;
 	}
-	GH_WRITE_ONCE(run->exit_reason, GH_VM_EXIT_STATUS);
-	GH_WRITE_ONCE(run->status.status, uapi_status(st));
-	GH_WRITE_ONCE(run->status.exit_info.type, info.type);
-	GH_WRITE_ONCE(run->status.exit_info.padding, 0);
-	GH_WRITE_ONCE(run->status.exit_info.reason_size, info.reason_size);
-	for (unsigned int i = 0; i < GH_VM_LAST_EXIT_INFO_SIZE; i++)
-		GH_WRITE_ONCE(run->status.exit_info.reason[i], info.reason[i]);
-	return 0;
 }
 
 /* run_lock held, populated. */
@@ -346,7 +376,7 @@ static int run_locked(struct gh_vcpu *vcpu)
 		 * the hypercall's return and the wait below is not lost. */
 		gh_os_completion_reinit(vcpu->ready);
 		if (GH_LOAD_ACQUIRE(vcpu->gone))
-			return -ENODEV;
+			return gone_result(vcpu);
 
 		err = gh_hypercall_vcpu_run(vcpu->capid, resume, &resp);
 		if (err == GH_ERROR_RETRY) {
@@ -376,7 +406,7 @@ static int run_locked(struct gh_vcpu *vcpu)
 			if (ret)
 				return ret;
 			if (GH_LOAD_ACQUIRE(vcpu->gone))
-				return -ENODEV;
+				return gone_result(vcpu);
 			break;
 		case GH_VCPU_EXIT_KIND_VM_STOPPED:
 			return vm_stopped_exit(vcpu);
@@ -431,12 +461,17 @@ int gh_vcpu_run(struct gh_vcpu *vcpu)
 		ret = -ENODEV;
 		goto out;
 	}
+	/* A VM that failed to start, exited or crashed: its STATUS exit, on
+	 * every RUN of every vCPU. */
 	ret = gh_vm_mgr_ensure_started(vcpu->vm);
-	if (ret)
+	if (ret) {
+		if (vm_status_exit(vcpu))
+			ret = 0;
 		goto out;
+	}
 	gh_os_mutex_lock(vcpu->run_lock);
 	if (!vcpu->populated)
-		ret = -ENODEV;
+		ret = gone_result(vcpu);
 	else
 		ret = run_locked(vcpu);
 	gh_os_mutex_unlock(vcpu->run_lock);

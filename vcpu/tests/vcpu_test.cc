@@ -301,17 +301,28 @@ TEST_F(VcpuRun, PoweredOffForGoodIsAStatusExit)
 	EXPECT_EQ(run_->status.exit_info.type, GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
 	EXPECT_EQ(run_->status.exit_info.reason_size, 2u);
 	EXPECT_EQ(run_->status.exit_info.reason[1], 2);
-	// The VM is gone for good: later RUNs are -ENODEV without a hypercall.
+	// The VM is gone for good: every later RUN is the same STATUS exit,
+	// without a hypercall.
 	size_t n = hyp_.NumCalls();
-	EXPECT_EQ(gh_vcpu_run(vcpu_), -ENODEV);
+	memset(run_, 0, sizeof(*run_));
+	EXPECT_EQ(gh_vcpu_run(vcpu_), 0);
+	EXPECT_EQ(run_->exit_reason, (uint32_t)GH_VM_EXIT_STATUS);
+	EXPECT_EQ(run_->status.status, (uint32_t)GH_VM_STATUS_EXITED);
+	EXPECT_EQ(run_->status.exit_info.type, GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
+	EXPECT_EQ(run_->status.exit_info.reason[1], 2);
 	EXPECT_EQ(hyp_.NumCalls(), n);
 }
 
-TEST_F(VcpuRun, RunAfterACrashIsEnodev)
+TEST_F(VcpuRun, RunAfterACrashIsTheCrashStatus)
 {
 	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
 	ASSERT_EQ(gh_vm_mgr_notify_status(vm_, GH_VM_MGR_STATUS_CRASHED, nullptr), 0);
-	EXPECT_EQ(gh_vcpu_run(vcpu_), -ENODEV);
+	for (int i = 0; i < 2; i++) {
+		SCOPED_TRACE(i);
+		EXPECT_EQ(gh_vcpu_run(vcpu_), 0);
+		EXPECT_EQ(run_->exit_reason, (uint32_t)GH_VM_EXIT_STATUS);
+		EXPECT_EQ(run_->status.status, (uint32_t)GH_VM_STATUS_CRASHED);
+	}
 	EXPECT_EQ(hyp_.NumCalls(), 0u);
 }
 
@@ -423,8 +434,13 @@ TEST_F(VcpuRun, FailedStartIsReportedByRun)
 {
 	rm_.fail_op = "vm_init";
 	rm_.fail_err = -EPERM;
-	EXPECT_EQ(gh_vcpu_run(vcpu_), -EPERM);
-	EXPECT_EQ(gh_vcpu_run(vcpu_), -EPERM);
+	// A failed start is LOAD_FAILED, for this and every later RUN.
+	for (int i = 0; i < 2; i++) {
+		SCOPED_TRACE(i);
+		EXPECT_EQ(gh_vcpu_run(vcpu_), 0);
+		EXPECT_EQ(run_->exit_reason, (uint32_t)GH_VM_EXIT_STATUS);
+		EXPECT_EQ(run_->status.status, (uint32_t)GH_VM_STATUS_LOAD_FAILED);
+	}
 	EXPECT_EQ(hyp_.NumCalls(), 0u);
 }
 

@@ -50,17 +50,21 @@ uint32_t gh_vcpu_id(const struct gh_vcpu *vcpu);
 long gh_vcpu_ioctl(struct gh_vcpu *vcpu, unsigned int cmd, unsigned long arg);
 
 /*
- * GH_VCPU_RUN. Returns 0 with run->exit_reason set (MMIO or STATUS), or:
+ * GH_VCPU_RUN. Returns 0 with run->exit_reason set (MMIO or STATUS), or an
+ * error. STATUS: the VM failed to start (LOAD_FAILED), exited or crashed;
+ * every later RUN of every vCPU returns the same STATUS exit.
  *  -EINTR    immediate_exit was set or a signal is pending before entering the
  *            guest, or a signal arrived while waiting for a wake-up; nothing is
  *            lost: a pending MMIO completion stays pending for the next RUN
  *  -EBUSY    another thread is inside RUN on this vCPU (refused, not queued)
- *  -ENODEV   the vCPU was removed, its resource went away, or the VM has stopped
+ *  -ENODEV   the vCPU's function was removed, or its resource went away while
+ *            the VM still runs
  *  -EINVAL   the MMIO resume_action userspace wrote is unknown (still pending)
  *  -EIO      the hypervisor reported an MMIO length outside 1..8 (the access is
  *            completed with a fault on the next RUN) or kept reporting a state
  *            this driver does not know
- *  other     the VM's start error, or a hypervisor error through gh_remap_error
+ *  other     a start interrupted by a signal (-EINTR), or a hypervisor error
+ *            through gh_remap_error
  */
 int gh_vcpu_run(struct gh_vcpu *vcpu);
 
