@@ -51,11 +51,34 @@ run_tests() {
 	fi
 }
 
+# The kernel module's selftest in Debian's arm64 kernel under QEMU: its
+# cases are added to the count.
+run_kmod_selftest() {
+	local log rc line
+	log=$(mktemp)
+	echo "== kmod/tests/qemu_selftest.sh"
+	set +e
+	kmod/tests/qemu_selftest.sh 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
+	rm -f "$log"
+	if [ -n "$line" ]; then
+		passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+		failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+	fi
+	if [ "$rc" -ne 0 ]; then
+		status=1
+		[ -n "$line" ] || failed=$((failed + 1))
+	fi
+}
+
 case $cmd in
 test)
 	run_tests "//... (default build)" //... "$@"
 	run_tests "//... --config=asan-ubsan" --config=asan-ubsan //... "$@"
-	echo "== test targets over both builds"
+	run_kmod_selftest
+	echo "== test targets of both builds and kernel selftest cases"
 	echo "$passed passed, $failed failed"
 	exit "$status"
 	;;
