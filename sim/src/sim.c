@@ -73,16 +73,6 @@
 #define SYS_MPIDR		GH_SIM_SYSREG(3, 0, 0, 0, 5)
 #define SYS_SCTLR		GH_SIM_SYSREG(3, 0, 1, 0, 0)
 
-static uint64_t load_u64(const uint64_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-static void store_u64(uint64_t *p, uint64_t v)
-{
-	__atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
-
 uint64_t gh_sim_now_ns(void)
 {
 	struct timespec ts;
@@ -1163,45 +1153,59 @@ static int cap_alloc(struct gh_sim *sim, int type, void *obj, struct gh_sim_vm *
 	for (i = 0; i < GH_SIM_MAX_CAPS; i++) {
 		if (sim->caps[i].type)
 			continue;
-		sim->caps[i].type = type;
-		sim->caps[i].obj = obj;
+		__atomic_store_n(&sim->caps[i].obj, obj, __ATOMIC_RELAXED);
 		sim->caps[i].vm = vm;
+		__atomic_store_n(&sim->caps[i].type, type, __ATOMIC_RELEASE);
 		*capid = GH_SIM_CAP_BASE + i;
 		return 0;
 	}
 	return -ENOSPC;
 }
 
+/*
+ * Lock-free (the hot path of every vcpu_run): entries are published with a
+ * release store of their type after the object pointer, and cleared only when
+ * their VM is destroyed, when no call on them may be in flight.
+ */
 static void *cap_lookup(struct gh_sim *sim, uint64_t capid, int type)
 {
-	void *obj = NULL;
+	uint64_t i = capid - GH_SIM_CAP_BASE;
 
-	if (capid < GH_SIM_CAP_BASE || capid - GH_SIM_CAP_BASE >= GH_SIM_MAX_CAPS)
+	if (capid < GH_SIM_CAP_BASE || i >= GH_SIM_MAX_CAPS)
 		return NULL;
-	pthread_mutex_lock(&sim->lock);
-	if (sim->caps[capid - GH_SIM_CAP_BASE].type == type)
-		obj = sim->caps[capid - GH_SIM_CAP_BASE].obj;
-	pthread_mutex_unlock(&sim->lock);
-	return obj;
+	if (__atomic_load_n(&sim->caps[i].type, __ATOMIC_ACQUIRE) != type)
+		return NULL;
+	return __atomic_load_n(&sim->caps[i].obj, __ATOMIC_RELAXED);
 }
 
 /* --- the execution lock ------------------------------------------------------------------------------ */
 
+/*
+ * A FIFO ticket lock: uncontended, one atomic add and one load, no syscall;
+ * waiters sleep on a condition variable. The waiter count and the serving
+ * counter are a Dekker pair (sequentially consistent): an unlock either sees
+ * the waiter and broadcasts, or the waiter sees its turn before sleeping.
+ */
 static void exec_lock(struct gh_sim_vm *vm)
 {
-	uint64_t ticket;
+	uint64_t ticket = __atomic_fetch_add(&vm->exec_next, 1, __ATOMIC_SEQ_CST);
 
+	if (__atomic_load_n(&vm->exec_serving, __ATOMIC_SEQ_CST) == ticket)
+		return;
 	pthread_mutex_lock(&vm->exec_mu);
-	ticket = vm->exec_next++;
-	while (vm->exec_serving != ticket)
+	__atomic_fetch_add(&vm->exec_waiters, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&vm->exec_serving, __ATOMIC_SEQ_CST) != ticket)
 		pthread_cond_wait(&vm->exec_cv, &vm->exec_mu);
+	__atomic_fetch_sub(&vm->exec_waiters, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&vm->exec_mu);
 }
 
 static void exec_unlock(struct gh_sim_vm *vm)
 {
+	__atomic_fetch_add(&vm->exec_serving, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&vm->exec_waiters, __ATOMIC_SEQ_CST))
+		return;
 	pthread_mutex_lock(&vm->exec_mu);
-	vm->exec_serving++;
 	pthread_cond_broadcast(&vm->exec_cv);
 	pthread_mutex_unlock(&vm->exec_mu);
 }
@@ -1212,8 +1216,10 @@ static void run_fiber(struct gh_sim_vcpu *v)
 	struct gh_sim_vm *vm = v->vm;
 
 	exec_lock(vm);
-	store_u64(&v->slice_end_ns, gh_sim_now_ns() + GH_SIM_SLICE_NS);
-	clear_kick(v, KICK_READY);
+	/* a new entry: the service thread restarts its slice count */
+	__atomic_fetch_add(&v->run_gen, 1, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&v->kick, __ATOMIC_RELAXED) & KICK_READY)
+		clear_kick(v, KICK_READY);
 	__atomic_store_n(&v->running, 1, __ATOMIC_RELEASE);
 	gh_sim_fiber_enter(&v->fiber);
 	__atomic_store_n(&v->running, 0, __ATOMIC_RELEASE);
@@ -1224,7 +1230,8 @@ static void notify_exit(struct gh_sim_vm *vm)
 {
 	const struct gh_sim_host_ops *h = &vm->sim->host;
 
-	if (!__atomic_exchange_n(&vm->exit_notify, 0, __ATOMIC_ACQ_REL))
+	if (!__atomic_load_n(&vm->exit_notify, __ATOMIC_ACQUIRE) ||
+	    !__atomic_exchange_n(&vm->exit_notify, 0, __ATOMIC_ACQ_REL))
 		return;
 	if (h->vm_exited)
 		h->vm_exited(h->ctx, vm->vmid, vm->exit_type, vm->crashed, vm->exit_reason,
@@ -1389,9 +1396,17 @@ static void tick_vm(struct gh_sim_vm *vm, uint64_t now_ns, uint64_t *next_ns)
 
 		if (!v)
 			continue;
-		if (__atomic_load_n(&v->running, __ATOMIC_ACQUIRE) &&
-		    now_ns >= load_u64(&v->slice_end_ns))
-			set_kick(v, KICK_READY);
+		/* the same entry seen on GH_SIM_SLICE_TICKS ticks: slice over */
+		if (__atomic_load_n(&v->running, __ATOMIC_ACQUIRE)) {
+			uint64_t gen = __atomic_load_n(&v->run_gen, __ATOMIC_RELAXED);
+
+			if (gen != v->tick_gen) {
+				v->tick_gen = gen;
+				v->tick_count = 0;
+			} else if (++v->tick_count >= GH_SIM_SLICE_TICKS) {
+				set_kick(v, KICK_READY);
+			}
+		}
 		t[0] = &v->vtimer;
 		t[1] = &v->ptimer;
 		for (j = 0; j < 2; j++) {
@@ -1420,7 +1435,7 @@ static void *ticker_main(void *arg)
 
 	pthread_mutex_lock(&sim->lock);
 	while (!sim->stopping) {
-		uint64_t now = gh_sim_now_ns(), next = now + 1000000;
+		uint64_t now = gh_sim_now_ns(), next = now + GH_SIM_TICK_NS;
 		struct timespec ts;
 		unsigned int i;
 
@@ -1570,9 +1585,13 @@ void gh_sim_vm_destroy(struct gh_sim_vm *vm)
 	if (vm->started)
 		gh_sim_vm_stop(vm);
 	pthread_mutex_lock(&sim->lock);
-	for (i = 0; i < GH_SIM_MAX_CAPS; i++)
-		if (sim->caps[i].vm == vm)
-			memset(&sim->caps[i], 0, sizeof(sim->caps[i]));
+	for (i = 0; i < GH_SIM_MAX_CAPS; i++) {
+		if (sim->caps[i].vm != vm)
+			continue;
+		__atomic_store_n(&sim->caps[i].type, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&sim->caps[i].obj, NULL, __ATOMIC_RELAXED);
+		sim->caps[i].vm = NULL;
+	}
 	for (i = 0; i < GH_SIM_MAX_VMS; i++)
 		if (sim->vms[i] == vm)
 			sim->vms[i] = NULL;

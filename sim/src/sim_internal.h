@@ -30,6 +30,8 @@
 #define GH_SIM_NR_IRQS		(32 + GH_SIM_NR_SPIS)
 #define GH_SIM_MAX_HOLES	(2 * GH_SIM_MAX_REGIONS + 8)
 #define GH_SIM_ACTIVE_DEPTH	16
+#define GH_SIM_TICK_NS		1000000ULL	/* service thread period */
+#define GH_SIM_SLICE_TICKS	2		/* slice: 1..2 ticks */
 
 /* vcpu->kick bits: requests to the running fiber, checked at each block */
 #define KICK_READY	(1U << 0)	/* return READY to the host */
@@ -112,7 +114,9 @@ struct gh_sim_vcpu {
 	int in_run;			/* atomic: a vcpu_run is in flight */
 	unsigned int kick;		/* atomic: KICK_* */
 	int running;			/* atomic: inside the fiber */
-	uint64_t slice_end_ns;		/* atomic */
+	uint64_t run_gen;		/* atomic: counts entries into the fiber */
+	uint64_t tick_gen;		/* service thread: run_gen last seen */
+	unsigned int tick_count;	/* service thread: ticks run_gen unchanged */
 	bool terminate;			/* set by destroy before the last entry */
 
 	/* fiber <-> host hand-over (only touched by the exec-lock holder) */
@@ -165,8 +169,9 @@ struct gh_sim_vm {
 
 	pthread_mutex_t exec_mu;
 	pthread_cond_t exec_cv;
-	uint64_t exec_next;
-	uint64_t exec_serving;
+	uint64_t exec_next;		/* atomic */
+	uint64_t exec_serving;		/* atomic */
+	unsigned int exec_waiters;	/* atomic */
 
 	struct gh_sim_region regions[GH_SIM_MAX_REGIONS];
 	unsigned int nregions;

@@ -49,8 +49,7 @@ struct gh_sim_vm;
  * that is neither RAM nor the GIC becomes VMMIO exits). */
 #define GH_SIM_PA_LIMIT		(1ULL << 40)
 
-/* Per-VM tunables. */
-#define GH_SIM_SLICE_NS		2000000ULL	/* time slice before READY */
+/* A vCPU returns READY after running one time slice: 1 to 2 ms. */
 
 /**
  * struct gh_sim_host_ops - how the simulator reaches the host
