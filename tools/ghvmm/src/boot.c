@@ -78,7 +78,8 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 			    (unsigned long long)o->mem_size, strerror(-r));
 
 	if (o->bios) {
-		r = read_named("--bios", o->bios, GHVMM_FLASH_SIZE, &data, &len, err, errlen);
+		r = read_named("--bios", o->bios, GHVMM_FLASH_BANK_SIZE, &data, &len, err,
+			       errlen);
 		if (r)
 			goto out;
 		if (!len) {

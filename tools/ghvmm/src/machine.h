@@ -8,8 +8,11 @@
 
 #include <stdint.h>
 
-#define GHVMM_FLASH_BASE	0x00000000ULL	/* --bios: read-only */
-#define GHVMM_FLASH_SIZE	0x04000000ULL	/* 64 MiB */
+/* --bios: two read-only 64 MiB flash banks, as QEMU virt's: the firmware in
+ * bank 0; bank 1 (where U-Boot looks for its environment) reads as zeroes. */
+#define GHVMM_FLASH_BASE	0x00000000ULL
+#define GHVMM_FLASH_BANK_SIZE	0x04000000ULL
+#define GHVMM_FLASH_SIZE	(2 * GHVMM_FLASH_BANK_SIZE)
 
 #define GHVMM_GICD_BASE		0x08000000ULL
 #define GHVMM_GICD_SIZE		0x00010000ULL
