@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The in-process UAPI end to end: backend -> vm_mgr/vcpu cores -> hypercall
 // ABI -> simulator -> guest code, with the simulator's test guests.
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstring>
@@ -221,6 +223,48 @@ TEST_F(SimBackend, EightVcpusCpuOnBarrier)
 	EXPECT_EQ((std::vector<uint64_t>{ (uint64_t)-2, (uint64_t)-4, (uint64_t)-2, 1000ULL * n,
 					  (uint64_t)n }),
 		  reports_);
+}
+
+TEST_F(SimBackend, IrqfdRaisesDoorbellSpis)
+{
+	Open();
+	Load("spi");
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_vcpu_run *run = gh_backend_vcpu_run_page(c);
+	int efd[2];
+
+	for (int i = 0; i < 2; i++) {
+		efd[i] = eventfd(0, EFD_CLOEXEC);
+		ASSERT_GE(efd[i], 0);
+		struct gh_vm_function fn = {};
+		strcpy(fn.name, "irqfd");
+		fn.irqfd.fd = (uint32_t)efd[i];
+		fn.irqfd.label = 8 + i;		// doorbell label L raises SPI 32 + L
+		ASSERT_EQ(0, gh_backend_vm_add_function(vm_, &fn, nullptr));
+	}
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	bool fired = false;
+	for (;;) {
+		ASSERT_EQ(0, gh_backend_vcpu_run(c));
+		if (run->exit_reason == GH_VM_EXIT_STATUS)
+			break;
+		ASSERT_EQ(GH_VM_EXIT_MMIO, run->exit_reason);
+		uint64_t v = 0;
+		memcpy(&v, run->mmio.data, run->mmio.len);
+		if (run->mmio.phys_addr == kReportAddr)
+			reports_.push_back(v);
+		run->mmio.resume_action = GH_VM_RESUME_HANDLED;
+		if (!fired && reports_.size() == 1) {
+			// the guest is ready: signal both eventfds (from the VMM)
+			for (int i = 0; i < 2; i++)
+				ASSERT_EQ(0, eventfd_write(efd[i], 1));
+			fired = true;
+		}
+	}
+	EXPECT_EQ(GH_VM_STATUS_EXITED, run->status.status);
+	EXPECT_EQ((std::vector<uint64_t>{ 1, 40, 41 }), reports_);
+	for (int i = 0; i < 2; i++)
+		close(efd[i]);
 }
 
 TEST_F(SimBackend, KickInterruptsASpinningGuest)

@@ -284,6 +284,52 @@ TEST(Sim, ReadOnlyRegionWritesBecomeMmioWrites)
 	EXPECT_EQ(0x66u, log[1].value);
 }
 
+TEST(Sim, DoorbellAndDeviceSpisWakeTheGuest)
+{
+	Vm vm("spi", {});
+	struct gh_hypercall_vcpu_run_resp r = {};
+	uint64_t bell, old = 7, value = 0;
+	int sleeps = 0;
+	bool done = false;
+
+	ASSERT_EQ(0, gh_sim_vm_add_doorbell(vm.vm_, 0, 40, false, &bell));
+	ASSERT_EQ(0, vm.Start());
+	while (!done) {
+		ASSERT_EQ(GH_ERROR_OK, vm.Run(0, &r, value));
+		value = 0;
+		switch (r.state) {
+		case GH_VCPU_STATE_READY:
+			break;
+		case GH_VCPU_STATE_EXPECTS_WAKEUP:
+			// asleep in WFI: first the doorbell, then the device's line
+			if (sleeps++ == 0) {
+				ASSERT_EQ(GH_ERROR_OK, gh_hypercall_bell_send(bell, 1, &old));
+				EXPECT_EQ(0u, old);
+			} else {
+				ASSERT_EQ(0, gh_sim_vm_set_spi(vm.vm_, 41, true));
+			}
+			vm.WaitWake(0, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+			break;
+		case GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE:
+			if (r.state_data[0] == kEchoBase + 0x800)
+				ASSERT_EQ(0, gh_sim_vm_set_spi(vm.vm_, 41, false));
+			else
+				vm.Mmio(r);
+			break;
+		case GH_VCPU_STATE_POWERED_OFF:
+			done = true;
+			break;
+		default:
+			FAIL() << "state " << r.state;
+		}
+	}
+	EXPECT_EQ((std::vector<uint64_t>{ 1, 40, 41 }), vm.Reports());
+	EXPECT_GE(sleeps, 2);
+	EXPECT_EQ(0, vm.wakes_[0]);	// every wake-up was consumed
+	EXPECT_EQ(-EINVAL, gh_sim_vm_set_spi(vm.vm_, 5, true));
+	EXPECT_EQ(GH_ERROR_CSPACE_CAP_NULL, gh_hypercall_bell_send(vm.capid_[0], 1, &old));
+}
+
 TEST(Sim, HypercallErrors)
 {
 	Vm vm("mmio_forms", {});
