@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The ghvmm binary end to end on the embedded simulator: the demo guests and
+// Debian's U-Boot through a pipe, every exit code, and every bad argument or
+// image refused with a one-line message before any vCPU runs. When QEMU is
+// installed, the same ELF guests give the same console output under it.
+#include <gtest/gtest.h>
+
+#include <elf.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Result {
+	int status = -1; // exit code, or -1 when killed by the timeout
+	std::string out, err;
+};
+
+// Input: chunks written after a delay each; stdin is closed after the last.
+struct Chunk {
+	int delay_ms;
+	std::string bytes;
+};
+
+std::string Tmp(const std::string &name)
+{
+	const char *d = getenv("TEST_TMPDIR");
+	return std::string(d ? d : "/tmp") + "/" + name;
+}
+
+void WriteFile(const std::string &path, const std::string &data)
+{
+	std::ofstream f(path, std::ios::binary);
+	f << data;
+}
+
+Result Spawn(const std::string &prog, std::vector<std::string> args, std::vector<Chunk> input = {},
+	   int timeout_ms = 60000)
+{
+	int in[2], out[2], err[2];
+	EXPECT_EQ(0, pipe(in));
+	EXPECT_EQ(0, pipe(out));
+	EXPECT_EQ(0, pipe(err));
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		for (int fd : { in[0], in[1], out[0], out[1], err[0], err[1] })
+			close(fd);
+		std::vector<char *> argv;
+		argv.push_back(const_cast<char *>(prog.c_str()));
+		for (auto &a : args)
+			argv.push_back(const_cast<char *>(a.c_str()));
+		argv.push_back(nullptr);
+		execv(prog.c_str(), argv.data());
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	signal(SIGPIPE, SIG_IGN);
+	std::thread feeder([&] {
+		for (const Chunk &c : input) {
+			std::this_thread::sleep_for(std::chrono::milliseconds(c.delay_ms));
+			if (write(in[1], c.bytes.data(), c.bytes.size()) < 0)
+				break;
+		}
+		close(in[1]);
+	});
+	Result r;
+	auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+	bool out_open = true, err_open = true;
+	while (out_open || err_open) {
+		pollfd p[2] = { { out[0], POLLIN, 0 }, { err[0], POLLIN, 0 } };
+		int left = (int)std::chrono::duration_cast<std::chrono::milliseconds>(
+				   deadline - std::chrono::steady_clock::now())
+				   .count();
+		if (left <= 0 || poll(p, 2, left) <= 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		char buf[4096];
+		for (int i = 0; i < 2; i++) {
+			if (!(p[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			ssize_t n = read(p[i].fd, buf, sizeof(buf));
+			if (n <= 0) {
+				(i ? err_open : out_open) = false;
+				p[i].fd = -1;
+			} else {
+				(i ? r.err : r.out).append(buf, n);
+			}
+		}
+		if (!out_open)
+			out[0] = -1;
+		if (!err_open)
+			err[0] = -1;
+		if (!out_open && !err_open)
+			break;
+	}
+	int wstatus = 0;
+	waitpid(pid, &wstatus, 0);
+	feeder.join();
+	close(out[0] >= 0 ? out[0] : -1);
+	close(err[0] >= 0 ? err[0] : -1);
+	r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+	return r;
+}
+
+const std::string kGhvmm = "tools/ghvmm/ghvmm";
+
+std::string Guest(const std::string &name)
+{
+	return "tools/guests/" + name + ".elf";
+}
+
+std::string NoCr(std::string s)
+{
+	std::string o;
+	for (char c : s)
+		if (c != '\r')
+			o += c;
+	return o;
+}
+
+Result Ghvmm(std::vector<std::string> args, std::vector<Chunk> input = {})
+{
+	args.insert(args.begin(), "run");
+	return Spawn(kGhvmm, args, input);
+}
+
+TEST(Ghvmm, Hello)
+{
+	Result r = Ghvmm({ "--kernel", Guest("hello") });
+	EXPECT_EQ(0, r.status) << r.err;
+	EXPECT_EQ("Hello from a Gunyah guest!\nhello: powering off\n", NoCr(r.out));
+	EXPECT_EQ("", r.err);
+}
+
+TEST(Ghvmm, SmpBringsUpEveryCpu)
+{
+	for (int cpus : { 1, 2, 8 }) {
+		SCOPED_TRACE(cpus);
+		Result r = Ghvmm({ "--kernel", Guest("smp"), "--cpus", std::to_string(cpus) });
+		EXPECT_EQ(0, r.status) << r.err;
+		std::string want = "smp: cpu 0 online\n";
+		for (int i = 1; i < cpus; i++)
+			want += "smp: cpu " + std::to_string(i) + " online (context " +
+				std::to_string(100 + i) + ")\n";
+		want += "smp: all " + std::to_string(cpus) + " CPUs reported in\n";
+		EXPECT_EQ(want, NoCr(r.out));
+	}
+}
+
+TEST(Ghvmm, TimerTicks)
+{
+	Result r = Ghvmm({ "--kernel", Guest("timer") });
+	EXPECT_EQ(0, r.status) << r.err;
+	EXPECT_EQ("timer: 5 ticks, 100 ms apart\ntimer: tick 1\ntimer: tick 2\ntimer: tick 3\n"
+		  "timer: tick 4\ntimer: tick 5\ntimer: done\n",
+		  NoCr(r.out));
+}
+
+TEST(Ghvmm, EchoThroughTheUartInterrupt)
+{
+	Result r = Ghvmm({ "--kernel", Guest("echo") },
+			 { { 200, "hello, guest\r" }, { 100, "second line\r" }, { 100, "\x04" } });
+	EXPECT_EQ(0, r.status) << r.err;
+	EXPECT_NE(std::string::npos, NoCr(r.out).find("hello, guest\nsecond line\n")) << r.out;
+	EXPECT_NE(std::string::npos, r.out.find("echo: bye"));
+}
+
+TEST(Ghvmm, CtrlAXQuits)
+{
+	Result r = Ghvmm({ "--kernel", Guest("echo") }, { { 200, "ab\x01x" }, { 5000, "" } });
+	EXPECT_EQ(6, r.status) << r.err;
+	EXPECT_NE(std::string::npos, r.err.find("Ctrl-A x"));
+}
+
+TEST(Ghvmm, PipedInputEndingLeavesTheGuestRunning)
+{
+	// stdin closes at once; the guest still reads what came and powers off
+	// only when told to — here by the Ctrl-D that was in the pipe.
+	Result r = Ghvmm({ "--kernel", Guest("echo") }, { { 0, "xyz\x04" } });
+	EXPECT_EQ(0, r.status) << r.err;
+	EXPECT_NE(std::string::npos, r.out.find("xyz"));
+}
+
+TEST(Ghvmm, ResetAndCrashExitCodes)
+{
+	Result reset = Ghvmm({ "--kernel", "tools/ghvmm/tests/guests/reset.elf" });
+	EXPECT_EQ(4, reset.status) << reset.err;
+	EXPECT_NE(std::string::npos, reset.err.find("reset"));
+
+	Result crash = Ghvmm({ "--kernel", "tools/ghvmm/tests/guests/crash.elf" });
+	EXPECT_EQ(5, crash.status) << crash.err;
+	EXPECT_NE(std::string::npos, crash.err.find("crashed"));
+	// The faulting stp is the second instruction of the image.
+	EXPECT_NE(std::string::npos, crash.err.find("pc 0x40000004")) << crash.err;
+}
+
+TEST(Ghvmm, UBootToItsPromptAndBack)
+{
+	const std::string uboot = "/usr/lib/u-boot/qemu_arm64/u-boot.bin";
+	if (access(uboot.c_str(), R_OK))
+		GTEST_SKIP() << uboot << " is not installed (tools/setup.sh installs u-boot-qemu)";
+	// A key stops autoboot; then three commands.
+	Result r = Ghvmm({ "--bios", uboot, "--mem", "128M" },
+			 { { 300, " " }, { 500, "version\r" }, { 300, "bdinfo\r" },
+			   { 300, "poweroff\r" } });
+	EXPECT_EQ(0, r.status) << r.err;
+	std::string out = NoCr(r.out);
+	EXPECT_NE(std::string::npos, out.find("DRAM:  128 MiB")) << out;
+	EXPECT_NE(std::string::npos, out.find("=> version\nU-Boot 2023.01")) << out;
+	EXPECT_NE(std::string::npos, out.find("-> size     = 0x0000000008000000")) << out;
+	EXPECT_NE(std::string::npos, out.find("=> poweroff")) << out;
+	EXPECT_EQ("", r.err);
+}
+
+TEST(Ghvmm, DumpDtb)
+{
+	std::string path = Tmp("machine.dtb");
+	Result r = Ghvmm({ "--kernel", Guest("hello"), "--cpus", "3", "--rng", "--cmdline",
+			   "console=ttyAMA0", "--dump-dtb", path });
+	EXPECT_EQ(0, r.status) << r.err;
+	EXPECT_EQ("", r.out) << "no guest runs with --dump-dtb";
+	std::ifstream f(path, std::ios::binary);
+	std::string dtb((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+	ASSERT_GT(dtb.size(), 40u);
+	EXPECT_EQ(std::string("\xd0\x0d\xfe\xed", 4), dtb.substr(0, 4));
+	EXPECT_NE(std::string::npos, dtb.find("console=ttyAMA0"));
+	EXPECT_NE(std::string::npos, dtb.find("cpu@2"));
+	EXPECT_EQ(std::string::npos, dtb.find("cpu@3"));
+	EXPECT_NE(std::string::npos, dtb.find("virtio_mmio@a000000"));
+
+	// ... and it boots when given back with --dtb.
+	Result again = Ghvmm({ "--kernel", Guest("hello"), "--dtb", path });
+	EXPECT_EQ(0, again.status) << again.err;
+	EXPECT_NE(std::string::npos, again.out.find("Hello from a Gunyah guest!"));
+}
+
+std::string Elf(uint16_t machine, uint64_t paddr, uint64_t memsz, const std::string &data,
+		int nsegs = 1)
+{
+	Elf64_Ehdr eh{};
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_type = ET_EXEC;
+	eh.e_machine = machine;
+	eh.e_entry = paddr;
+	eh.e_phoff = sizeof(eh);
+	eh.e_phentsize = sizeof(Elf64_Phdr);
+	eh.e_phnum = (uint16_t)nsegs;
+	std::string out((const char *)&eh, sizeof(eh));
+	for (int i = 0; i < nsegs; i++) {
+		Elf64_Phdr ph{};
+		ph.p_type = PT_LOAD;
+		ph.p_offset = sizeof(eh) + nsegs * sizeof(ph);
+		ph.p_paddr = paddr + i * (memsz / 2); // two segments overlap
+		ph.p_filesz = data.size();
+		ph.p_memsz = memsz;
+		out += std::string((const char *)&ph, sizeof(ph));
+	}
+	return out + data;
+}
+
+TEST(Ghvmm, BadImagesAreRefusedBeforeAnyVcpuRuns)
+{
+	std::string hello;
+	{
+		std::ifstream f(Guest("hello"), std::ios::binary);
+		hello.assign((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+	}
+	ASSERT_GT(hello.size(), 200u);
+	const std::string code(16, '\0');
+	struct Case {
+		const char *what;
+		bool create;
+		std::string file;
+		std::vector<std::string> extra;
+		int status;
+		const char *mentions;
+	} cases[] = {
+		{ "missing kernel", false, "", {}, 3, "No such file" },
+		{ "empty kernel", true, "", {}, 3, "empty" },
+		{ "truncated ELF", true, hello.substr(0, hello.size() / 2), {}, 3, "truncated" },
+		{ "x86-64 ELF", true, Elf(EM_X86_64, 0x40000000, 16, code), {}, 3, "architecture" },
+		{ "outside RAM", true, Elf(EM_AARCH64, 0x80000000, 16, code), {}, 3, "outside RAM" },
+		{ "overlapping segments", true, Elf(EM_AARCH64, 0x40000000, 0x100, code, 2), {}, 3,
+		  "overlap" },
+		{ "raw image larger than RAM", true, std::string((16 << 20) + 1, '\0'),
+		  { "--mem", "16M" }, 3, "larger than" },
+		{ "raw image past the end of RAM", true, code,
+		  { "--mem", "16M", "--load-addr", "0x40fffff8" }, 3, "do not fit" },
+		{ "--cpus above the simulator's", true, code, { "--cpus", "9", "--backend", "sim" }, 2,
+		  "at most 8" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const Case &c = cases[i];
+		SCOPED_TRACE(c.what);
+		std::string path = Tmp("bad_image_" + std::to_string(i));
+		unlink(path.c_str());
+		if (c.create)
+			WriteFile(path, c.file);
+		std::vector<std::string> args = { "--kernel", path };
+		args.insert(args.end(), c.extra.begin(), c.extra.end());
+		Result r = Ghvmm(args);
+		EXPECT_EQ(c.status, r.status) << r.err;
+		EXPECT_EQ("", r.out) << "no guest output";
+		EXPECT_NE(std::string::npos, r.err.find(c.mentions)) << r.err;
+		if (c.status == 3)
+			EXPECT_NE(std::string::npos, r.err.find(path)) << "names the file: " << r.err;
+		EXPECT_EQ(1, std::count(r.err.begin(), r.err.end(), '\n')) << "one line: " << r.err;
+	}
+}
+
+TEST(Ghvmm, BadFirmwareDtbAndInitrd)
+{
+	std::string junk = Tmp("junk.dtb");
+	WriteFile(junk, std::string(64, 'x') + " is not a device tree, only text");
+	struct {
+		std::vector<std::string> args;
+		int status;
+		const char *mentions;
+	} cases[] = {
+		{ { "--bios", "/nonexistent/u-boot.bin" }, 3, "/nonexistent/u-boot.bin" },
+		{ { "--bios", "/" }, 3, "not a regular file" },
+		{ { "--kernel", Guest("hello"), "--dtb", junk }, 3, "not a DTB" },
+		{ { "--kernel", Guest("hello"), "--initrd", "/nonexistent/initrd" }, 3,
+		  "/nonexistent/initrd" },
+		{ { "--kernel", Guest("hello"), "--disk", "/nonexistent/disk.img" }, 1,
+		  "/nonexistent/disk.img" },
+		{ { "--kernel" }, 2, "--kernel" },
+		{ { "--kernel", Guest("hello"), "--mem", "lots" }, 2, "--mem" },
+	};
+	for (const auto &c : cases) {
+		SCOPED_TRACE(c.args.back());
+		Result r = Ghvmm(c.args);
+		EXPECT_EQ(c.status, r.status) << r.err;
+		EXPECT_EQ("", r.out);
+		EXPECT_NE(std::string::npos, r.err.find(c.mentions)) << r.err;
+	}
+}
+
+TEST(Ghvmm, HelpAndUsage)
+{
+	Result help = Spawn(kGhvmm, { "--help" });
+	EXPECT_EQ(0, help.status);
+	EXPECT_NE(std::string::npos, help.out.find("usage: ghvmm run"));
+	Result bad = Spawn(kGhvmm, {});
+	EXPECT_EQ(2, bad.status);
+	EXPECT_NE(std::string::npos, bad.err.find("run"));
+}
+
+TEST(Ghvmm, SameConsoleAsQemu)
+{
+	const char *qemu = "/usr/bin/qemu-system-aarch64";
+	if (access(qemu, X_OK))
+		GTEST_SKIP() << "qemu-system-aarch64 is not installed";
+	for (const char *g : { "hello", "smp", "timer" }) {
+		SCOPED_TRACE(g);
+		Result ours = Ghvmm({ "--kernel", Guest(g), "--cpus", "4" });
+		Result theirs = Spawn(qemu, { "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-smp",
+					    "4", "-m", "256", "-nographic", "-monitor", "none",
+					    "-kernel", Guest(g) });
+		EXPECT_EQ(0, ours.status);
+		EXPECT_EQ(0, theirs.status) << theirs.err;
+		EXPECT_EQ(NoCr(theirs.out), NoCr(ours.out));
+	}
+}
+
+} // namespace
