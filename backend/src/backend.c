@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "backend_internal.h"
+#include <backend_internal.h>
 
 void gh_backend_close(struct gh_backend *b)
 {

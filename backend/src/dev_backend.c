@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backend_internal.h"
+#include <backend_internal.h>
 
 struct dev_backend {
 	struct gh_backend base;

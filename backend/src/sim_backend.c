@@ -20,7 +20,7 @@
 #include <gunyah/vcpu.h>
 #include <gunyah/vm_mgr.h>
 
-#include "backend_internal.h"
+#include <backend_internal.h>
 
 struct sim_backend {
 	struct gh_backend base;

@@ -41,12 +41,13 @@ struct gh_backend_sim_config {
 	uint32_t doorbells;
 };
 
-/* The in-process backend. One at a time per process (-EBUSY): the simulator
- * is registered as the process's hypercall transport. @cfg may be NULL. */
+/* The in-process backend (link //backend:sim). One at a time per process
+ * (-EBUSY): the simulator is registered as the process's hypercall
+ * transport. @cfg may be NULL. */
 int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backend **out);
 
 /*
- * The kernel backend on @path (NULL: "/dev/gunyah"): -errno of open() when it
+ * The kernel backend (//backend) on @path (NULL: "/dev/gunyah"): -errno of open() when it
  * is absent. A kick interrupts a RUN with GH_BACKEND_KICK_SIGNAL, for which a
  * no-op handler (without SA_RESTART) is installed at open.
  */
