@@ -83,12 +83,16 @@ test)
 	exit "$status"
 	;;
 demo)
-	if [ -f tools/ghvmm/BUILD.bazel ]; then
-		bazel build "${bazel_flags[@]}" //tools/ghvmm:ghvmm //tools/guests:hello >&2
-		exec bazel-bin/tools/ghvmm/ghvmm run --kernel bazel-bin/tools/guests/hello.elf "$@"
+	log=$(mktemp)
+	if ! bazel build "${bazel_flags[@]}" //tools/ghvmm:ghvmm //tools/guests:hello \
+		>"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		exit 1
 	fi
-	echo "The VMM (tools/ghvmm) is not built yet. Once it is, this command boots"
-	echo "the hello guest on the embedded simulator and shows its console."
+	rm -f "$log"
+	echo "== ghvmm run --kernel hello.elf: the hello guest on the embedded Gunyah simulator"
+	exec bazel-bin/tools/ghvmm/ghvmm run --kernel bazel-bin/tools/guests/hello.elf "$@"
 	;;
 *)
 	usage
