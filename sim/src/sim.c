@@ -250,23 +250,90 @@ static uint64_t cp_read(struct gh_sim_vcpu *v, uint32_t op0, uint32_t op1, uint3
 	return r.val;
 }
 
-/* Guest instruction at @va, when the MMU is off (VA = PA) and it is in RAM. */
-static bool fetch_insn(struct gh_sim_vcpu *v, uint64_t va, uint32_t *insn)
+static bool phys_read(struct gh_sim_vcpu *v, uint64_t pa, void *buf, unsigned int len)
 {
 	struct gh_sim_vm *vm = v->vm;
 	unsigned int i;
 
-	if (v->mmu_on)
-		return false;
 	for (i = 0; i < vm->nregions; i++) {
 		const struct gh_sim_region *r = &vm->regions[i];
 
-		if (va >= r->gpa && va - r->gpa <= r->size - 4) {
-			memcpy(insn, r->host + (va - r->gpa), 4);
+		if (pa >= r->gpa && pa - r->gpa <= r->size - len) {
+			memcpy(buf, r->host + (pa - r->gpa), len);
 			return true;
 		}
 	}
 	return false;
+}
+
+/*
+ * Stage-1 translation of the EL1&0 regime (AArch64 long descriptors, 4K, 16K
+ * and 64K granules), enough to find the instruction of an MMIO access when
+ * the guest's MMU is on. Permissions are not checked: Unicorn has already
+ * executed the instruction. false when the walk faults.
+ */
+static bool translate(struct gh_sim_vcpu *v, uint64_t va, uint64_t *pa)
+{
+	uint64_t tcr = cp_read(v, 3, 0, 2, 0, 2);
+	bool upper = (va >> 55) & 1;
+	unsigned int tsz, g, stride, level, start, bits;
+	uint64_t table, tg;
+
+	if (upper) {
+		if (tcr & (1ULL << 23))			/* EPD1 */
+			return false;
+		tsz = (tcr >> 16) & 63;
+		tg = (tcr >> 30) & 3;
+		g = tg == 1 ? 14 : tg == 3 ? 16 : 12;
+		table = reg_read(v, UC_ARM64_REG_TTBR1_EL1);
+	} else {
+		if (tcr & (1ULL << 7))			/* EPD0 */
+			return false;
+		tsz = tcr & 63;
+		tg = (tcr >> 14) & 3;
+		g = tg == 2 ? 14 : tg == 1 ? 16 : 12;
+		table = reg_read(v, UC_ARM64_REG_TTBR0_EL1);
+	}
+	if (tsz < 16 || tsz > 39)
+		return false;
+	bits = 64 - tsz;			/* input address size */
+	if ((va >> bits) != (upper ? ~0ULL >> bits : 0))
+		return false;
+	stride = g - 3;
+	start = 4 - (bits - g + stride - 1) / stride;
+	table &= 0x0000fffffffffffeULL;		/* BADDR; CnP cleared */
+	for (level = start; level <= 3; level++) {
+		unsigned int shift = g + stride * (3 - level);
+		unsigned int width = level == start ? bits - shift : stride;
+		uint64_t idx = (va >> shift) & ((1ULL << width) - 1);
+		uint64_t desc, out;
+
+		if (!phys_read(v, table + idx * 8, &desc, 8) || !(desc & 1))
+			return false;
+		out = desc & 0x0000ffffffffffffULL & ~((1ULL << g) - 1);
+		if (level == 3) {
+			if (!(desc & 2))
+				return false;
+			*pa = out | (va & ((1ULL << g) - 1));
+			return true;
+		}
+		if (!(desc & 2)) {			/* block */
+			*pa = (out & ~((1ULL << shift) - 1)) | (va & ((1ULL << shift) - 1));
+			return true;
+		}
+		table = out;
+	}
+	return false;
+}
+
+/* The guest instruction at virtual address @va, read from RAM. */
+static bool fetch_insn(struct gh_sim_vcpu *v, uint64_t va, uint32_t *insn)
+{
+	uint64_t pa = va;
+
+	if (v->mmu_on && !translate(v, va, &pa))
+		return false;
+	return phys_read(v, pa, insn, 4);
 }
 
 /* --- interrupts into the guest --------------------------------------------------------- */
@@ -710,6 +777,7 @@ static bool locate_access(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
 		if (d.kind != GH_SIM_LDST_NONE &&
 		    (d.kind == GH_SIM_LDST_NO_SYNDROME || d.is_store == is_write) &&
 		    gh_sim_ldst_address(&d, pc, xreg, v, &addr) &&
+		    (!v->mmu_on || translate(v, addr, &addr)) &&
 		    gpa - addr < (uint64_t)d.len) {
 			*out = d;
 			*insn_pc = pc;

@@ -165,6 +165,9 @@ public:
 			case GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE:
 				value = Mmio(r);
 				break;
+			case GH_VCPU_STATE_FAULT:
+				fault_[i]++;
+				break;
 			default:
 				return r.state;
 			}
@@ -256,6 +259,7 @@ public:
 	uint64_t capid_[GH_SIM_MAX_VCPUS] = {};
 	uint32_t irq_[GH_SIM_MAX_VCPUS] = {};
 	uint64_t ready_[GH_SIM_MAX_VCPUS] = {};
+	uint64_t fault_[GH_SIM_MAX_VCPUS] = {};
 	std::mutex mu_;
 	std::condition_variable cv_;
 	int wakes_[GH_SIM_MAX_VCPUS] = {};

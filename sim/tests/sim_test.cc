@@ -158,6 +158,35 @@ TEST(Sim, UnemulatableAccessEndsTheVm)
 	}
 }
 
+TEST(Sim, MmioDecodeWithTheMmuOn)
+{
+	{
+		Vm::Options o;
+		o.boot_x[0] = 0;
+		Vm vm("mmu", o);
+
+		ASSERT_EQ(0, vm.Start());
+		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+		std::vector<Access> log = vm.Log();
+		ASSERT_EQ(1u, log.size());	// one 8-byte exit, not two halves
+		EXPECT_EQ(kEchoBase + 8, log[0].addr);
+		EXPECT_EQ(8u, log[0].size);
+		EXPECT_EQ(std::vector<uint64_t>{ P }, vm.Reports());
+		EXPECT_FALSE(vm.crashed_);
+	}
+	{
+		Vm::Options o;
+		o.boot_x[0] = 1;
+		Vm vm("mmu", o);
+
+		ASSERT_EQ(0, vm.Start());
+		vm.RunToExit(0);
+		EXPECT_TRUE(vm.crashed_);
+		EXPECT_NE(std::string::npos, vm.Reason().find("load/store pair")) << vm.Reason();
+		EXPECT_NE(std::string::npos, vm.Reason().find("pc 0x80000")) << vm.Reason();
+	}
+}
+
 TEST(Sim, WfiAndTimerInterruptWakeUp)
 {
 	Vm vm("timer", {});
