@@ -1286,8 +1286,9 @@ static void run_fiber(struct gh_sim_vcpu *v)
 	exec_lock(vm);
 	/* a new entry: the service thread restarts its slice count */
 	__atomic_fetch_add(&v->run_gen, 1, __ATOMIC_RELAXED);
-	if (__atomic_load_n(&v->kick, __ATOMIC_RELAXED) & KICK_READY)
-		clear_kick(v, KICK_READY);
+	/* A KICK_READY left from before this entry is kept: a kick racing
+	 * with the caller's last look at immediate_exit must not be lost (a
+	 * stale one costs one early READY). */
 	__atomic_store_n(&v->running, 1, __ATOMIC_RELEASE);
 	gh_sim_fiber_enter(&v->fiber);
 	__atomic_store_n(&v->running, 0, __ATOMIC_RELEASE);

@@ -72,6 +72,15 @@ TEST(Sim, EveryLoadStoreFormAgainstEcho)
 	EXPECT_FALSE(vm.crashed_);
 }
 
+TEST(Sim, FreestandingCGuest)
+{
+	Vm vm("cguest", {});
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_EQ((std::vector<uint64_t>{ 0, 4321 }), vm.Reports());
+}
+
 TEST(Sim, ResumeFromAnotherThread)
 {
 	Vm vm("mmio_forms", {});
