@@ -404,7 +404,15 @@ static void timer_update(struct gh_sim_vcpu *v, struct gh_sim_timer *t, uint32_t
 
 	t->fired = line;
 	gh_sim_gic_set_line(v->vm, v, ppi, line);
-	pthread_cond_signal(&v->vm->sim->tick_cv);
+}
+
+/* The ticker recomputes its deadline. Under sim->lock, so that a ticker about
+ * to sleep cannot miss it (it holds sim->lock until its wait releases it). */
+static void wake_ticker(struct gh_sim *sim)
+{
+	pthread_mutex_lock(&sim->lock);
+	pthread_cond_signal(&sim->tick_cv);
+	pthread_mutex_unlock(&sim->lock);
 }
 
 static bool timer_sysreg(struct gh_sim_vcpu *v, uint32_t key, bool is_read, uint64_t *val)
@@ -466,6 +474,8 @@ static bool timer_sysreg(struct gh_sim_vcpu *v, uint32_t key, bool is_read, uint
 	if (!is_read)
 		timer_update(v, t, ppi);
 	pthread_mutex_unlock(&vm->lock);
+	if (!is_read)
+		wake_ticker(vm->sim);
 	return true;
 }
 
@@ -1289,7 +1299,10 @@ static void run_fiber(struct gh_sim_vcpu *v)
 	/* A KICK_READY left from before this entry is kept: a kick racing
 	 * with the caller's last look at immediate_exit must not be lost (a
 	 * stale one costs one early READY). */
-	__atomic_store_n(&v->running, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->running, 1, __ATOMIC_SEQ_CST);
+	/* An idle ticker keeps no time slices: wake it to count this one. */
+	if (__atomic_load_n(&vm->sim->ticker_idle, __ATOMIC_SEQ_CST))
+		wake_ticker(vm->sim);
 	gh_sim_fiber_enter(&v->fiber);
 	__atomic_store_n(&v->running, 0, __ATOMIC_RELEASE);
 	exec_unlock(vm);
@@ -1451,7 +1464,7 @@ static void backend_call(void *ctx, const struct gh_hypercall_regs *in,
 
 /* --- the service thread: time slices and timers ------------------------------------------------- */
 
-static void tick_vm(struct gh_sim_vm *vm, uint64_t now_ns, uint64_t *next_ns)
+static void tick_vm(struct gh_sim_vm *vm, uint64_t now_ns, uint64_t *next_ns, bool *running)
 {
 	unsigned int i;
 
@@ -1466,9 +1479,10 @@ static void tick_vm(struct gh_sim_vm *vm, uint64_t now_ns, uint64_t *next_ns)
 		if (!v)
 			continue;
 		/* the same entry seen on GH_SIM_SLICE_TICKS ticks: slice over */
-		if (__atomic_load_n(&v->running, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&v->running, __ATOMIC_SEQ_CST)) {
 			uint64_t gen = __atomic_load_n(&v->run_gen, __ATOMIC_RELAXED);
 
+			*running = true;
 			if (gen != v->tick_gen) {
 				v->tick_gen = gen;
 				v->tick_count = 0;
@@ -1498,19 +1512,39 @@ static void tick_vm(struct gh_sim_vm *vm, uint64_t now_ns, uint64_t *next_ns)
 	pthread_mutex_unlock(&vm->lock);
 }
 
+/*
+ * Time slices need a periodic tick only while some vCPU executes guest code;
+ * timers need a wake-up only at their deadline. So an idle simulator (every
+ * vCPU in WFI, or in the host) sleeps until the next timer, or until woken:
+ * ticker_idle is set (seq_cst) before the vCPUs' running flags are read, and
+ * an entry sets running (seq_cst) before reading ticker_idle — one of the two
+ * sees the other. A wake-up takes sim->lock, which the ticker holds until its
+ * wait releases it, so none is lost.
+ */
 static void *ticker_main(void *arg)
 {
 	struct gh_sim *sim = arg;
 
 	pthread_mutex_lock(&sim->lock);
 	while (!sim->stopping) {
-		uint64_t now = gh_sim_now_ns(), next = now + GH_SIM_TICK_NS;
+		uint64_t now = gh_sim_now_ns(), next = UINT64_MAX;
+		bool running = false;
 		struct timespec ts;
 		unsigned int i;
 
+		__atomic_store_n(&sim->ticker_idle, 1, __ATOMIC_SEQ_CST);
 		for (i = 0; i < GH_SIM_MAX_VMS; i++)
 			if (sim->vms[i])
-				tick_vm(sim->vms[i], now, &next);
+				tick_vm(sim->vms[i], now, &next, &running);
+		if (running) {
+			__atomic_store_n(&sim->ticker_idle, 0, __ATOMIC_SEQ_CST);
+			if (next > now + GH_SIM_TICK_NS)
+				next = now + GH_SIM_TICK_NS;
+		}
+		if (next == UINT64_MAX) {
+			pthread_cond_wait(&sim->tick_cv, &sim->lock);
+			continue;
+		}
 		ts.tv_sec = (time_t)(next / 1000000000ULL);
 		ts.tv_nsec = (long)(next % 1000000000ULL);
 		pthread_cond_timedwait(&sim->tick_cv, &sim->lock, &ts);

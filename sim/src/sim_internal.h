@@ -202,6 +202,9 @@ struct gh_sim {
 	pthread_mutex_t lock;
 	pthread_cond_t tick_cv;
 	pthread_t ticker;
+	/* The ticker sleeps with no period: an entry into guest code must wake
+	 * it (see ticker_main). Accessed with seq_cst atomics. */
+	int ticker_idle;
 	bool stopping;
 	bool registered;
 	struct gh_hypercall_backend be;
