@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +11,8 @@
 
 #include "dtb.h"
 #include "machine.h"
+#include "report.h"
 
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 static int map_mem(struct ghvmm_mem *m, uint64_t gpa, uint64_t size)
 {
@@ -53,12 +41,12 @@ static int read_named(const char *what, const char *path, uint64_t max, uint8_t 
 	int r = ghvmm_read_file(path, max, data, len);
 
 	if (r == -EFBIG)
-		return fail(err, errlen, r, "%s %s: larger than %llu bytes", what, path,
+		return ghvmm_fail(err, errlen, r, "%s %s: larger than %llu bytes", what, path,
 			    (unsigned long long)max);
 	if (r == -EINVAL)
-		return fail(err, errlen, r, "%s %s: not a regular file", what, path);
+		return ghvmm_fail(err, errlen, r, "%s %s: not a regular file", what, path);
 	if (r)
-		return fail(err, errlen, r, "%s %s: %s", what, path, strerror(-r));
+		return ghvmm_fail(err, errlen, r, "%s %s: %s", what, path, strerror(-r));
 	return 0;
 }
 
@@ -74,7 +62,7 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 	memset(b, 0, sizeof(*b));
 	r = map_mem(&b->ram, GHVMM_RAM_BASE, o->mem_size);
 	if (r)
-		return fail(err, errlen, r, "--mem %llu: cannot allocate guest RAM: %s",
+		return ghvmm_fail(err, errlen, r, "--mem %llu: cannot allocate guest RAM: %s",
 			    (unsigned long long)o->mem_size, strerror(-r));
 
 	if (o->bios) {
@@ -83,12 +71,12 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 		if (r)
 			goto out;
 		if (!len) {
-			r = fail(err, errlen, -EINVAL, "--bios %s: empty file", o->bios);
+			r = ghvmm_fail(err, errlen, -EINVAL, "--bios %s: empty file", o->bios);
 			goto out;
 		}
 		r = map_mem(&b->flash, GHVMM_FLASH_BASE, GHVMM_FLASH_SIZE);
 		if (r) {
-			fail(err, errlen, r, "cannot allocate the flash: %s", strerror(-r));
+			ghvmm_fail(err, errlen, r, "cannot allocate the flash: %s", strerror(-r));
 			goto out;
 		}
 		memcpy(b->flash.host, data, len);
@@ -100,7 +88,7 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 		r = ghvmm_load_kernel(&b->ram, data, len, o->has_load_addr, o->load_addr,
 				      &b->kernel, why, sizeof(why));
 		if (r) {
-			fail(err, errlen, r, "--kernel %s: %s", o->kernel, why);
+			ghvmm_fail(err, errlen, r, "--kernel %s: %s", o->kernel, why);
 			goto out;
 		}
 		b->entry = b->kernel.entry;
@@ -120,7 +108,7 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 			goto out;
 		r = ghvmm_check_dtb(dtb_file, dtb_len, why, sizeof(why));
 		if (r) {
-			fail(err, errlen, r, "--dtb %s: %s", o->dtb, why);
+			ghvmm_fail(err, errlen, r, "--dtb %s: %s", o->dtb, why);
 			goto out;
 		}
 		b->dtb_size = (dtb_len + 4095) & ~4095ULL;
@@ -131,7 +119,7 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 	r = ghvmm_place_boot_data(&b->ram, o->bios ? NULL : &b->kernel, b->dtb_size, initrd_len,
 				  &b->dtb_gpa, &b->initrd_gpa, why, sizeof(why));
 	if (r) {
-		fail(err, errlen, r, "%s: %s", o->initrd ? o->initrd : o->kernel, why);
+		ghvmm_fail(err, errlen, r, "%s: %s", o->initrd ? o->initrd : o->kernel, why);
 		goto out;
 	}
 	if (initrd_len) {
@@ -153,12 +141,12 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 
 		dtb = malloc(b->dtb_size);
 		if (!dtb) {
-			r = fail(err, errlen, -ENOMEM, "out of memory for the DTB");
+			r = ghvmm_fail(err, errlen, -ENOMEM, "out of memory for the DTB");
 			goto out;
 		}
 		r = ghvmm_build_dtb(&c, dtb, b->dtb_size, why, sizeof(why));
 		if (r < 0) {
-			fail(err, errlen, r, "%s", why);
+			ghvmm_fail(err, errlen, r, "%s", why);
 			goto out;
 		}
 		ghvmm_mem_write(&b->ram, b->dtb_gpa, dtb, (uint64_t)r);
@@ -183,10 +171,10 @@ int ghvmm_boot_dump_dtb(const struct ghvmm_boot *b, const char *path, char *err,
 	memcpy(&size, blob + 4, sizeof(size));
 	size = __builtin_bswap32(size);	/* totalsize, big-endian */
 	if (size > b->dtb_size)
-		return fail(err, errlen, -EINVAL, "the DTB's header is corrupt");
+		return ghvmm_fail(err, errlen, -EINVAL, "the DTB's header is corrupt");
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "--dump-dtb %s: %s", path, strerror(errno));
+		return ghvmm_fail(err, errlen, -errno, "--dump-dtb %s: %s", path, strerror(errno));
 	r = 0;
 	for (uint32_t done = 0; done < size;) {
 		ssize_t n = write(fd, blob + done, size - done);
@@ -194,14 +182,14 @@ int ghvmm_boot_dump_dtb(const struct ghvmm_boot *b, const char *path, char *err,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			r = fail(err, errlen, n < 0 ? -errno : -EIO, "--dump-dtb %s: %s", path,
+			r = ghvmm_fail(err, errlen, n < 0 ? -errno : -EIO, "--dump-dtb %s: %s", path,
 				 strerror(n < 0 ? errno : EIO));
 			break;
 		}
 		done += (uint32_t)n;
 	}
 	if (close(fd) && !r)
-		r = fail(err, errlen, -errno, "--dump-dtb %s: %s", path, strerror(errno));
+		r = ghvmm_fail(err, errlen, -errno, "--dump-dtb %s: %s", path, strerror(errno));
 	return r;
 }
 

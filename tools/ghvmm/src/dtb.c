@@ -3,11 +3,11 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "machine.h"
+#include "report.h"
 
 #define PHANDLE_GIC	1
 #define PHANDLE_CLK	2
@@ -18,18 +18,6 @@
 #define IRQ_EDGE_RISING	1
 #define IRQ_LEVEL_HIGH	4
 
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 /* Properties built from a list of cells. */
 static int prop_cells(void *fdt, const char *name, const uint32_t *cells, int n)
@@ -200,21 +188,21 @@ int ghvmm_build_dtb(const struct ghvmm_dtb_config *c, void *buf, size_t size, ch
 	int r;
 
 	if (!c->cpus || c->cpus > GHVMM_MAX_CPUS)
-		return fail(err, errlen, -EINVAL, "DTB: %u CPUs (1..%d)", c->cpus, GHVMM_MAX_CPUS);
+		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u CPUs (1..%d)", c->cpus, GHVMM_MAX_CPUS);
 	if (c->virtio_slots > GHVMM_VIRTIO_SLOTS)
-		return fail(err, errlen, -EINVAL, "DTB: %u virtio slots (at most %d)",
+		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u virtio slots (at most %d)",
 			    c->virtio_slots, GHVMM_VIRTIO_SLOTS);
 	if (c->initrd_end && c->initrd_end <= c->initrd_start)
-		return fail(err, errlen, -EINVAL, "DTB: empty initrd range");
+		return ghvmm_fail(err, errlen, -EINVAL, "DTB: empty initrd range");
 	if (size > INT32_MAX)
 		size = INT32_MAX;
 	r = fdt_create(buf, (int)size);
 	if (!r)
 		r = build(buf, c);
 	if (r == -FDT_ERR_NOSPACE)
-		return fail(err, errlen, -ENOSPC, "DTB: more than %zu bytes", size);
+		return ghvmm_fail(err, errlen, -ENOSPC, "DTB: more than %zu bytes", size);
 	if (r < 0)
-		return fail(err, errlen, -EINVAL, "DTB: %s", fdt_strerror(r));
+		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %s", fdt_strerror(r));
 	return (int)fdt_totalsize(buf);
 }
 
@@ -223,15 +211,15 @@ int ghvmm_check_dtb(const void *blob, size_t len, char *err, size_t errlen)
 	int r;
 
 	if (len < sizeof(struct fdt_header))
-		return fail(err, errlen, -EINVAL, "too short for a DTB (%zu bytes)", len);
+		return ghvmm_fail(err, errlen, -EINVAL, "too short for a DTB (%zu bytes)", len);
 	r = fdt_check_header(blob);
 	if (r)
-		return fail(err, errlen, -EINVAL, "not a DTB: %s", fdt_strerror(r));
+		return ghvmm_fail(err, errlen, -EINVAL, "not a DTB: %s", fdt_strerror(r));
 	if (fdt_totalsize(blob) > len)
-		return fail(err, errlen, -EINVAL, "truncated DTB: header says %u bytes, file has %zu",
+		return ghvmm_fail(err, errlen, -EINVAL, "truncated DTB: header says %u bytes, file has %zu",
 			    fdt_totalsize(blob), len);
 	r = fdt_check_full(blob, len);
 	if (r)
-		return fail(err, errlen, -EINVAL, "malformed DTB: %s", fdt_strerror(r));
+		return ghvmm_fail(err, errlen, -EINVAL, "malformed DTB: %s", fdt_strerror(r));
 	return 0;
 }

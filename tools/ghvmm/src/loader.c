@@ -4,12 +4,13 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "report.h"
 
 #define SZ_2M			(2ULL << 20)
 #define SZ_4K			4096ULL
@@ -18,18 +19,6 @@
 #define LINUX_IMAGE_HDR_SIZE	64
 #define LINUX_DEFAULT_TEXT_OFF	0x80000ULL
 
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 int ghvmm_read_file(const char *path, uint64_t max, uint8_t **data, size_t *len)
 {
@@ -141,24 +130,24 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
 	unsigned int nload = 0;
 
 	if (len < sizeof(eh))
-		return fail(err, errlen, -EINVAL, "truncated ELF header");
+		return ghvmm_fail(err, errlen, -EINVAL, "truncated ELF header");
 	memcpy(&eh, data, sizeof(eh));
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64)
-		return fail(err, errlen, -EINVAL, "not a 64-bit ELF");
+		return ghvmm_fail(err, errlen, -EINVAL, "not a 64-bit ELF");
 	if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
-		return fail(err, errlen, -EINVAL, "not a little-endian ELF");
+		return ghvmm_fail(err, errlen, -EINVAL, "not a little-endian ELF");
 	if (eh.e_machine != EM_AARCH64)
-		return fail(err, errlen, -EINVAL, "wrong architecture (e_machine %u, not AArch64)",
+		return ghvmm_fail(err, errlen, -EINVAL, "wrong architecture (e_machine %u, not AArch64)",
 			    eh.e_machine);
 	if (eh.e_type != ET_EXEC)
-		return fail(err, errlen, -EINVAL, "not an executable ELF (e_type %u)", eh.e_type);
+		return ghvmm_fail(err, errlen, -EINVAL, "not an executable ELF (e_type %u)", eh.e_type);
 	if (eh.e_phentsize != sizeof(Elf64_Phdr))
-		return fail(err, errlen, -EINVAL, "bad program header size %u", eh.e_phentsize);
+		return ghvmm_fail(err, errlen, -EINVAL, "bad program header size %u", eh.e_phentsize);
 	if (eh.e_phnum == 0 || eh.e_phnum > ELF_MAX_PHDRS)
-		return fail(err, errlen, -EINVAL, "%u program headers (1..%d allowed)", eh.e_phnum,
+		return ghvmm_fail(err, errlen, -EINVAL, "%u program headers (1..%d allowed)", eh.e_phnum,
 			    ELF_MAX_PHDRS);
 	if (eh.e_phoff > len || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff)
-		return fail(err, errlen, -EINVAL, "program headers beyond the end of the file");
+		return ghvmm_fail(err, errlen, -EINVAL, "program headers beyond the end of the file");
 	memcpy(ph, data + eh.e_phoff, eh.e_phnum * sizeof(Elf64_Phdr));
 
 	/* Validate everything before writing anything. */
@@ -168,13 +157,13 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
 		if (p->p_type != PT_LOAD || !p->p_memsz)
 			continue;
 		if (p->p_filesz > p->p_memsz)
-			return fail(err, errlen, -EINVAL, "segment %u: file size above memory size",
+			return ghvmm_fail(err, errlen, -EINVAL, "segment %u: file size above memory size",
 				    i);
 		if (p->p_offset > len || p->p_filesz > len - p->p_offset)
-			return fail(err, errlen, -EINVAL,
+			return ghvmm_fail(err, errlen, -EINVAL,
 				    "segment %u: data beyond the end of the file (truncated?)", i);
 		if (!ghvmm_mem_contains(ram, p->p_paddr, p->p_memsz))
-			return fail(err, errlen, -ERANGE,
+			return ghvmm_fail(err, errlen, -ERANGE,
 				    "segment %u at 0x%llx+0x%llx is outside RAM 0x%llx..0x%llx", i,
 				    (unsigned long long)p->p_paddr,
 				    (unsigned long long)p->p_memsz, (unsigned long long)ram->gpa,
@@ -186,7 +175,7 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
 				continue;
 			if (p->p_paddr < q->p_paddr + q->p_memsz &&
 			    q->p_paddr < p->p_paddr + p->p_memsz)
-				return fail(err, errlen, -EINVAL, "segments %u and %u overlap", j,
+				return ghvmm_fail(err, errlen, -EINVAL, "segments %u and %u overlap", j,
 					    i);
 		}
 		if (eh.e_entry >= p->p_paddr && eh.e_entry - p->p_paddr < p->p_memsz)
@@ -198,9 +187,9 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
 		nload++;
 	}
 	if (!nload)
-		return fail(err, errlen, -EINVAL, "no loadable segment");
+		return ghvmm_fail(err, errlen, -EINVAL, "no loadable segment");
 	if (!entry_ok)
-		return fail(err, errlen, -EINVAL, "entry point 0x%llx is in no loaded segment",
+		return ghvmm_fail(err, errlen, -EINVAL, "entry point 0x%llx is in no loaded segment",
 			    (unsigned long long)eh.e_entry);
 
 	for (unsigned int i = 0; i < eh.e_phnum; i++) {
@@ -224,7 +213,7 @@ int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, siz
 	uint64_t text_offset, image_size, base, load;
 
 	if (!ghvmm_is_linux_image(data, len))
-		return fail(err, errlen, -EINVAL, "no arm64 Image header");
+		return ghvmm_fail(err, errlen, -EINVAL, "no arm64 Image header");
 	text_offset = get_le64(data + 8);
 	image_size = get_le64(data + 16);
 	if (image_size == 0) {
@@ -233,19 +222,19 @@ int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, siz
 		image_size = len;
 	}
 	if (image_size < len)
-		return fail(err, errlen, -EINVAL, "image_size 0x%llx is smaller than the file",
+		return ghvmm_fail(err, errlen, -EINVAL, "image_size 0x%llx is smaller than the file",
 			    (unsigned long long)image_size);
 	if (text_offset & (SZ_4K - 1))
-		return fail(err, errlen, -EINVAL, "text_offset 0x%llx is not page aligned",
+		return ghvmm_fail(err, errlen, -EINVAL, "text_offset 0x%llx is not page aligned",
 			    (unsigned long long)text_offset);
 	/* The kernel wants a 2 MiB aligned base; RAM's start is one. */
 	base = (ram->gpa + SZ_2M - 1) & ~(SZ_2M - 1);
 	if (text_offset > UINT64_MAX - base)
-		return fail(err, errlen, -ERANGE, "text_offset 0x%llx is too large",
+		return ghvmm_fail(err, errlen, -ERANGE, "text_offset 0x%llx is too large",
 			    (unsigned long long)text_offset);
 	load = base + text_offset;
 	if (!ghvmm_mem_contains(ram, load, image_size))
-		return fail(err, errlen, -ERANGE,
+		return ghvmm_fail(err, errlen, -ERANGE,
 			    "the kernel (0x%llx bytes at 0x%llx) does not fit in RAM",
 			    (unsigned long long)image_size, (unsigned long long)load);
 	ghvmm_mem_write(ram, load, data, len);
@@ -264,22 +253,22 @@ int ghvmm_load_kernel(const struct ghvmm_mem *ram, const uint8_t *data, size_t l
 	uint64_t at;
 
 	if (!len)
-		return fail(err, errlen, -EINVAL, "empty file");
+		return ghvmm_fail(err, errlen, -EINVAL, "empty file");
 	if (ghvmm_is_elf(data, len)) {
 		if (has_load_addr)
-			return fail(err, errlen, -EINVAL,
+			return ghvmm_fail(err, errlen, -EINVAL,
 				    "--load-addr is for raw binaries; an ELF says where it goes");
 		return ghvmm_load_elf(ram, data, len, img, err, errlen);
 	}
 	if (ghvmm_is_linux_image(data, len)) {
 		if (has_load_addr)
-			return fail(err, errlen, -EINVAL,
+			return ghvmm_fail(err, errlen, -EINVAL,
 				    "--load-addr is for raw binaries, not a Linux Image");
 		return ghvmm_load_linux_image(ram, data, len, img, err, errlen);
 	}
 	at = has_load_addr ? load_addr : ram->gpa;
 	if (!ghvmm_mem_contains(ram, at, len))
-		return fail(err, errlen, -ERANGE,
+		return ghvmm_fail(err, errlen, -ERANGE,
 			    "%zu bytes at 0x%llx do not fit in RAM 0x%llx..0x%llx", len,
 			    (unsigned long long)at, (unsigned long long)ram->gpa,
 			    (unsigned long long)(ram->gpa + ram->size));
@@ -305,12 +294,12 @@ int ghvmm_place_boot_data(const struct ghvmm_mem *ram, const struct ghvmm_image 
 	uint64_t dtb, initrd = 0;
 
 	if (dtb_size > ram->size)
-		return fail(err, errlen, -ENOSPC, "no room for the DTB");
+		return ghvmm_fail(err, errlen, -ENOSPC, "no room for the DTB");
 	dtb = ram->gpa;
 	if (klen && overlaps(dtb, dtb_size, kstart, klen)) {
 		dtb = (ram_end - dtb_size) & ~(SZ_4K - 1);
 		if (dtb < ram->gpa || overlaps(dtb, dtb_size, kstart, klen))
-			return fail(err, errlen, -ENOSPC, "no room for the DTB beside the kernel");
+			return ghvmm_fail(err, errlen, -ENOSPC, "no room for the DTB beside the kernel");
 	}
 	if (initrd_len) {
 		uint64_t floor = klen ? kernel->end : ram->gpa;
@@ -320,7 +309,7 @@ int ghvmm_place_boot_data(const struct ghvmm_mem *ram, const struct ghvmm_image 
 		initrd = (floor + SZ_2M - 1) & ~(SZ_2M - 1);
 		if (initrd < floor || !ghvmm_mem_contains(ram, initrd, initrd_len) ||
 		    overlaps(initrd, initrd_len, dtb, dtb_size))
-			return fail(err, errlen, -ENOSPC,
+			return ghvmm_fail(err, errlen, -ENOSPC,
 				    "the initrd (%llu bytes) does not fit in RAM above the kernel",
 				    (unsigned long long)initrd_len);
 	}

@@ -3,12 +3,12 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "machine.h"
+#include "report.h"
 
 const char ghvmm_usage[] =
 	"usage: ghvmm run [options]\n"
@@ -80,18 +80,6 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 int ghvmm_parse_size(const char *s, uint64_t *out)
 {
@@ -177,7 +165,7 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 		return 0;
 	}
 	if (argc < 2 || strcmp(argv[1], "run") != 0)
-		return fail(err, errlen, "expected the command 'run' (see ghvmm --help)");
+		return ghvmm_fail(err, errlen, -EINVAL, "expected the command 'run' (see ghvmm --help)");
 
 	/* Parse what follows "run"; optind = 0 fully resets getopt's state. */
 	argc--;
@@ -191,7 +179,7 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			break;
 		case OPT_LOAD_ADDR:
 			if (parse_uint(optarg, UINT64_MAX, &v))
-				return fail(err, errlen, "--load-addr: not an address: '%s'", optarg);
+				return ghvmm_fail(err, errlen, -EINVAL, "--load-addr: not an address: '%s'", optarg);
 			o->load_addr = v;
 			o->has_load_addr = true;
 			break;
@@ -212,24 +200,24 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			break;
 		case OPT_CPUS:
 			if (parse_uint(optarg, GHVMM_MAX_CPUS, &v) || v < 1)
-				return fail(err, errlen, "--cpus: '%s' is not a number from 1 to %d",
+				return ghvmm_fail(err, errlen, -EINVAL, "--cpus: '%s' is not a number from 1 to %d",
 					    optarg, GHVMM_MAX_CPUS);
 			o->cpus = (unsigned int)v;
 			break;
 		case OPT_MEM:
 			if (ghvmm_parse_size(optarg, &o->mem_size))
-				return fail(err, errlen, "--mem: not a size: '%s' (e.g. 128M, 1G)",
+				return ghvmm_fail(err, errlen, -EINVAL, "--mem: not a size: '%s' (e.g. 128M, 1G)",
 					    optarg);
 			if (o->mem_size < GHVMM_RAM_MIN || o->mem_size > GHVMM_RAM_MAX)
-				return fail(err, errlen, "--mem: %s is outside 16M..16G", optarg);
+				return ghvmm_fail(err, errlen, -EINVAL, "--mem: %s is outside 16M..16G", optarg);
 			if (o->mem_size & 0xfff)
-				return fail(err, errlen, "--mem: %s is not a multiple of 4K", optarg);
+				return ghvmm_fail(err, errlen, -EINVAL, "--mem: %s is not a multiple of 4K", optarg);
 			break;
 		case OPT_DISK:
 			if (o->n_disks == GHVMM_MAX_DISKS)
-				return fail(err, errlen, "--disk: at most %d disks", GHVMM_MAX_DISKS);
+				return ghvmm_fail(err, errlen, -EINVAL, "--disk: at most %d disks", GHVMM_MAX_DISKS);
 			if (parse_disk(optarg, &o->disks[o->n_disks]))
-				return fail(err, errlen, "--disk: expected PATH or PATH,ro: '%s'",
+				return ghvmm_fail(err, errlen, -EINVAL, "--disk: expected PATH or PATH,ro: '%s'",
 					    optarg);
 			o->n_disks++;
 			break;
@@ -242,7 +230,7 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			else if (!strcmp(optarg, "virtio"))
 				o->console = GHVMM_CONSOLE_VIRTIO;
 			else
-				return fail(err, errlen, "--console: expected uart or virtio: '%s'",
+				return ghvmm_fail(err, errlen, -EINVAL, "--console: expected uart or virtio: '%s'",
 					    optarg);
 			break;
 		case OPT_BACKEND:
@@ -253,7 +241,7 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			else if (!strcmp(optarg, "auto"))
 				o->backend = GHVMM_BACKEND_AUTO;
 			else
-				return fail(err, errlen, "--backend: expected sim, dev or auto: '%s'",
+				return ghvmm_fail(err, errlen, -EINVAL, "--backend: expected sim, dev or auto: '%s'",
 					    optarg);
 			break;
 		case OPT_STATS:
@@ -263,22 +251,22 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			o->help = true;
 			return 0;
 		case ':':
-			return fail(err, errlen, "%s: missing argument", argv[optind - 1]);
+			return ghvmm_fail(err, errlen, -EINVAL, "%s: missing argument", argv[optind - 1]);
 		default:
-			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return ghvmm_fail(err, errlen, -EINVAL, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return fail(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return ghvmm_fail(err, errlen, -EINVAL, "unexpected argument '%s'", argv[optind]);
 	if (!o->kernel && !o->bios)
-		return fail(err, errlen, "nothing to boot: give --kernel or --bios");
+		return ghvmm_fail(err, errlen, -EINVAL, "nothing to boot: give --kernel or --bios");
 	if (o->kernel && o->bios)
-		return fail(err, errlen, "--kernel and --bios: give one, not both");
+		return ghvmm_fail(err, errlen, -EINVAL, "--kernel and --bios: give one, not both");
 	if (o->has_load_addr && !o->kernel)
-		return fail(err, errlen, "--load-addr goes with --kernel");
+		return ghvmm_fail(err, errlen, -EINVAL, "--load-addr goes with --kernel");
 	if (o->dtb && o->dump_dtb)
-		return fail(err, errlen, "--dump-dtb writes the generated DTB; it cannot go with --dtb");
+		return ghvmm_fail(err, errlen, -EINVAL, "--dump-dtb writes the generated DTB; it cannot go with --dtb");
 	if (o->dtb && o->cmdline)
-		return fail(err, errlen, "--cmdline goes in the generated DTB; it cannot go with --dtb");
+		return ghvmm_fail(err, errlen, -EINVAL, "--cmdline goes in the generated DTB; it cannot go with --dtb");
 	return 0;
 }
