@@ -102,7 +102,13 @@ private_apt() {
 		-o "APT::Get::List-Cleanup=0"
 		-o "APT::Sandbox::User=root"
 	)
-	apt-get -qq "${opts[@]}" update
+	# A mirror mid-sync can fail one index (seen: bookworm-security i386)
+	# while the others are fine; a package that truly cannot be found fails
+	# the download below with apt's own message.
+	if ! apt-get -qq "${opts[@]}" update 2>"$work/update.log"; then
+		log "apt-get update ($suite, $arch) reported errors; continuing with what it fetched:"
+		grep '^E:' "$work/update.log" | head -n 3 >&2 || true
+	fi
 }
 
 # fetch_unpack SUITE ARCH DEST PACKAGE...: download with a private apt
