@@ -46,7 +46,9 @@ make -s -C "$top/kmod" -j2 KDIR="$kdir_amd64" BUILD="$build/amd64" GH_TESTS=1 >>
 
 step "building the selftest"
 aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -pthread \
-	-I"$top/uapi/include" -o "$build/selftest" "$top/kmod/tests/selftest.c" >>"$log" 2>&1 ||
+	-I"$top/uapi/include" -I"$top/backend/include" -I"$top/backend/src" \
+	-o "$build/selftest" "$top/kmod/tests/selftest.c" \
+	"$top/backend/src/backend.c" "$top/backend/src/dev_backend.c" >>"$log" 2>&1 ||
 	{ tail -n 30 "$log"; die "selftest build failed"; }
 
 step "making the initramfs"

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gunyah/backend.h>
 #include <linux/gunyah.h>
 
 #include "gunyah_test_hyp.h"
@@ -910,6 +911,83 @@ static int t_close_while_running(void)
 	return 0;
 }
 
+/*
+ * The VMM-facing backend (backend/src/dev_backend.c, what ghvmm --backend dev
+ * uses) against the real driver: configuration, the run page, MMIO exits
+ * answered through it, a kick, the STATUS exit, release.
+ */
+static int t_dev_backend(void)
+{
+	static const uint64_t answer[4] = { 0x5a, 0x6b5a, 0x7c6b5a49, 0x8d7c6b5a49382716ULL };
+	static const uint32_t len[4] = { 1, 2, 4, 8 };
+	struct gh_userspace_memory_region region = {
+		.label = 0, .flags = GH_MEM_ALLOW_RWX, .guest_phys_addr = 0x40000000,
+		.memory_size = 0x10000,
+	};
+	struct gh_vm_dtb_config dtb = { .guest_phys_addr = 0x40008000, .size = 0x1000 };
+	struct gh_vm_boot_context pc = {
+		GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0), 0, TH_PROG_MMIO
+	};
+	struct gh_backend *b = NULL;
+	struct gh_backend_vm *vm = NULL;
+	struct gh_backend_vcpu *vcpu = NULL, *dup = NULL;
+	struct gh_vm_function f;
+	struct gh_vcpu_run *r;
+	void *mem;
+
+	mem = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(mem != MAP_FAILED);
+	region.userspace_addr = (uintptr_t)mem;
+	CHECK(gh_backend_open_dev("/dev/gunyah", &b) == 0);
+	CHECK(strcmp(gh_backend_name(b), "dev") == 0);
+	CHECK(gh_backend_create_vm(b, &vm) == 0);
+	CHECK(gh_backend_vm_set_user_mem_region(vm, &region) == 0);
+	CHECK(gh_backend_vm_set_user_mem_region(vm, &region) == -EEXIST);
+	CHECK(gh_backend_vm_set_dtb_config(vm, &dtb) == 0);
+	CHECK(gh_backend_vm_set_boot_context(vm, &pc) == 0);
+	fn_init(&f, "vcpu");
+	CHECK(gh_backend_vm_add_function(vm, &f, &vcpu) == 0 && vcpu);
+	CHECK(gh_backend_vm_add_function(vm, &f, &dup) == -EEXIST && !dup);
+	fn_init(&f, "no-such-function");
+	CHECK(gh_backend_vm_add_function(vm, &f, NULL) == -ENOENT);
+	r = gh_backend_vcpu_run_page(vcpu);
+	CHECK(r);
+
+	/* A kick before RUN: immediate_exit, RUN returns EINTR at once. */
+	gh_backend_vcpu_kick(vcpu);
+	CHECK(gh_backend_vcpu_run(vcpu) == -EINTR);
+	r->immediate_exit = 0;
+
+	/* The first RUN starts the VM; answer its reads, see them echoed. */
+	for (int i = 0; i < 4; i++) {
+		CHECK(gh_backend_vcpu_run(vcpu) == 0);
+		CHECK(r->exit_reason == GH_VM_EXIT_MMIO && !r->mmio.is_write);
+		CHECK(r->mmio.phys_addr == TH_READ_ADDR(i) && r->mmio.len == len[i]);
+		mmio_answer(r, answer[i], GH_VM_RESUME_HANDLED);
+		CHECK(gh_backend_vcpu_run(vcpu) == 0);
+		CHECK(r->exit_reason == GH_VM_EXIT_MMIO && r->mmio.is_write);
+		CHECK(r->mmio.phys_addr == TH_ECHO_ADDR(i) && mmio_value(r) == answer[i]);
+		mmio_answer(r, 0, GH_VM_RESUME_HANDLED);
+	}
+	for (int i = 0; i < 4; i++) {
+		CHECK(gh_backend_vcpu_run(vcpu) == 0);
+		CHECK(r->exit_reason == GH_VM_EXIT_MMIO && r->mmio.is_write);
+		CHECK(mmio_value(r) == TH_WVAL(len[i]));
+		mmio_answer(r, 0, GH_VM_RESUME_HANDLED);
+	}
+	CHECK(gh_backend_vcpu_run(vcpu) == 0);
+	CHECK(r->exit_reason == GH_VM_EXIT_STATUS && r->status.status == GH_VM_STATUS_EXITED);
+	CHECK(gh_backend_vm_start(vm) == -ENODEV);	/* it has exited */
+
+	/* Release in the VMM's order: vCPU, VM, backend. */
+	gh_backend_vcpu_release(vcpu);
+	gh_backend_vm_release(vm);
+	gh_backend_close(b);
+	munmap(mem, 0x10000);
+	NO_LEAK();
+	return 0;
+}
+
 static int t_rmmod_busy(void)
 {
 	int vm = vm_create(TH_PROG_OFF, 0);
@@ -1030,6 +1108,7 @@ int main(int argc, char **argv)
 	run_case("ioeventfd: guest write completes in the kernel, eventfd signalled", t_ioeventfd);
 	run_case("closing VM fd, vCPU fd and run mapping in every order", t_close_orders);
 	run_case("closing every fd while RUN is inside the guest", t_close_while_running);
+	run_case("the VMM's /dev/gunyah backend: configure, MMIO, kick, status", t_dev_backend);
 	run_case("rmmod refused while a VM exists", t_rmmod_busy);
 	run_case("rmmod and insmod both modules 100 times, no leak", t_rmmod_loop);
 out:
