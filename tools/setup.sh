@@ -35,6 +35,7 @@ packages=(
 	googletest libabsl-dev libfdt-dev device-tree-compiler
 	linux-libc-dev
 	u-boot-qemu
+	gnuplot-nox python3
 )
 
 missing=()

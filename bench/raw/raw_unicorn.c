@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The engine alone: runs a single-CPU benchmark guest ELF on one bare
+ * Unicorn engine with no simulator, cores or VMM around it. RAM is one
+ * uc_mem_map_ptr region; the PL011 is a uc_mmio_map region whose callbacks
+ * keep the registers in an array (FR reads as TX empty, DR writes go to
+ * stdout); HVC answers PSCI_VERSION and ends the run on SYSTEM_OFF. This is
+ * the ceiling the whole stack is compared with, for the same guest and the
+ * same access pattern.
+ *
+ *   raw_unicorn GUEST.elf [RAM_MIB]
+ *
+ * stdout: the guest's console. stderr: one line
+ *   raw_unicorn: mmio_accesses N seconds S
+ * Exit status 0 when the guest powered off, 1 otherwise.
+ */
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include <unicorn/unicorn.h>
+
+#define RAM_BASE	0x40000000ULL
+#define UART_BASE	0x09000000ULL
+#define PSCI_VERSION	0x84000000ULL
+#define PSCI_SYSTEM_OFF	0x84000008ULL
+
+static uint32_t uart_regs[0x1000 / 4];
+static uint64_t accesses;
+static int powered_off;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t uart_read(uc_engine *uc, uint64_t off, unsigned int size, void *u)
+{
+	(void)uc;
+	(void)size;
+	(void)u;
+	accesses++;
+	if (off == 0x18)
+		return 0x90;	/* FR: TXFE | RXFE */
+	return off < sizeof(uart_regs) ? uart_regs[off / 4] : 0;
+}
+
+static void uart_write(uc_engine *uc, uint64_t off, unsigned int size, uint64_t v, void *u)
+{
+	(void)uc;
+	(void)size;
+	(void)u;
+	accesses++;
+	if (off == 0)
+		putchar((int)(v & 0xff));
+	else if (off < sizeof(uart_regs))
+		uart_regs[off / 4] = (uint32_t)v;
+}
+
+static void intr(uc_engine *uc, uint32_t intno, void *u)
+{
+	uint64_t x0;
+
+	(void)u;
+	if (intno != 11) {	/* only HVC is expected */
+		fprintf(stderr, "raw_unicorn: unexpected exception %u\n", intno);
+		uc_emu_stop(uc);
+		return;
+	}
+	uc_reg_read(uc, UC_ARM64_REG_X0, &x0);
+	if (x0 == PSCI_SYSTEM_OFF) {
+		powered_off = 1;
+		uc_emu_stop(uc);
+		return;
+	}
+	x0 = x0 == PSCI_VERSION ? 0x10001 : (uint64_t)-1;
+	uc_reg_write(uc, UC_ARM64_REG_X0, &x0);
+}
+
+static int load_elf(const char *path, uint8_t *ram, uint64_t ram_size, uint64_t *entry)
+{
+	FILE *f = fopen(path, "rb");
+	Elf64_Ehdr eh;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	if (fread(&eh, sizeof(eh), 1, f) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_machine != EM_AARCH64 || eh.e_phentsize != sizeof(Elf64_Phdr))
+		goto out;
+	for (unsigned int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		if (fseek(f, (long)(eh.e_phoff + i * sizeof(ph)), SEEK_SET) ||
+		    fread(&ph, sizeof(ph), 1, f) != 1)
+			goto out;
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_paddr < RAM_BASE || ph.p_filesz > ph.p_memsz ||
+		    ph.p_memsz > ram_size || ph.p_paddr - RAM_BASE > ram_size - ph.p_memsz)
+			goto out;
+		if (fseek(f, (long)ph.p_offset, SEEK_SET) ||
+		    fread(ram + (ph.p_paddr - RAM_BASE), 1, ph.p_filesz, f) != ph.p_filesz)
+			goto out;
+	}
+	*entry = eh.e_entry;
+	ret = 0;
+out:
+	fclose(f);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t ram_size = (argc > 2 ? strtoull(argv[2], NULL, 0) : 256) << 20, entry, pstate;
+	uc_arm64_cp_reg scr = { .crn = 1, .crm = 1, .op0 = 3, .op1 = 6, .op2 = 0, .val = 0x531 };
+	uc_arm64_cp_reg hcr = { .crn = 1, .crm = 1, .op0 = 3, .op1 = 4, .op2 = 0,
+				.val = 1ULL << 31 };
+	uint8_t *ram;
+	uc_engine *uc;
+	uc_hook h;
+	uc_err err;
+	double t0, t1;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: raw_unicorn GUEST.elf [RAM_MIB]\n");
+		return 2;
+	}
+	ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ram == MAP_FAILED || load_elf(argv[1], ram, ram_size, &entry)) {
+		fprintf(stderr, "raw_unicorn: cannot load %s\n", argv[1]);
+		return 1;
+	}
+	pstate = 0x3c5;
+	if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc) ||
+	    uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_A57) ||
+	    uc_mem_map_ptr(uc, RAM_BASE, ram_size, UC_PROT_ALL, ram) ||
+	    uc_mmio_map(uc, UART_BASE, 0x1000, uart_read, NULL, uart_write, NULL) ||
+	    uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)intr, NULL, 1, 0) ||
+	    uc_reg_write(uc, UC_ARM64_REG_CP_REG, &scr) ||
+	    uc_reg_write(uc, UC_ARM64_REG_CP_REG, &hcr) ||
+	    uc_reg_write(uc, UC_ARM64_REG_PSTATE, &pstate)) {
+		fprintf(stderr, "raw_unicorn: engine setup failed\n");
+		return 1;
+	}
+	t0 = now();
+	err = uc_emu_start(uc, entry, ~0ULL, 0, 0);
+	t1 = now();
+	fflush(stdout);
+	if (err)
+		fprintf(stderr, "raw_unicorn: %s\n", uc_strerror(err));
+	fprintf(stderr, "raw_unicorn: mmio_accesses %llu seconds %.6f\n",
+		(unsigned long long)accesses, t1 - t0);
+	uc_close(uc);
+	munmap(ram, ram_size);
+	return powered_off && !err ? 0 : 1;
+}
