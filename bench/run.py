@@ -253,7 +253,18 @@ def main():
     ap.add_argument("--reps", type=int)
     ap.add_argument("--profile", action="store_true",
                     help="also record perf profiles of ghvmm (mmio guest, 4-vCPU smp)")
+    ap.add_argument("--replot", action="store_true",
+                    help="only rewrite results.md and the plots from OUT/results.json")
     a = ap.parse_args()
+    if a.replot:
+        with open(os.path.join(a.out, "results.json")) as f:
+            res = json.load(f)
+        md = markdown(res)
+        with open(os.path.join(a.out, "results.md"), "w") as f:
+            f.write(md)
+        plots(res, a.out)
+        print(md)
+        return 0
 
     quick = a.quick
     reps = a.reps or (3 if quick else 5)
@@ -636,10 +647,10 @@ def plots(res, out):
     eps = res["guests"]["mmio"].get("exits_per_s", {})
     mb = res["micro"]["mmio_bench"]
     rows = []
-    for label, s in [("raw Unicorn\\n(mmio\\_bench)", mb.get("raw")),
+    for label, s in [("raw Unicorn\\n(mmio_bench)", mb.get("raw")),
                      ("raw Unicorn\\n(PL011 guest)", eps.get("raw")),
-                     ("simulator\\n(mmio\\_bench)", mb.get("simulator")),
-                     ("whole stack\\n(mmio\\_bench)", mb.get("stack")),
+                     ("simulator\\n(mmio_bench)", mb.get("simulator")),
+                     ("whole stack\\n(mmio_bench)", mb.get("stack")),
                      ("ghvmm", eps.get("ghvmm")), ("QEMU TCG", eps.get("qemu"))]:
         rows.append(('"%s"' % label,) + tuple(x / 1e6 if x != "NaN" else x for x in trip(s)))
     w("mmio_rates.dat", rows)
@@ -666,22 +677,25 @@ set ylabel "ratio"
 set key off
 set yrange [0:*]
 plot "ratio.dat" using 2:3:4:xtic(1) lc rgb "#1f77b4", 1.0 with lines dt 2 lc rgb "black", \
-     1.5 with lines dt 3 lc rgb "gray"
+     1.5 with lines dt 3 lw 2 lc rgb "#cc0000"
 set yrange [*:*]
 set key top right
 
 set output "mmio_rates.png"
 set title "MMIO exits per second (median, bars: min-max; higher is better)"
 set ylabel "million exits/s"
-set xtics font ",9"
+set xtics font ",9" noenhanced
+set bmargin 5
 plot "mmio_rates.dat" using 2:3:4:xtic(1) notitle lc rgb "#1f77b4"
-set xtics font ",11"
+set xtics font ",11" enhanced
+set bmargin
 
 set output "smp.png"
 set multiplot layout 1,2 title "SMP scale: fixed MMIO work per vCPU"
 set style data linespoints
 set logscale x 2
 set xtics (1,2,4,8)
+set xrange [0.8:10]
 set xlabel "vCPUs"
 set key top left
 set title "wall time (log scale)"
