@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,8 +38,8 @@ struct sim_vcpu {
 	struct gh_vcpu *vcpu;
 	struct gh_vm *vm;		/* a reference: the sim VM outlives us */
 	uint32_t vcpu_id;
-	pthread_mutex_t lock;
-	struct gh_os_task *runner;	/* the thread inside RUN, if any */
+	struct gh_os_task *runner;	/* atomic: the thread inside RUN, if any */
+	unsigned int kickers;		/* atomic: kicks looking at runner */
 };
 
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -117,7 +118,6 @@ static int sim_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *
 	c->vm = v->vm;
 	gh_vm_get(c->vm);
 	c->vcpu_id = fn->vcpu.vcpu_id;
-	pthread_mutex_init(&c->lock, NULL);
 	*out = &c->base;
 	return 0;
 }
@@ -127,28 +127,64 @@ static struct gh_vcpu_run *sim_run_page(struct gh_backend_vcpu *vcpu)
 	return gh_vcpu_map_page(((struct sim_vcpu *)vcpu)->vcpu, 0);
 }
 
+/*
+ * The calling thread's glue task, looked up once per thread: the reference
+ * is held in thread-local storage and dropped when the thread exits.
+ */
+static pthread_key_t task_key;
+static pthread_once_t task_once = PTHREAD_ONCE_INIT;
+static __thread struct gh_os_task *self_task;
+
+static void task_key_dtor(void *t)
+{
+	gh_os_posix_task_put(t);
+}
+
+static void task_key_init(void)
+{
+	pthread_key_create(&task_key, task_key_dtor);
+}
+
+static struct gh_os_task *task_self(void)
+{
+	struct gh_os_task *t = self_task;
+
+	if (__builtin_expect(t != NULL, 1))
+		return t;
+	pthread_once(&task_once, task_key_init);
+	t = gh_os_posix_task_self();
+	if (t && pthread_setspecific(task_key, t)) {
+		gh_os_posix_task_put(t);
+		return NULL;
+	}
+	self_task = t;
+	return t;
+}
+
+/*
+ * RUN publishes its thread's task in c->runner for kicks, without a lock: a
+ * kick counts itself in c->kickers before it reads runner, and RUN, after it
+ * clears runner, waits until no kick is counted (sequentially consistent,
+ * so a kick that read the task is seen). A task therefore stays in use only
+ * while its thread is inside sim_vcpu_run, and lives as long as its thread.
+ */
 static int sim_vcpu_run(struct gh_backend_vcpu *vcpu)
 {
 	struct sim_vcpu *c = (struct sim_vcpu *)vcpu;
-	struct gh_os_task *self = gh_os_posix_task_self();
+	struct gh_os_task *self = task_self(), *none = NULL;
+	bool registered;
 	int ret;
 
-	pthread_mutex_lock(&c->lock);
-	if (!c->runner) {
-		c->runner = self;
-		self = NULL;
-	}
-	pthread_mutex_unlock(&c->lock);
+	registered = self && __atomic_compare_exchange_n(&c->runner, &none, self, false,
+							 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
 	ret = gh_vcpu_ioctl(c->vcpu, GH_VCPU_RUN, 0);
 	if (ret == -EINTR)
 		gh_os_posix_clear_kick();
-	pthread_mutex_lock(&c->lock);
-	if (!self) {
-		self = c->runner;
-		c->runner = NULL;
+	if (registered) {
+		__atomic_store_n(&c->runner, NULL, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&c->kickers, __ATOMIC_SEQ_CST))
+			sched_yield();
 	}
-	pthread_mutex_unlock(&c->lock);
-	gh_os_posix_task_put(self);
 	return ret;
 }
 
@@ -157,13 +193,15 @@ static void sim_vcpu_kick(struct gh_backend_vcpu *vcpu)
 	struct sim_vcpu *c = (struct sim_vcpu *)vcpu;
 	struct sim_backend *be = to_be(vcpu->b);
 	struct gh_vcpu_run *run = gh_vcpu_map_page(c->vcpu, 0);
+	struct gh_os_task *t;
 	struct gh_sim_vm *svm;
 
 	__atomic_store_n(&run->immediate_exit, 1, __ATOMIC_RELEASE);
-	pthread_mutex_lock(&c->lock);
-	if (c->runner)
-		gh_os_posix_kick(c->runner);
-	pthread_mutex_unlock(&c->lock);
+	__atomic_add_fetch(&c->kickers, 1, __ATOMIC_SEQ_CST);
+	t = __atomic_load_n(&c->runner, __ATOMIC_SEQ_CST);
+	if (t)
+		gh_os_posix_kick(t);
+	__atomic_sub_fetch(&c->kickers, 1, __ATOMIC_SEQ_CST);
 	svm = gh_sim_rm_vm(be->rm, gh_vm_mgr_vmid(c->vm));
 	if (svm)
 		gh_sim_vcpu_kick(gh_sim_rm_sim(be->rm), gh_sim_vm_vcpu_capid(svm, c->vcpu_id));
@@ -175,7 +213,6 @@ static void sim_vcpu_release(struct gh_backend_vcpu *vcpu)
 
 	gh_vcpu_handle_release(c->vcpu);
 	gh_vm_put(c->vm);
-	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 

@@ -269,6 +269,83 @@ TEST(HypercallProbe, Table)
 	}
 }
 
+// A backend's typed vcpu_run replaces the marshalled call for vcpu_run only;
+// vcpu_run_check and the rest still go through call().
+struct TypedRun {
+	static enum gh_error Run(void *ctx, uint64_t capid, const uint64_t resume[3],
+				 gh_hypercall_vcpu_run_resp *resp)
+	{
+		TypedRun *t = static_cast<TypedRun *>(ctx);
+		t->calls++;
+		t->capid = capid;
+		for (int i = 0; i < 3; i++)
+			t->resume[i] = resume[i];
+		if (t->err != GH_ERROR_OK)
+			return t->err;
+		resp->state = 4;
+		resp->state_data[0] = 0x9000;
+		resp->state_data[1] = 4;
+		resp->state_data[2] = 0x77;
+		return GH_ERROR_OK;
+	}
+	static void Call(void *ctx, const gh_hypercall_regs *in, gh_hypercall_regs *out)
+	{
+		TypedRun *t = static_cast<TypedRun *>(ctx);
+		t->raw_calls++;
+		t->last_fn = in->x[0];
+		out->x[0] = GH_ERROR_OK;
+		out->x[1] = 1;
+	}
+	int calls = 0, raw_calls = 0;
+	uint64_t capid = 0, resume[3] = { 9, 9, 9 }, last_fn = 0;
+	enum gh_error err = GH_ERROR_OK;
+};
+
+TEST(HypercallTypedVcpuRun, UsedForVcpuRunOnly)
+{
+	TypedRun t;
+	gh_hypercall_backend be = { "typed", &TypedRun::Call, &t, &TypedRun::Run };
+	ASSERT_EQ(0, gh_hypercall_register_backend(&be));
+
+	uint64_t resume[3] = { 1, 2, 3 };
+	gh_hypercall_vcpu_run_resp resp{};
+	EXPECT_EQ(GH_ERROR_OK, gh_hypercall_vcpu_run(0x42, resume, &resp));
+	EXPECT_EQ(1, t.calls);
+	EXPECT_EQ(0, t.raw_calls);
+	EXPECT_EQ(0x42u, t.capid);
+	EXPECT_EQ(1u, t.resume[0]);
+	EXPECT_EQ(2u, t.resume[1]);
+	EXPECT_EQ(3u, t.resume[2]);
+	EXPECT_EQ(4u, resp.state);
+	EXPECT_EQ(0x9000u, resp.state_data[0]);
+	EXPECT_EQ(4u, resp.state_data[1]);
+	EXPECT_EQ(0x77u, resp.state_data[2]);
+
+	// no resume data: zeros, as the marshalled call would pass
+	EXPECT_EQ(GH_ERROR_OK, gh_hypercall_vcpu_run(0x43, nullptr, &resp));
+	EXPECT_EQ(0u, t.resume[0]);
+	EXPECT_EQ(0u, t.resume[1]);
+	EXPECT_EQ(0u, t.resume[2]);
+
+	// errors come back as they are
+	t.err = GH_ERROR_BUSY;
+	EXPECT_EQ(GH_ERROR_BUSY, gh_hypercall_vcpu_run(0x42, resume, &resp));
+
+	// vcpu_run_check is not vcpu_run
+	EXPECT_EQ(GH_ERROR_OK, gh_hypercall_vcpu_run_check(0x42, &resp));
+	EXPECT_EQ(1, t.raw_calls);
+	EXPECT_EQ(GH_HYPERCALL_VCPU_RUN_CHECK, t.last_fn);
+	ASSERT_EQ(0, gh_hypercall_unregister_backend(&be));
+
+	// without the typed op: the marshalled call
+	gh_hypercall_backend plain = { "plain", &TypedRun::Call, &t };
+	ASSERT_EQ(0, gh_hypercall_register_backend(&plain));
+	EXPECT_EQ(GH_ERROR_OK, gh_hypercall_vcpu_run(0x42, resume, &resp));
+	EXPECT_EQ(2, t.raw_calls);
+	EXPECT_EQ(GH_HYPERCALL_VCPU_RUN, t.last_fn);
+	ASSERT_EQ(0, gh_hypercall_unregister_backend(&plain));
+}
+
 TEST(HypercallErrors, RemapTable)
 {
 	struct {

@@ -76,7 +76,7 @@ static void raw_intr(uc_engine *uc, uint32_t intno, void *u)
 	uc_emu_stop(uc);	/* the guest's SYSTEM_OFF */
 }
 
-static double run_raw(uint64_t exits)
+static __attribute__((noinline)) double run_raw(uint64_t exits)
 {
 	uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			    -1, 0);
@@ -120,7 +120,7 @@ static double run_raw(uint64_t exits)
 
 /* --- the simulator alone, through the hypercall ABI ------------------------------ */
 
-static double run_hypercall(uint64_t exits)
+static __attribute__((noinline)) double run_hypercall(uint64_t exits)
 {
 	uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			    -1, 0);
@@ -152,7 +152,7 @@ static double run_hypercall(uint64_t exits)
 
 /* --- the whole stack ----------------------------------------------------------- */
 
-static double run_stack(uint64_t exits)
+static __attribute__((noinline)) double run_stack(uint64_t exits)
 {
 	uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			    -1, 0);

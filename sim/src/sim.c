@@ -768,30 +768,111 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	}
 }
 
+/* The host address of the instruction word at guest VA @va with the MMU
+ * off (NULL when it is not in RAM). */
+static const uint32_t *insn_host(struct gh_sim_vcpu *v, uint64_t va)
+{
+	struct gh_sim_vm *vm = v->vm;
+	unsigned int i;
+
+	for (i = 0; i < vm->nregions; i++) {
+		const struct gh_sim_region *r = &vm->regions[i];
+
+		if (va >= r->gpa && va - r->gpa <= r->size - 4)
+			return (const uint32_t *)(const void *)(r->host + (va - r->gpa));
+	}
+	return NULL;
+}
+
+/* Does instruction @d at @pc make the access at @gpa? */
+static bool ldst_covers(struct gh_sim_vcpu *v, const struct gh_sim_ldst *d, uint64_t pc,
+			uint64_t gpa, bool is_write)
+{
+	uint64_t addr;
+
+	return d->kind != GH_SIM_LDST_NONE &&
+	       (d->kind == GH_SIM_LDST_NO_SYNDROME || d->is_store == is_write) &&
+	       gh_sim_ldst_address(d, pc, xreg, v, &addr) &&
+	       (!v->mmu_on || translate(v, addr, &addr)) &&
+	       gpa - addr < (uint64_t)d->len;
+}
+
+static struct gh_sim_dcache_entry *dcache_slot(struct gh_sim_vcpu *v, uint64_t key)
+{
+	return &v->dcache[(key >> 2) & (GH_SIM_DCACHE_SIZE - 1)];
+}
+
+/* The decode cache: the scan's answer when the entry still holds (see
+ * struct gh_sim_dcache_entry), else false. */
+static bool dcache_lookup(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
+			  struct gh_sim_ldst *out, uint64_t *insn_pc)
+{
+	const struct gh_sim_dcache_entry *e = dcache_slot(v, v->scan_pc);
+	uint64_t pc;
+	unsigned int i;
+
+	if (!e->valid || e->key != v->scan_pc || e->mmu_on != v->mmu_on)
+		return false;
+	for (i = 0; i < e->n; i++) {
+		uint32_t insn;
+
+		if (e->host)	/* guest RAM may change under us: read it once */
+			insn = __atomic_load_n(&e->host[i], __ATOMIC_RELAXED);
+		else if (!fetch_insn(v, e->key + 4 * i, &insn))
+			return false;
+		if (insn != e->words[i])
+			return false;
+	}
+	pc = e->key + 4 * (e->n - 1U);
+	if (!ldst_covers(v, &e->d, pc, gpa, is_write))
+		return false;
+	*out = e->d;
+	*insn_pc = pc;
+	v->scan_pc = pc + 4;
+	v->stats.decode_hits++;
+	return true;
+}
+
 /* Finds the instruction behind an MMIO access at @gpa: scans the current
- * translation block from the last matched instruction. */
+ * translation block from the last matched instruction (through the decode
+ * cache when it can). */
 static bool locate_access(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
 			  struct gh_sim_ldst *out, uint64_t *insn_pc)
 {
-	uint64_t pc = v->scan_pc;
+	uint32_t words[GH_SIM_DCACHE_SPAN];
+	uint64_t start = v->scan_pc, pc = start;
+	bool cacheable = true;
 	unsigned int i;
 
+	if (dcache_lookup(v, gpa, is_write, out, insn_pc))
+		return true;
+	v->stats.decode_scans++;
 	for (i = 0; i < 512; i++, pc += 4) {
 		struct gh_sim_ldst d;
-		uint64_t addr;
 		uint32_t insn;
 
 		if (!fetch_insn(v, pc, &insn))
 			return false;
 		gh_sim_decode_ldst(insn, &d);
-		if (d.kind != GH_SIM_LDST_NONE &&
-		    (d.kind == GH_SIM_LDST_NO_SYNDROME || d.is_store == is_write) &&
-		    gh_sim_ldst_address(&d, pc, xreg, v, &addr) &&
-		    (!v->mmu_on || translate(v, addr, &addr)) &&
-		    gpa - addr < (uint64_t)d.len) {
+		if (i < GH_SIM_DCACHE_SPAN)
+			words[i] = insn;
+		if (ldst_covers(v, &d, pc, gpa, is_write)) {
 			*out = d;
 			*insn_pc = pc;
 			v->scan_pc = pc + 4;
+			if (cacheable && i < GH_SIM_DCACHE_SPAN) {
+				struct gh_sim_dcache_entry *e = dcache_slot(v, start);
+
+				e->key = start;
+				e->mmu_on = v->mmu_on;
+				e->n = (uint8_t)(i + 1);
+				e->host = v->mmu_on ? NULL : insn_host(v, start);
+				if (e->host && insn_host(v, pc) != e->host + i)
+					e->host = NULL;	/* crosses a region: fetch */
+				memcpy(e->words, words, (i + 1) * sizeof(words[0]));
+				e->d = d;
+				e->valid = true;
+			}
 			return true;
 		}
 		if (d.kind == GH_SIM_LDST_NO_SYNDROME && d.mode == GH_SIM_ADDR_UNKNOWN) {
@@ -799,6 +880,9 @@ static bool locate_access(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
 			*insn_pc = pc;
 			return true;
 		}
+		/* a skipped load/store could be the access another time */
+		if (d.kind != GH_SIM_LDST_NONE)
+			cacheable = false;
 		if (gh_sim_insn_ends_block(insn))
 			return false;
 	}
@@ -1294,8 +1378,10 @@ static void run_fiber(struct gh_sim_vcpu *v)
 	struct gh_sim_vm *vm = v->vm;
 
 	exec_lock(vm);
-	/* a new entry: the service thread restarts its slice count */
-	__atomic_fetch_add(&v->run_gen, 1, __ATOMIC_RELAXED);
+	/* a new entry: the service thread restarts its slice count (only the
+	 * exec-lock holder writes run_gen: no read-modify-write needed) */
+	__atomic_store_n(&v->run_gen, __atomic_load_n(&v->run_gen, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
 	/* A KICK_READY left from before this entry is kept: a kick racing
 	 * with the caller's last look at immediate_exit must not be lost (a
 	 * stale one costs one early READY). */
@@ -1320,15 +1406,17 @@ static void notify_exit(struct gh_sim_vm *vm)
 			     vm->crashed ? 8 : 0);
 }
 
-static enum gh_error vcpu_run(struct gh_sim *sim, const struct gh_hypercall_regs *in,
-			      struct gh_hypercall_regs *out)
+/* vcpu_run: x1 = @capid, x2..x4 = @resume, x5 = @x5; on GH_ERROR_OK, @res
+ * receives x1..x4. */
+static enum gh_error vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t resume[3],
+			      uint64_t x5, uint64_t res[4])
 {
-	struct gh_sim_vcpu *v = cap_lookup(sim, in->x[1], 1);
+	struct gh_sim_vcpu *v = cap_lookup(sim, capid, 1);
 	struct gh_sim_vm *vm;
 
 	if (!v)
 		return GH_ERROR_CSPACE_CAP_NULL;
-	if (in->x[5])
+	if (x5)
 		return GH_ERROR_ARG_INVAL;
 	if (__atomic_exchange_n(&v->in_run, 1, __ATOMIC_ACQ_REL))
 		return GH_ERROR_BUSY;
@@ -1339,21 +1427,21 @@ static enum gh_error vcpu_run(struct gh_sim *sim, const struct gh_hypercall_regs
 		post(v, GH_VCPU_STATE_POWERED_OFF, GH_VCPU_POWEROFF_EXITED, 0, 0);
 	} else {
 		if (v->mmio_pending) {
-			if (in->x[3] > GH_VMMIO_ACTION_FAULT) {
+			if (resume[1] > GH_VMMIO_ACTION_FAULT) {
 				__atomic_store_n(&v->in_run, 0, __ATOMIC_RELEASE);
 				return GH_ERROR_ARG_INVAL;
 			}
 			v->mmio_pending = false;
 		}
-		v->resume[0] = in->x[2];
-		v->resume[1] = in->x[3];
-		v->resume[2] = in->x[4];
+		v->resume[0] = resume[0];
+		v->resume[1] = resume[1];
+		v->resume[2] = resume[2];
 		run_fiber(v);
 	}
-	out->x[1] = v->exit_state;
-	out->x[2] = v->exit_data[0];
-	out->x[3] = v->exit_data[1];
-	out->x[4] = v->exit_data[2];
+	res[0] = v->exit_state;
+	res[1] = v->exit_data[0];
+	res[2] = v->exit_data[1];
+	res[3] = v->exit_data[2];
 	__atomic_store_n(&v->in_run, 0, __ATOMIC_RELEASE);
 	notify_exit(vm);
 	return GH_ERROR_OK;
@@ -1438,7 +1526,7 @@ void gh_sim_hypercall(struct gh_sim *sim, const struct gh_hypercall_regs *in,
 		out->x[3] = GH_UID3;
 		return;
 	case GH_HYPERCALL_VCPU_RUN:
-		err = vcpu_run(sim, in, out);
+		err = vcpu_run(sim, in->x[1], &in->x[2], in->x[5], &out->x[1]);
 		break;
 	case GH_HYPERCALL_VCPU_RUN_CHECK:
 		err = vcpu_run_check(sim, in, out);
@@ -1460,6 +1548,22 @@ static void backend_call(void *ctx, const struct gh_hypercall_regs *in,
 			 struct gh_hypercall_regs *out)
 {
 	gh_sim_hypercall(ctx, in, out);
+}
+
+/* The same vcpu_run as through backend_call, minus the register copies. */
+static enum gh_error backend_vcpu_run(void *ctx, uint64_t capid, const uint64_t resume[3],
+				      struct gh_hypercall_vcpu_run_resp *resp)
+{
+	uint64_t res[4];
+	enum gh_error err = vcpu_run(ctx, capid, resume, 0, res);
+
+	if (err == GH_ERROR_OK) {
+		resp->state = res[0];
+		resp->state_data[0] = res[1];
+		resp->state_data[1] = res[2];
+		resp->state_data[2] = res[3];
+	}
+	return err;
 }
 
 /* --- the service thread: time slices and timers ------------------------------------------------- */
@@ -1569,6 +1673,7 @@ int gh_sim_create(const struct gh_sim_host_ops *host, struct gh_sim **out)
 		sim->host = *host;
 	sim->be.name = "gunyah-sim";
 	sim->be.call = backend_call;
+	sim->be.vcpu_run = backend_vcpu_run;
 	sim->be.ctx = sim;
 	sim->next_vmid = 1;
 	sim->next_irq = GH_SIM_IRQ_BASE;

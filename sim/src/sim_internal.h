@@ -21,6 +21,7 @@
 #include <gunyah/sim.h>
 #include <unicorn/unicorn.h>
 
+#include "decode.h"
 #include "fiber.h"
 
 #define GH_SIM_MAX_VMS		32
@@ -32,6 +33,8 @@
 #define GH_SIM_ACTIVE_DEPTH	16
 #define GH_SIM_TICK_NS		1000000ULL	/* service thread period */
 #define GH_SIM_SLICE_TICKS	2		/* slice: 1..2 ticks */
+#define GH_SIM_DCACHE_SIZE	64		/* decode cache entries (power of 2) */
+#define GH_SIM_DCACHE_SPAN	4		/* instructions from scan start to access */
 
 /* vcpu->kick bits: requests to the running fiber, checked at each block */
 #define KICK_READY	(1U << 0)	/* return READY to the host */
@@ -101,6 +104,26 @@ struct gh_sim_region {
 	uint8_t *host;
 };
 
+/*
+ * A decode cache entry: "an MMIO access found while scanning from @key was
+ * made by the load/store @n - 1 instructions later, and the instructions in
+ * between access no memory". It is only a hint: a hit re-reads the @n
+ * instruction words (through the stage-1 walk when the MMU is on) and must
+ * find exactly @words, and the access address must again be computed from
+ * the registers and cover the access, so the result is always the one the
+ * full scan would give (self-modifying code, code written by the VMM or
+ * another vCPU, remapping: the words differ and the scan runs).
+ */
+struct gh_sim_dcache_entry {
+	uint64_t key;			/* VA the scan started at */
+	bool valid;
+	bool mmu_on;
+	uint8_t n;			/* 1..GH_SIM_DCACHE_SPAN */
+	const uint32_t *host;		/* MMU off: host address of words[0] */
+	uint32_t words[GH_SIM_DCACHE_SPAN];
+	struct gh_sim_ldst d;		/* the decode of words[n - 1] */
+};
+
 struct gh_sim_vcpu {
 	struct gh_sim_vm *vm;
 	uint32_t id;
@@ -140,6 +163,7 @@ struct gh_sim_vcpu {
 	uint64_t tb_start;
 	uint64_t scan_pc;
 	bool mmu_on;			/* SCTLR_EL1.M as last written */
+	struct gh_sim_dcache_entry dcache[GH_SIM_DCACHE_SIZE];
 
 	/* under vm->lock */
 	enum vcpu_power power;

@@ -196,6 +196,54 @@ TEST(Sim, MmioDecodeWithTheMmuOn)
 	}
 }
 
+// The decode cache is a hint: the guest rewrites an MMIO store whose decode
+// is cached (STR -> STRH at the same address, same block start); the exits
+// after the rewrite must have the new size.
+TEST(Sim, DecodeCacheSeesSelfModifyingCode)
+{
+	Vm vm("smc", {});
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_FALSE(vm.crashed_) << vm.Reason();
+	const Access want[] = {
+		{ 0, 4, true, 0x11223344 }, { 0, 4, true, 0x11223344 },
+		{ 0, 2, true, 0x3344 }, { 0, 2, true, 0x3344 },
+	};
+	std::vector<Access> got = vm.Log();
+	ASSERT_EQ(4u, got.size());
+	for (unsigned int i = 0; i < got.size(); i++) {
+		SCOPED_TRACE(i);
+		EXPECT_EQ(kEchoBase + want[i].addr, got[i].addr);
+		EXPECT_EQ(want[i].size, got[i].size);
+		EXPECT_EQ(want[i].value, got[i].value);
+	}
+	EXPECT_EQ(std::vector<uint64_t>{ 0x600d }, vm.Reports());
+	struct gh_sim_vcpu_stats st;
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st));
+	// pass 1 (block from _start: not cacheable), pass 3 (stale entry) and
+	// the first report half scan; pass 2 fills, pass 4 hits.
+	EXPECT_GE(st.decode_hits, 1u);
+	EXPECT_GE(st.decode_scans, 3u);
+}
+
+// The cache's hit path: a loop of stores from one instruction.
+TEST(Sim, DecodeCacheHitsInALoop)
+{
+	Vm::Options o;
+	o.boot_x[1] = 1000;
+	Vm vm("mmio_loop", o);
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_FALSE(vm.crashed_) << vm.Reason();
+	EXPECT_EQ(1000u + 1, vm.Log().size() + vm.Reports().size());
+	struct gh_sim_vcpu_stats st;
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st));
+	EXPECT_GE(st.decode_hits, 998u);
+	EXPECT_LE(st.decode_scans, 3u);
+}
+
 TEST(Sim, WfiAndTimerInterruptWakeUp)
 {
 	Vm vm("timer", {});

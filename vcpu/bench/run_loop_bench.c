@@ -32,7 +32,7 @@ static void null_hyp(void *ctx, const struct gh_hypercall_regs *in, struct gh_hy
 	out->x[4] = 0;
 }
 
-static const struct gh_hypercall_backend backend = { "null", null_hyp, NULL };
+static const struct gh_hypercall_backend backend = { .name = "null", .call = null_hyp };
 
 static int get_resources(void *ctx, uint16_t vmid, struct gh_vm_resource *out, size_t max,
 			 size_t *n)

@@ -223,6 +223,7 @@ void *gh_vcpu_map_page(struct gh_vcpu *vcpu, uint64_t pgoff)
 static void mmio_exit(struct gh_vcpu *vcpu, const struct gh_vcpu_exit *ex)
 {
 	struct gh_vcpu_run *run = vcpu->run;
+	uint64_t data;
 
 	vcpu->mmio.pending = true;
 	vcpu->mmio.fixed = false;
@@ -232,11 +233,10 @@ static void mmio_exit(struct gh_vcpu *vcpu, const struct gh_vcpu_exit *ex)
 
 	GH_WRITE_ONCE(run->exit_reason, GH_VM_EXIT_MMIO);
 	GH_WRITE_ONCE(run->mmio.phys_addr, ex->addr);
-	for (unsigned int i = 0; i < GH_VCPU_MMIO_MAX_LEN; i++) {
-		uint8_t b = (ex->is_write && i < ex->len) ? (uint8_t)(ex->value >> (8 * i)) : 0;
-
-		GH_WRITE_ONCE(run->mmio.data[i], b);
-	}
+	/* The decoder masked a write's value to its length; a read's is 0. */
+	data = ex->is_write ? ex->value : 0;
+	for (unsigned int i = 0; i < GH_VCPU_MMIO_MAX_LEN; i++)
+		GH_WRITE_ONCE(run->mmio.data[i], (uint8_t)(data >> (8 * i)));
 	GH_WRITE_ONCE(run->mmio.len, (uint32_t)ex->len);
 	GH_WRITE_ONCE(run->mmio.is_write, ex->is_write ? 1 : 0);
 	GH_WRITE_ONCE(run->mmio.resume_action, GH_VM_RESUME_HANDLED);

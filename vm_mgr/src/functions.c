@@ -406,6 +406,7 @@ static int ioeventfd_bind(struct gh_vm_function_instance *inst, void **handle)
 	gh_os_rwlock_write_lock(vm->ioeventfd_lock);
 	io->next = vm->ioeventfds;
 	vm->ioeventfds = io;
+	__atomic_add_fetch(&vm->nr_ioeventfds, 1, __ATOMIC_RELEASE);
 	gh_os_rwlock_write_unlock(vm->ioeventfd_lock);
 	return 0;
 }
@@ -419,6 +420,7 @@ static void ioeventfd_unbind(struct gh_vm_function_instance *inst)
 	for (pp = &vm->ioeventfds; *pp; pp = &(*pp)->next) {
 		if (*pp == io) {
 			*pp = io->next;
+			__atomic_sub_fetch(&vm->nr_ioeventfds, 1, __ATOMIC_RELEASE);
 			break;
 		}
 	}
@@ -463,6 +465,14 @@ int gh_vm_mgr_mmio_write(struct gh_vm *vm, uint64_t addr, uint32_t len, uint64_t
 	int ret = -ENODEV;
 
 	if (len == 0 || len > 8)
+		return -ENODEV;
+	/*
+	 * Fast path: no ioeventfd, no lock. The count goes up after an entry is
+	 * linked and down after it is unlinked (under the write lock), so a
+	 * write that sees 0 is ordered before an add still in progress or after
+	 * a completed remove, as if it had taken the read lock first or last.
+	 */
+	if (!__atomic_load_n(&vm->nr_ioeventfds, __ATOMIC_ACQUIRE))
 		return -ENODEV;
 	data &= len_mask(len);
 	gh_os_rwlock_read_lock(vm->ioeventfd_lock);

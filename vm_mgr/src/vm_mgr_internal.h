@@ -23,6 +23,8 @@ struct gh_ioeventfd;
  *   cfg_lock          regions, dtb, boot context (between config ioctls)
  *   notify_lock       leaf: the vm_status_changed listener list
  *   ioeventfd_lock (rw) leaf: the ioeventfd list; read-held by the MMIO write path
+ *                     (nr_ioeventfds, atomic, counts the list: the write path
+ *                     takes no lock while it is 0)
  * A vCPU runner holds its run_lock across vcpu_run hypercalls, from which the
  * RM may call notify_status (status_lock, then notify_lock): neither of those
  * is ever held while a run_lock is taken.
@@ -63,6 +65,7 @@ struct gh_vm {
 
 	struct gh_os_rwlock *ioeventfd_lock;
 	struct gh_ioeventfd *ioeventfds;
+	unsigned int nr_ioeventfds;	/* atomic: entries in ioeventfds */
 };
 
 /* functions.c */

@@ -9,7 +9,9 @@ extern "C" {
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
+#include <thread>
 #include <mutex>
 
 #include "vm_mgr/tests/fake_rm.h"
@@ -530,6 +532,64 @@ TEST_F(VmMgrTest, IoeventfdMmioWrite)
 		EXPECT_EQ(any.Read(), (uint64_t)c.any_hits);
 		EXPECT_EQ(dm.Read(), (uint64_t)c.dm_hits);
 	}
+}
+
+// The write path skips the list (and its lock) while no ioeventfd is bound:
+// the count must follow every add and remove, including failed ones.
+TEST_F(VmMgrTest, IoeventfdFastPathFollowsAddAndRemove)
+{
+	EventFd a, b;
+	auto fa = Ioeventfd(a.fd(), 0x9000, 4);
+	auto fb = Ioeventfd(b.fd(), 0x9010, 8);
+
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1), -ENODEV);
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fa, nullptr), 0);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &fa, nullptr), -EEXIST);	// count unchanged
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1), 0);
+	EXPECT_EQ(a.Read(), 1u);
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fb, nullptr), 0);
+	ASSERT_EQ(gh_vm_mgr_remove_function(vm_, &fa), 0);
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1), -ENODEV);
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9010, 8, 7), 0);	// one left: slow path
+	EXPECT_EQ(b.Read(), 1u);
+	ASSERT_EQ(gh_vm_mgr_remove_function(vm_, &fb), 0);
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9010, 8, 7), -ENODEV);
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fa, nullptr), 0);	// back from 0
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1), 0);
+	EXPECT_EQ(a.Read(), 1u);
+}
+
+// Writers race with add/remove of another ioeventfd (TSan in the race
+// config): a bound one is always found, the count never goes wrong.
+TEST_F(VmMgrTest, IoeventfdFastPathUnderConcurrentAddRemove)
+{
+	EventFd fixed, churn;
+	auto ff = Ioeventfd(fixed.fd(), 0x9000, 4);
+	auto fc = Ioeventfd(churn.fd(), 0x9100, 4);
+	std::atomic<bool> stop{ false };
+	std::atomic<int> missed{ 0 };
+
+	std::thread writer([&] {
+		while (!stop.load()) {
+			gh_vm_mgr_mmio_write(vm_, 0x9100, 4, 1);	// may or may not hit
+			if (gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1))
+				missed++;
+		}
+	});
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &ff, nullptr), 0);
+	for (int i = 0; i < 2000; i++) {
+		ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fc, nullptr), 0);
+		ASSERT_EQ(gh_vm_mgr_remove_function(vm_, &fc), 0);
+	}
+	// From here on the fixed one must always be found.
+	missed = 0;
+	std::this_thread::sleep_for(std::chrono::milliseconds(20));
+	stop = true;
+	writer.join();
+	EXPECT_EQ(missed.load(), 0);
+	ASSERT_EQ(gh_vm_mgr_remove_function(vm_, &ff), 0);
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1), -ENODEV);
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9100, 4, 1), -ENODEV);
 }
 
 gh_vm_function Irqfd(int fd, uint32_t label, uint32_t flags = 0)

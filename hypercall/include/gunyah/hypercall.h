@@ -122,12 +122,21 @@ struct gh_hypercall_regs {
  *        receives x0..x17 as the hypervisor returns them. Must not fail;
  *        errors travel in out->x[0] as a hypervisor's would.
  * @ctx: passed to @call
+ * @vcpu_run: optional, NULL to use @call: vcpu_run without the generic
+ *        register marshalling, for an in-process hypervisor whose hot path
+ *        it is. Must behave exactly as @call does for x0 = VCPU_RUN, x1 =
+ *        @capid, x2..x4 = @resume, x5 = 0: returns what @call would put in
+ *        x0, and fills @resp from x1..x4 when that is GH_ERROR_OK.
  */
+struct gh_hypercall_vcpu_run_resp;
+
 struct gh_hypercall_backend {
 	const char *name;
 	void (*call)(void *ctx, const struct gh_hypercall_regs *in,
 		     struct gh_hypercall_regs *out);
 	void *ctx;
+	enum gh_error (*vcpu_run)(void *ctx, uint64_t capid, const uint64_t resume[3],
+				  struct gh_hypercall_vcpu_run_resp *resp);
 };
 
 /*

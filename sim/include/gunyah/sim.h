@@ -158,6 +158,8 @@ struct gh_sim_vcpu_stats {
 	uint64_t wfi_exits;
 	uint64_t irqs_injected;
 	uint64_t engine_starts;	/* uc_emu_start calls */
+	uint64_t decode_hits;	/* MMIO accesses located through the decode cache */
+	uint64_t decode_scans;	/* ... and by scanning (cache miss or stale entry) */
 };
 int gh_sim_vcpu_stats(struct gh_sim *sim, uint64_t capid, struct gh_sim_vcpu_stats *out);
 
