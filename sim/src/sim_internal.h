@@ -33,6 +33,9 @@
 #define GH_SIM_ACTIVE_DEPTH	16
 #define GH_SIM_TICK_NS		1000000ULL	/* service thread period */
 #define GH_SIM_SLICE_TICKS	2		/* slice: 1..2 ticks */
+/* While another vCPU of the VM waits for the execution lock, the running one
+ * yields after this many translation blocks (tens of microseconds). */
+#define GH_SIM_CONTENDED_TBS	4096
 #define GH_SIM_DCACHE_SIZE	64		/* decode cache entries (power of 2) */
 #define GH_SIM_DCACHE_SPAN	4		/* instructions from scan start to access */
 
@@ -140,6 +143,7 @@ struct gh_sim_vcpu {
 	uint64_t run_gen;		/* atomic: counts entries into the fiber */
 	uint64_t tick_gen;		/* service thread: run_gen last seen */
 	unsigned int tick_count;	/* service thread: ticks run_gen unchanged */
+	unsigned int contended_tbs;	/* blocks run this entry while others wait */
 	bool terminate;			/* set by destroy before the last entry */
 
 	/* fiber <-> host hand-over (only touched by the exec-lock holder) */
@@ -192,7 +196,10 @@ struct gh_sim_vm {
 	pthread_mutex_t lock;
 
 	pthread_mutex_t exec_mu;
-	pthread_cond_t exec_cv;
+	/* One condition per ticket slot: an unlock wakes the next ticket's
+	 * waiter only (at most GH_SIM_MAX_VCPUS tickets are ever outstanding). */
+#define GH_SIM_EXEC_SLOTS	16
+	pthread_cond_t exec_cv[GH_SIM_EXEC_SLOTS];
 	uint64_t exec_next;		/* atomic */
 	uint64_t exec_serving;		/* atomic */
 	unsigned int exec_waiters;	/* atomic */

@@ -23,6 +23,7 @@ void guest_main(uint64_t cpu, uint64_t x0)
 		uart_put_uint(x0);
 		uart_puts(")\n");
 		online[cpu] = 1;
+		__asm__ volatile("dsb sy; sev" ::: "memory");
 		psci_call(PSCI_CPU_OFF, 0, 0, 0);
 		uart_puts("smp: CPU_OFF returned\n");
 		psci_system_off();
@@ -40,7 +41,7 @@ void guest_main(uint64_t cpu, uint64_t x0)
 			psci_system_off();
 		}
 		while (!online[i])
-			;
+			__asm__ volatile("wfe" ::: "memory");
 		n++;
 	}
 	uart_puts("smp: all ");
