@@ -206,6 +206,50 @@ int ghvmm_build_dtb(const struct ghvmm_dtb_config *c, void *buf, size_t size, ch
 	return (int)fdt_totalsize(buf);
 }
 
+/*
+ * Every property's name must resolve in the strings block. libfdt 1.6.1's
+ * fdt_check_full() dereferences the NULL it gets for a bad name offset (a
+ * crash the loader fuzzer found), so this walk runs first.
+ */
+static int check_property_names(const void *fdt)
+{
+	int offset = 0, next, depth = 0;
+	uint32_t tag;
+
+	do {
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (next < 0)
+			return next;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			depth++;
+			break;
+		case FDT_END_NODE:
+			if (--depth < 0)
+				return -FDT_ERR_BADSTRUCTURE;
+			break;
+		case FDT_PROP: {
+			const struct fdt_property *prop;
+			int len, namelen;
+
+			prop = fdt_get_property_by_offset(fdt, offset, &len);
+			if (!prop)
+				return len;
+			if (!fdt_get_string(fdt, (int)fdt32_to_cpu(prop->nameoff), &namelen))
+				return namelen < 0 ? namelen : -FDT_ERR_BADSTRUCTURE;
+			break;
+		}
+		case FDT_NOP:
+		case FDT_END:
+			break;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+		offset = next;
+	} while (tag != FDT_END);
+	return depth ? -FDT_ERR_BADSTRUCTURE : 0;
+}
+
 int ghvmm_check_dtb(const void *blob, size_t len, char *err, size_t errlen)
 {
 	int r;
@@ -216,9 +260,17 @@ int ghvmm_check_dtb(const void *blob, size_t len, char *err, size_t errlen)
 	if (r)
 		return ghvmm_fail(err, errlen, -EINVAL, "not a DTB: %s", fdt_strerror(r));
 	if (fdt_totalsize(blob) > len)
-		return ghvmm_fail(err, errlen, -EINVAL, "truncated DTB: header says %u bytes, file has %zu",
-			    fdt_totalsize(blob), len);
-	r = fdt_check_full(blob, len);
+		return ghvmm_fail(err, errlen, -EINVAL,
+				  "truncated DTB: header says %u bytes, file has %zu",
+				  fdt_totalsize(blob), len);
+	/* Versions before 17 have no struct size and path-style names; libfdt
+	 * 1.6.1's checker crashes on some of them. Every dtc writes 17. */
+	if (fdt_version(blob) < 17)
+		return ghvmm_fail(err, errlen, -EINVAL, "DTB version %u is not supported (17 is)",
+				  fdt_version(blob));
+	r = check_property_names(blob);
+	if (!r)
+		r = fdt_check_full(blob, len);
 	if (r)
 		return ghvmm_fail(err, errlen, -EINVAL, "malformed DTB: %s", fdt_strerror(r));
 	return 0;

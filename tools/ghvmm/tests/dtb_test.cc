@@ -141,6 +141,24 @@ TEST(Dtb, CheckRejectsBadBlobs)
 	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(bad.data(), bad.size(), err, sizeof(err)));
 	std::vector<uint8_t> zeros(256);
 	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(zeros.data(), zeros.size(), err, sizeof(err)));
+
+	// Old versions (libfdt 1.6.1's checker crashes on some): refused.
+	auto old = dtb;
+	fdt_set_version(old.data(), 16);
+	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(old.data(), old.size(), err, sizeof(err)));
+	EXPECT_NE(nullptr, strstr(err, "version 16"));
+
+	// A property whose name is outside the strings block (the same crash).
+	auto bad_name = dtb;
+	int root = fdt_path_offset(bad_name.data(), "/");
+	int prop = fdt_first_property_offset(bad_name.data(), root);
+	ASSERT_GE(prop, 0);
+	auto *p = (struct fdt_property *)fdt_offset_ptr_w(bad_name.data(), prop,
+							 sizeof(struct fdt_property));
+	ASSERT_NE(nullptr, p);
+	p->nameoff = cpu_to_fdt32(0x7ffffff0);
+	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(bad_name.data(), bad_name.size(), err, sizeof(err)));
+	EXPECT_NE(nullptr, strstr(err, "malformed"));
 }
 
 } // namespace
