@@ -185,12 +185,14 @@ static int cpus_from_dtb(struct rm_vm *v, uint32_t *mask)
 	if (cpus < 0)
 		return -ENOENT;
 	fdt_for_each_subnode(node, fdt, cpus) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		const fdt32_t *reg;
+		const char *type;
 		uint64_t mpidr;
 		int len;
 
-		if (!type || strcmp(type, "cpu"))
+		/* The VMM's DTB: a string property need not be terminated. */
+		type = fdt_getprop(fdt, node, "device_type", &len);
+		if (!type || len != sizeof("cpu") || memcmp(type, "cpu", sizeof("cpu")))
 			continue;
 		reg = fdt_getprop(fdt, node, "reg", &len);
 		if (!reg || (len != 4 && len != 8))
