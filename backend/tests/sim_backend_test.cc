@@ -104,6 +104,12 @@ protected:
 				return 0;
 			if (run->exit_reason != GH_VM_EXIT_MMIO)
 				return -1000;
+			if (run->mmio.phys_addr - fault_base_ < fault_size_) {
+				std::lock_guard<std::mutex> g(mu_);
+				faulted_.push_back(run->mmio.phys_addr);
+				run->mmio.resume_action = GH_VM_RESUME_FAULT;
+				continue;
+			}
 			if (run->mmio.is_write) {
 				uint64_t v = 0;
 				memcpy(&v, run->mmio.data, run->mmio.len);
@@ -144,6 +150,9 @@ protected:
 	std::mutex mu_;
 	std::vector<uint64_t> reports_, writes_;
 	int reads_ = 0;
+	// MMIO answered with GH_VM_RESUME_FAULT by Loop()
+	uint64_t fault_base_ = 0, fault_size_ = 0;
+	std::vector<uint64_t> faulted_;
 };
 
 TEST_F(SimBackend, MmioGuestRunsToPowerOff)
@@ -185,6 +194,41 @@ TEST_F(SimBackend, CrashReportsReason)
 	EXPECT_EQ(GH_VM_EXIT_TYPE_HYP_ERROR, run->status.exit_info.type);
 	EXPECT_EQ(8u, run->status.exit_info.reason_size);
 	EXPECT_EQ(1, run->status.exit_info.reason[0]);	// MMIO without syndrome
+}
+
+// GH_VM_RESUME_FAULT in the run page: the guest (sim/tests/guests/exc.S)
+// takes a synchronous external abort on its own vectors at each faulted
+// access and carries on; its loads keep their registers.
+TEST_F(SimBackend, ResumeFaultInjectsADataAbort)
+{
+	Open();
+	Load("exc");
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_vcpu_run *run;
+
+	fault_base_ = 0x09000040;
+	fault_size_ = 0x40;
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	ASSERT_EQ(0, Loop(c, &run));
+	EXPECT_EQ(GH_VM_STATUS_EXITED, run->status.status);
+	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, run->status.exit_info.type);
+	EXPECT_EQ((std::vector<uint64_t>{ 0x09000040, 0x09000048, 0x09000052, 0x09000058,
+					  0x09000060, 0x09000068, 0x09000070 }),
+		  faulted_);
+	ASSERT_EQ(55u, reports_.size());
+	// the 8-byte load: EC 0x25, IL, ISV, SAS 3, SRT 2, SF, DFSC 0x10; FAR;
+	// ELR at the load
+	EXPECT_EQ(0x97c28010u, reports_[1]);
+	EXPECT_EQ(0x09000040u, reports_[2]);
+	EXPECT_EQ(reports_[0], reports_[3]);
+	// the EL0 load (the 9th exception): EC 0x24, SAS 2, SRT 8
+	EXPECT_EQ(0x93880010u, reports_[41]);
+	EXPECT_EQ(0x09000070u, reports_[42]);
+	EXPECT_EQ(reports_[40], reports_[43]);
+	EXPECT_EQ((std::vector<uint64_t>{ 0x5a5a0002, 0x5a5a0004, 0x5a5a0006, 0x5a5a0008, 10 }),
+		  std::vector<uint64_t>(reports_.end() - 5, reports_.end()));
+	EXPECT_TRUE(writes_.empty());
+	EXPECT_EQ(0, reads_);
 }
 
 TEST_F(SimBackend, TimerWakeUpThroughTheGlue)

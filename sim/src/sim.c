@@ -338,27 +338,31 @@ static bool fetch_insn(struct gh_sim_vcpu *v, uint64_t va, uint32_t *insn)
 
 /* --- interrupts into the guest --------------------------------------------------------- */
 
-/* Takes an IRQ exception to EL1 (from EL1h, EL1t or EL0 AArch64). */
-static void inject_irq(struct gh_sim_vcpu *v)
+/*
+ * The vector offset of an exception taken to EL1 from the current PSTATE:
+ * current EL with SP_EL0 (EL1t) 0x000, current EL with SP_ELx (EL1h) 0x200,
+ * lower EL AArch64 (EL0) 0x400; plus 0x80 for an IRQ.
+ */
+static uint64_t vector_offset(uint64_t pstate)
 {
-	uint64_t pstate = reg_read(v, UC_ARM64_REG_PSTATE);
-	uint64_t pc = reg_read(v, UC_ARM64_REG_PC);
-	uint64_t vbar = reg_read(v, UC_ARM64_REG_VBAR_EL1);
-	uint64_t offset;
-
 	switch (pstate & 0xf) {
 	case 0x5:		/* EL1h */
-		offset = 0x280;
-		break;
+		return 0x200;
 	case 0x4:		/* EL1t */
-		offset = 0x080;
-		break;
+		return 0x000;
 	default:		/* EL0 */
-		offset = 0x480;
-		break;
+		return 0x400;
 	}
-	reg_write(v, UC_ARM64_REG_ELR_EL1, pc);
-	cp_write(v, 3, 0, 4, 0, 0, pstate);		/* SPSR_EL1 */
+}
+
+/* Takes an exception to EL1 (from EL1h, EL1t or EL0 AArch64) at vector
+ * offset @offset (see vector_offset()), returning to @elr. */
+static void take_exception(struct gh_sim_vcpu *v, uint64_t pstate, uint64_t elr,
+			   uint64_t offset)
+{
+	uint64_t vbar = reg_read(v, UC_ARM64_REG_VBAR_EL1);
+
+	reg_write(v, UC_ARM64_REG_ELR_EL1, elr);
 	if ((pstate & 0xf) != 0x5) {
 		/* the live SP is SP_EL0: bank it, switch to SP_EL1 */
 		reg_write(v, UC_ARM64_REG_SP_EL0, reg_read(v, UC_ARM64_REG_SP));
@@ -367,8 +371,132 @@ static void inject_irq(struct gh_sim_vcpu *v)
 	} else {
 		reg_write(v, UC_ARM64_REG_PSTATE, PSTATE_EL1H_MASKED);
 	}
+	/* SPSR_EL1 through CP_REG, after PSTATE: measured on 2.1.1, a PSTATE
+	 * write alone does not rebuild the cached mode flags (from EL0 the
+	 * handler's first MRS of an EL1 register is then UNDEFINED); a CP_REG
+	 * write does. */
+	cp_write(v, 3, 0, 4, 0, 0, pstate);
 	reg_write(v, UC_ARM64_REG_PC, vbar + offset);
+}
+
+/* Takes an IRQ exception to EL1 (from EL1h, EL1t or EL0 AArch64). */
+static void inject_irq(struct gh_sim_vcpu *v)
+{
+	uint64_t pstate = reg_read(v, UC_ARM64_REG_PSTATE);
+
+	take_exception(v, pstate, reg_read(v, UC_ARM64_REG_PC), vector_offset(pstate) + 0x80);
 	v->stats.irqs_injected++;
+}
+
+/* ESR_ELx fields */
+#define ESR_EC_SHIFT		26
+#define ESR_IL			(1ULL << 25)
+#define ESR_EC_UNKNOWN		0x00
+#define ESR_EC_SVC64		0x15
+#define ESR_EC_DABT_LOW		0x24
+#define ESR_EC_DABT_CUR		0x25
+#define ISS_DABT_ISV		(1ULL << 24)
+#define ISS_DABT_SAS_SHIFT	22
+#define ISS_DABT_SSE		(1ULL << 21)
+#define ISS_DABT_SRT_SHIFT	16
+#define ISS_DABT_SF		(1ULL << 15)
+#define ISS_DABT_AR		(1ULL << 14)
+#define ISS_DABT_WNR		(1ULL << 6)
+#define ISS_DFSC_SEA		0x10		/* synchronous external abort */
+#define ESR_DABT		(1ULL << 63)	/* internal: EC chosen at delivery */
+
+/*
+ * Requests a synchronous exception from inside a hook: the engine stops
+ * (uc_emu_stop) and vcpu_main delivers it when uc_emu_start returns. See
+ * deliver_sync().
+ */
+static void request_sync(struct gh_sim_vcpu *v, uint64_t esr, uint64_t elr, uint32_t crash_code,
+			 const char *what)
+{
+	v->exc_pending = true;
+	v->exc_esr = esr;
+	v->exc_elr = elr;
+	v->exc_far_valid = false;
+	v->exc_rt = -1;
+	v->exc_crash = crash_code;
+	snprintf(v->exc_what, sizeof(v->exc_what), "%s", what);
+	uc_emu_stop(v->uc);
+	v->stop_requested = true;
+}
+
+/*
+ * Takes the exception request_sync() recorded, now that uc_emu_start has
+ * returned. Measured on Unicorn 2.1.1: after uc_emu_stop inside an MMIO
+ * callback the instruction completes (a load writes the callback's value to
+ * its register; an 8-byte access still makes its second 4-byte callback),
+ * no further guest instruction or block hook runs, and uc_emu_start returns
+ * UC_ERR_OK with the PC at the start of the translation block. Inside the
+ * interrupt hook nothing further runs either. So everything the exception
+ * needs was captured in the hook (ELR from the decode, the old value of a
+ * load's register), the registers the instruction changed are put back,
+ * and the PC is set to the vector: the faulting instruction is neither
+ * repeated nor continued past.
+ *
+ * false when the guest has no vector table in memory at VBAR_EL1 (it would
+ * fault on the vector fetch forever): the VM ends instead, as before.
+ */
+static bool deliver_sync(struct gh_sim_vcpu *v)
+{
+	uint64_t pstate = reg_read(v, UC_ARM64_REG_PSTATE);
+	uint64_t offset = vector_offset(pstate);
+	uint64_t vbar = reg_read(v, UC_ARM64_REG_VBAR_EL1);
+	uint64_t esr = v->exc_esr;
+	uint32_t insn;
+	char what[160];
+
+	v->exc_pending = false;
+	if (v->exc_rt >= 0)
+		reg_write(v, UC_ARM64_REG_X0 + v->exc_rt, v->exc_rt_val);
+	if (!fetch_insn(v, vbar + offset, &insn)) {
+		snprintf(what, sizeof(what), "%s (no vector table at VBAR_EL1 0x%" PRIx64 ")",
+			 v->exc_what, vbar);
+		crash(v, v->exc_crash, v->exc_elr, what);
+		return false;
+	}
+	if (esr & ESR_DABT)
+		esr = (esr & ~ESR_DABT) |
+		      ((uint64_t)(offset == 0x400 ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR)
+		       << ESR_EC_SHIFT);
+	reg_write(v, UC_ARM64_REG_ESR_EL1, esr);
+	if (v->exc_far_valid)
+		reg_write(v, UC_ARM64_REG_FAR_EL1, v->exc_far);
+	take_exception(v, pstate, v->exc_elr, offset);
+	v->stats.sync_exceptions++;
+	return true;
+}
+
+/* The VMM answered an MMIO access with FAULT: a synchronous external abort
+ * on the instruction found by the decode (false when there is none). Called
+ * inside the MMIO callback, before the instruction completes. */
+static bool request_data_abort(struct gh_sim_vcpu *v)
+{
+	const struct gh_sim_ldst *d = &v->acc_d;
+	uint64_t iss, va;
+	unsigned int sas = d->size == 8 ? 3 : d->size == 4 ? 2 : d->size == 2 ? 1 : 0;
+	bool sf = d->is_store ? d->size == 8 : d->dest64;
+	char what[64];
+
+	if (!v->acc_decoded || d->kind != GH_SIM_LDST_VALID ||
+	    !gh_sim_ldst_address(d, v->acc_pc, xreg, v, &va))
+		return false;
+	iss = ISS_DABT_ISV | ((uint64_t)sas << ISS_DABT_SAS_SHIFT) |
+	      (d->sign_extend ? ISS_DABT_SSE : 0) | ((uint64_t)d->rt << ISS_DABT_SRT_SHIFT) |
+	      (sf ? ISS_DABT_SF : 0) | (d->acqrel ? ISS_DABT_AR : 0) |
+	      (d->is_store ? ISS_DABT_WNR : 0) | ISS_DFSC_SEA;
+	snprintf(what, sizeof(what), "the VMM asked for an abort on MMIO 0x%" PRIx64, va);
+	request_sync(v, ESR_DABT | ESR_IL | iss, v->acc_pc, GH_SIM_CRASH_VMMIO_FAULT, what);
+	v->exc_far = va;
+	v->exc_far_valid = true;
+	if (!d->is_store && d->rt != 31) {
+		v->exc_rt = d->rt;
+		v->exc_rt_val = xreg(v, d->rt);
+	}
+	return true;
 }
 
 /* Before (re)entering the engine: deliver a pending interrupt if the guest
@@ -722,9 +850,21 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 				return;
 			}
 		}
+		/* to the guest's vectors: EC 0 (unknown reason), ELR at the
+		 * instruction */
 		snprintf(what, sizeof(what), "undefined instruction 0x%08x", insn);
-		crash(v, GH_SIM_CRASH_UNDEFINED, pc, what);
-		break;
+		request_sync(v, ESR_IL | ((uint64_t)ESR_EC_UNKNOWN << ESR_EC_SHIFT), pc,
+			     GH_SIM_CRASH_UNDEFINED, what);
+		return;
+	case EXCP_SWI:
+		/* SVC: the PC is already after the instruction (the preferred
+		 * return address); ISS = its imm16 */
+		if (!fetch_insn(v, pc - 4, &insn))
+			insn = 0;
+		request_sync(v, ESR_IL | ((uint64_t)ESR_EC_SVC64 << ESR_EC_SHIFT) |
+			     ((insn >> 5) & 0xffff), pc, GH_SIM_CRASH_EXCEPTION,
+			     "unhandled exception 2 (SVC)");
+		return;
 	default:
 		snprintf(what, sizeof(what), "unhandled exception %u (%s)", intno,
 			 intno == EXCP_SWI ? "SVC" : "no vector delivery");
@@ -935,8 +1075,13 @@ static uint64_t vmmio_exit(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int siz
 		case GH_VMMIO_ACTION_RETRY:
 			continue;
 		default:
+			/* FAULT: the value returned is discarded (deliver_sync
+			 * restores a load's register) */
+			if (request_data_abort(v))
+				return 0;
 			crash(v, GH_SIM_CRASH_VMMIO_FAULT, v->tb_start,
-			      "the VMM asked for an abort on an MMIO access (not supported)");
+			      "the VMM asked for an abort on an MMIO access whose instruction "
+			      "was not found");
 			park(v);
 			return 0;
 		}
@@ -962,6 +1107,7 @@ static uint64_t mmio_access(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int cb
 					  (v->split_value & 0xffffffffULL) | (value << 32));
 		}
 	}
+	v->acc_decoded = false;
 	if (locate_access(v, gpa, is_write, &d, &pc)) {
 		if (d.kind == GH_SIM_LDST_NO_SYNDROME) {
 			snprintf(what, sizeof(what),
@@ -972,6 +1118,9 @@ static uint64_t mmio_access(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int cb
 			return 0;
 		}
 		size = d.size;
+		v->acc_decoded = true;
+		v->acc_pc = pc;
+		v->acc_d = d;
 	} else {
 		v->undecoded++;
 	}
@@ -1088,9 +1237,14 @@ static bool hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int 
 		park(v);
 		return false;
 	}
+	v->acc_decoded = true;
+	v->acc_pc = pc;
+	v->acc_d = d;
 	vmmio_exit(v, addr, d.size, true, (uint64_t)value);
 	(void)uc;
 	(void)size;
+	if (v->exc_pending)
+		return false;	/* a data abort, taken by vcpu_main */
 	/* Refusing the write ends uc_emu_start (a hook's "handled" would let
 	 * the store reach the read-only memory); the fiber loop resumes after
 	 * the store. */
@@ -1289,6 +1443,15 @@ static void vcpu_main(void *arg)
 		err = uc_emu_start(v->uc, pc, ~0ULL, 0, 0);
 		if (v->terminate)
 			return;
+		if (v->exc_pending) {
+			/* a synchronous exception requested by a hook (the
+			 * refused store of a data abort returns WRITE_PROT);
+			 * a failed delivery ends the VM */
+			if (!vm_exited(vm))
+				deliver_sync(v);
+			v->exc_pending = false;
+			continue;
+		}
 		if (err == UC_ERR_WRITE_PROT && v->resume_pc_valid && !vm_exited(vm)) {
 			v->resume_pc_valid = false;
 			reg_write(v, UC_ARM64_REG_PC, v->resume_pc);

@@ -163,6 +163,27 @@ struct gh_sim_vcpu {
 	uint64_t split_base;		/* address of the whole access */
 	uint64_t split_value;
 
+	/* the instruction of the current MMIO access, when it was found */
+	bool acc_decoded;
+	uint64_t acc_pc;
+	struct gh_sim_ldst acc_d;
+
+	/*
+	 * A synchronous exception requested from inside Unicorn (a hook), to be
+	 * taken once uc_emu_start has returned: ESR/FAR/ELR as delivered; a
+	 * faulted load's transfer register is restored (Unicorn completes the
+	 * instruction with the callback's value before it stops).
+	 */
+	bool exc_pending;
+	uint32_t exc_crash;		/* enum gh_sim_crash if it can't be delivered */
+	uint64_t exc_esr;
+	uint64_t exc_far;
+	bool exc_far_valid;
+	uint64_t exc_elr;
+	int exc_rt;			/* -1: none to restore */
+	uint64_t exc_rt_val;
+	char exc_what[64];		/* for the crash reason */
+
 	/* locating the instruction of an MMIO access */
 	uint64_t tb_start;
 	uint64_t scan_pc;

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -138,17 +139,18 @@ public:
 	{
 		auto end = std::chrono::steady_clock::now() + deadline;
 		struct gh_hypercall_vcpu_run_resp r = {};
-		uint64_t value = 0;
+		uint64_t value = 0, action = GH_VMMIO_ACTION_EMULATE;
 
 		while (std::chrono::steady_clock::now() < end) {
 			if (immediate_exit && __atomic_load_n(immediate_exit, __ATOMIC_ACQUIRE))
 				return ~0ULL;
-			enum gh_error e = Run(i, &r, value);
+			enum gh_error e = Run(i, &r, value, action);
 			if (e != GH_ERROR_OK) {
 				ADD_FAILURE() << "vcpu_run error " << e;
 				return ~0ULL;
 			}
 			value = 0;
+			action = GH_VMMIO_ACTION_EMULATE;
 			switch (r.state) {
 			case GH_VCPU_STATE_READY:
 				ready_[i]++;
@@ -163,6 +165,14 @@ public:
 				break;
 			case GH_VCPU_STATE_ADDRSPACE_VMMIO_READ:
 			case GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE:
+				if (fault_if && fault_if(r.state_data[0])) {
+					std::lock_guard<std::mutex> g(mu_);
+					bool w = r.state == GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE;
+					faulted_.push_back({ r.state_data[0], r.state_data[1], w,
+							     w ? r.state_data[2] : 0 });
+					action = GH_VMMIO_ACTION_FAULT;
+					break;
+				}
 				value = Mmio(r);
 				break;
 			case GH_VCPU_STATE_FAULT:
@@ -265,6 +275,9 @@ public:
 	int wakes_[GH_SIM_MAX_VCPUS] = {};
 	std::vector<uint64_t> reports_;
 	std::vector<Access> log_;
+	// MMIO addresses RunToExit answers with FAULT, and those accesses
+	std::function<bool(uint64_t)> fault_if;
+	std::vector<Access> faulted_;
 	int exits_ = 0;
 	uint16_t exit_type_ = 0xffff;
 	bool crashed_ = false;

@@ -167,6 +167,120 @@ TEST(Sim, UnemulatableAccessEndsTheVm)
 	}
 }
 
+// ESR_EL1 of a data abort with a valid syndrome and DFSC = synchronous
+// external abort; EC 0x25 from EL1, 0x24 from EL0.
+uint64_t DataAbortEsr(bool from_el0, unsigned int size, bool sse, unsigned int srt, bool sf,
+		      bool ar, bool wnr)
+{
+	unsigned int sas = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
+
+	return (uint64_t)(from_el0 ? 0x24 : 0x25) << 26 | 1ULL << 25 | 1ULL << 24 |
+	       (uint64_t)sas << 22 | (uint64_t)sse << 21 | (uint64_t)srt << 16 |
+	       (uint64_t)sf << 15 | (uint64_t)ar << 14 | (uint64_t)wnr << 6 | 0x10;
+}
+
+// The VMM answers MMIO accesses with FAULT: the guest takes a synchronous
+// external abort at the faulting instruction on its own vectors (ESR, FAR,
+// ELR, SPSR as hardware would set them; a faulted load leaves its register
+// alone), then resumes after the instruction. UDF and SVC (EL1 and EL0) go
+// to the vectors too. See sim/tests/guests/exc.S.
+TEST(Sim, SynchronousExceptionsReachTheGuestsVectors)
+{
+	Vm vm("exc", {});
+	const uint64_t fb = kEchoBase + 0x40;
+
+	vm.fault_if = [&](uint64_t addr) { return addr - fb < 0x40; };
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_FALSE(vm.crashed_) << vm.Reason();
+	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, vm.exit_type_);
+
+	struct Case {
+		const char *what;
+		uint64_t esr;
+		uint64_t far;		// 0: not checked (UNKNOWN)
+		uint64_t elr_off;	// ELR - the reported instruction address
+		uint64_t spsr;
+	};
+	const uint64_t el1 = 0x600003c5, el0 = 0x3c0;
+	const Case cases[] = {
+		{ "ldr x2", DataAbortEsr(false, 8, false, 2, true, false, false), fb, 0, el1 },
+		{ "str w3", DataAbortEsr(false, 4, false, 3, false, false, true), fb + 8, 0, el1 },
+		{ "ldrsh x4", DataAbortEsr(false, 2, true, 4, true, false, false), fb + 0x12, 0,
+		  el1 },
+		{ "str x5", DataAbortEsr(false, 8, false, 5, true, false, true), fb + 0x18, 0, el1 },
+		{ "ldar w6", DataAbortEsr(false, 4, false, 6, false, true, false), fb + 0x20, 0,
+		  el1 },
+		{ "ldr w2 ending a block", DataAbortEsr(false, 4, false, 2, false, false, false),
+		  fb + 0x28, 0, el1 },
+		{ "udf", 1ULL << 25, 0, 0, el1 },
+		{ "svc #0x77", 0x15ULL << 26 | 1ULL << 25 | 0x77, 0, 4, el1 },
+		{ "ldr w8 at EL0", DataAbortEsr(true, 4, false, 8, false, false, false), fb + 0x30,
+		  0, el0 },
+		{ "svc #0x99 at EL0", 0x15ULL << 26 | 1ULL << 25 | 0x99, 0, 4, el0 },
+	};
+	const size_t n = sizeof(cases) / sizeof(cases[0]);
+	std::vector<uint64_t> rep = vm.Reports();
+	ASSERT_EQ(5 * n + 5, rep.size());
+	for (size_t i = 0; i < n; i++) {
+		const Case &c = cases[i];
+		const uint64_t *r = &rep[5 * i];
+
+		SCOPED_TRACE(c.what);
+		EXPECT_EQ(c.esr, r[1]) << std::hex << r[1];
+		if (c.far)
+			EXPECT_EQ(c.far, r[2]) << std::hex << r[2];
+		EXPECT_EQ(r[0] + c.elr_off, r[3]) << std::hex << r[3];
+		EXPECT_EQ(c.spsr, r[4]) << std::hex << r[4];
+	}
+	// the loads' destination registers kept their values; one handler
+	// entry per exception
+	EXPECT_EQ(0x5a5a0002u, rep[5 * n]);
+	EXPECT_EQ(0x5a5a0004u, rep[5 * n + 1]);
+	EXPECT_EQ(0x5a5a0006u, rep[5 * n + 2]);
+	EXPECT_EQ(0x5a5a0008u, rep[5 * n + 3]);
+	EXPECT_EQ(n, rep[5 * n + 4]);
+
+	// every faulted access reached the VMM once: none was repeated
+	const Access want[] = {
+		{ fb, 8, false, 0 },	      { fb + 8, 4, true, 0x33333333 },
+		{ fb + 0x12, 2, false, 0 },   { fb + 0x18, 8, true, 0x55555555 },
+		{ fb + 0x20, 4, false, 0 },   { fb + 0x28, 4, false, 0 },
+		{ fb + 0x30, 4, false, 0 },
+	};
+	ASSERT_EQ(sizeof(want) / sizeof(want[0]), vm.faulted_.size());
+	for (size_t i = 0; i < vm.faulted_.size(); i++) {
+		SCOPED_TRACE(i);
+		EXPECT_EQ(want[i].addr, vm.faulted_[i].addr);
+		EXPECT_EQ(want[i].size, vm.faulted_[i].size);
+		EXPECT_EQ(want[i].is_write, vm.faulted_[i].is_write);
+		EXPECT_EQ(want[i].value, vm.faulted_[i].value);
+	}
+	EXPECT_TRUE(vm.Log().empty());
+	struct gh_sim_vcpu_stats st;
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st));
+	EXPECT_EQ(n, st.sync_exceptions);
+}
+
+// Without a vector table in memory at VBAR_EL1 (here the reset value 0), a
+// FAULT answer still ends the VM, with the faulting instruction's PC.
+TEST(Sim, MmioFaultWithoutVectorsEndsTheVm)
+{
+	Vm vm("mmio_forms", {});
+	struct gh_hypercall_vcpu_run_resp r = {};
+
+	ASSERT_EQ(0, vm.Start());
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
+	ASSERT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r.state);
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r, 0, GH_VMMIO_ACTION_FAULT));
+	EXPECT_EQ(GH_VCPU_STATE_FAULT, r.state);
+	EXPECT_TRUE(vm.crashed_);
+	EXPECT_NE(std::string::npos, vm.Reason().find("abort")) << vm.Reason();
+	EXPECT_NE(std::string::npos, vm.Reason().find("no vector table")) << vm.Reason();
+	ASSERT_EQ(8u, vm.reason_.size());
+	EXPECT_EQ(5, vm.reason_[0]);
+}
+
 TEST(Sim, MmioDecodeWithTheMmuOn)
 {
 	{

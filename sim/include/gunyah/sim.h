@@ -160,6 +160,7 @@ struct gh_sim_vcpu_stats {
 	uint64_t engine_starts;	/* uc_emu_start calls */
 	uint64_t decode_hits;	/* MMIO accesses located through the decode cache */
 	uint64_t decode_scans;	/* ... and by scanning (cache miss or stale entry) */
+	uint64_t sync_exceptions;	/* aborts, UNDEF, SVC delivered to the guest */
 };
 int gh_sim_vcpu_stats(struct gh_sim *sim, uint64_t capid, struct gh_sim_vcpu_stats *out);
 
