@@ -10,7 +10,7 @@
  * next vcpu_run switches back into the callback, which completes the access
  * with the host's value. A time slice ends the same way from the block hook
  * (READY). uc_emu_start() returns only for WFI, PSCI power changes, interrupt
- * injection and errors.
+ * injection, synchronous exceptions to the guest (deliver_sync) and errors.
  */
 #include <errno.h>
 #include <inttypes.h>
