@@ -94,6 +94,15 @@ void gh_backend_vcpu_kick(struct gh_backend_vcpu *vcpu)
 		vcpu->b->ops->vcpu_kick(vcpu);
 }
 
+int gh_backend_vcpu_times(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_times *out)
+{
+	if (!vcpu || !out)
+		return -EINVAL;
+	if (!vcpu->b->ops->vcpu_times)
+		return -EOPNOTSUPP;
+	return vcpu->b->ops->vcpu_times(vcpu, out);
+}
+
 void gh_backend_vcpu_release(struct gh_backend_vcpu *vcpu)
 {
 	if (vcpu)

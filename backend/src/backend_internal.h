@@ -17,6 +17,8 @@ struct gh_backend_ops {
 	int (*vcpu_run)(struct gh_backend_vcpu *vcpu);
 	void (*vcpu_kick)(struct gh_backend_vcpu *vcpu);
 	void (*vcpu_release)(struct gh_backend_vcpu *vcpu);
+	/* optional: NULL means -EOPNOTSUPP */
+	int (*vcpu_times)(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_times *out);
 };
 
 struct gh_backend {

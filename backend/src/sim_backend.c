@@ -26,6 +26,7 @@
 struct sim_backend {
 	struct gh_backend base;
 	struct gh_sim_rm *rm;
+	bool timing;
 };
 
 struct sim_vm {
@@ -207,6 +208,28 @@ static void sim_vcpu_kick(struct gh_backend_vcpu *vcpu)
 		gh_sim_vcpu_kick(gh_sim_rm_sim(be->rm), gh_sim_vm_vcpu_capid(svm, c->vcpu_id));
 }
 
+static int sim_vcpu_times(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_times *out)
+{
+	struct sim_vcpu *c = (struct sim_vcpu *)vcpu;
+	struct sim_backend *be = to_be(vcpu->b);
+	struct gh_sim_vcpu_stats st;
+	struct gh_sim_vm *svm;
+	int ret;
+
+	if (!be->timing)
+		return -EOPNOTSUPP;
+	svm = gh_sim_rm_vm(be->rm, gh_vm_mgr_vmid(c->vm));
+	if (!svm)
+		return -ENODEV;
+	ret = gh_sim_vcpu_stats(gh_sim_rm_sim(be->rm), gh_sim_vm_vcpu_capid(svm, c->vcpu_id),
+				&st);
+	if (ret)
+		return ret;
+	out->ns_guest = st.ns_guest;
+	out->ns_hypervisor = st.ns_hypervisor;
+	return 0;
+}
+
 static void sim_vcpu_release(struct gh_backend_vcpu *vcpu)
 {
 	struct sim_vcpu *c = (struct sim_vcpu *)vcpu;
@@ -226,6 +249,7 @@ static const struct gh_backend_ops sim_ops = {
 	.vcpu_run = sim_vcpu_run,
 	.vcpu_kick = sim_vcpu_kick,
 	.vcpu_release = sim_vcpu_release,
+	.vcpu_times = sim_vcpu_times,
 };
 
 int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backend **out)
@@ -261,6 +285,10 @@ int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backe
 	if (ret) {
 		free(be);
 		goto err;
+	}
+	if (cfg && cfg->timing) {
+		be->timing = true;
+		gh_sim_set_timing(gh_sim_rm_sim(be->rm), true);
 	}
 	*out = &be->base;
 	return 0;

@@ -46,9 +46,9 @@ struct gh_vm_function VcpuFn(uint32_t id)
 
 class SimBackend : public ::testing::Test {
 protected:
-	void Open(uint32_t vcpus = 1)
+	void Open(uint32_t vcpus = 1, bool timing = false)
 	{
-		struct gh_backend_sim_config cfg = { vcpus, 0 };
+		struct gh_backend_sim_config cfg = { vcpus, 0, timing };
 
 		ASSERT_EQ(0, gh_backend_open_sim(&cfg, &be_));
 		ASSERT_EQ(0, gh_backend_create_vm(be_, &vm_));
@@ -178,6 +178,34 @@ TEST_F(SimBackend, MmioGuestRunsToPowerOff)
 	// Configuration after start: -EBUSY, as the kernel.
 	struct gh_vm_dtb_config dtb = { kRamBase, 4096 };
 	EXPECT_EQ(-EBUSY, gh_backend_vm_set_dtb_config(vm_, &dtb));
+}
+
+TEST_F(SimBackend, VcpuTimesOnlyWithTiming)
+{
+	Open();
+	Load("mmio_forms");
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_backend_vcpu_times t;
+
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	ASSERT_EQ(0, Loop(c));
+	EXPECT_EQ(-EOPNOTSUPP, gh_backend_vcpu_times(c, &t));
+	EXPECT_EQ(-EINVAL, gh_backend_vcpu_times(nullptr, &t));
+	EXPECT_EQ(-EINVAL, gh_backend_vcpu_times(c, nullptr));
+}
+
+TEST_F(SimBackend, VcpuTimesSplitGuestAndHypervisor)
+{
+	Open(1, true);
+	Load("mmio_forms");
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_backend_vcpu_times t = { 0, 0 };
+
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	ASSERT_EQ(0, Loop(c));
+	ASSERT_EQ(0, gh_backend_vcpu_times(c, &t));
+	EXPECT_GT(t.ns_guest, 0u) << "the guest ran";
+	EXPECT_GT(t.ns_hypervisor, 0u) << "every exit went through vcpu_run";
 }
 
 TEST_F(SimBackend, CrashReportsReason)

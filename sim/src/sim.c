@@ -1611,6 +1611,8 @@ static enum gh_error vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t
 			      uint64_t x5, uint64_t res[4])
 {
 	struct gh_sim_vcpu *v = cap_lookup(sim, capid, 1);
+	bool timing = __atomic_load_n(&sim->timing, __ATOMIC_RELAXED);
+	uint64_t t0 = 0, in_fiber = 0;
 	struct gh_sim_vm *vm;
 
 	if (!v)
@@ -1619,6 +1621,8 @@ static enum gh_error vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t
 		return GH_ERROR_ARG_INVAL;
 	if (__atomic_exchange_n(&v->in_run, 1, __ATOMIC_ACQ_REL))
 		return GH_ERROR_BUSY;
+	if (timing)
+		t0 = gh_sim_now_ns();
 	vm = v->vm;
 	if (!__atomic_load_n(&vm->started, __ATOMIC_ACQUIRE)) {
 		post(v, GH_VCPU_STATE_POWERED_OFF, 0, 0, 0);
@@ -1635,12 +1639,22 @@ static enum gh_error vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t
 		v->resume[0] = resume[0];
 		v->resume[1] = resume[1];
 		v->resume[2] = resume[2];
-		run_fiber(v);
+		if (timing) {
+			uint64_t f0 = gh_sim_now_ns();
+
+			run_fiber(v);
+			in_fiber = gh_sim_now_ns() - f0;
+			v->stats.ns_guest += in_fiber;
+		} else {
+			run_fiber(v);
+		}
 	}
 	res[0] = v->exit_state;
 	res[1] = v->exit_data[0];
 	res[2] = v->exit_data[1];
 	res[3] = v->exit_data[2];
+	if (timing)
+		v->stats.ns_hypervisor += gh_sim_now_ns() - t0 - in_fiber;
 	__atomic_store_n(&v->in_run, 0, __ATOMIC_RELEASE);
 	notify_exit(vm);
 	return GH_ERROR_OK;
@@ -2295,6 +2309,11 @@ int gh_sim_vcpu_kick(struct gh_sim *sim, uint64_t capid)
 		return -ENOENT;
 	set_kick(v, KICK_READY);
 	return 0;
+}
+
+void gh_sim_set_timing(struct gh_sim *sim, bool on)
+{
+	__atomic_store_n(&sim->timing, on, __ATOMIC_RELAXED);
 }
 
 int gh_sim_vcpu_stats(struct gh_sim *sim, uint64_t capid, struct gh_sim_vcpu_stats *out)

@@ -257,6 +257,7 @@ struct gh_sim {
 	/* The ticker sleeps with no period: an entry into guest code must wake
 	 * it (see ticker_main). Accessed with seq_cst atomics. */
 	int ticker_idle;
+	bool timing;			/* atomic: gh_sim_set_timing() */
 	bool stopping;
 	bool registered;
 	struct gh_hypercall_backend be;

@@ -35,10 +35,12 @@ struct gh_backend_vcpu;
  * struct gh_backend_sim_config - the simulated machine
  * @default_vcpus: vCPUs of a VM whose DTB has no /cpus (0: 1)
  * @doorbells: irqfd doorbells per VM, label L raising SPI 32 + L (0: 16)
+ * @timing: time every RUN (two clock reads per exit) for gh_backend_vcpu_times()
  */
 struct gh_backend_sim_config {
 	uint32_t default_vcpus;
 	uint32_t doorbells;
+	bool timing;	/* time every RUN for gh_backend_vcpu_times() */
 };
 
 /* The in-process backend (link //backend:sim). One at a time per process
@@ -87,6 +89,22 @@ int gh_backend_vcpu_run(struct gh_backend_vcpu *vcpu);
 void gh_backend_vcpu_kick(struct gh_backend_vcpu *vcpu);
 /* close() of the vCPU fd */
 void gh_backend_vcpu_release(struct gh_backend_vcpu *vcpu);
+
+/**
+ * struct gh_backend_vcpu_times - where a vCPU's time in RUN went
+ * @ns_guest: executing guest code (for the simulator: inside its engine,
+ *            including the MMIO and trap handling done in its hooks)
+ * @ns_hypervisor: in the hypervisor's vcpu_run outside the guest
+ * The rest of the time in RUN is the run loop (cores and backend).
+ */
+struct gh_backend_vcpu_times {
+	uint64_t ns_guest;
+	uint64_t ns_hypervisor;
+};
+
+/* -EOPNOTSUPP where the backend cannot tell (/dev/gunyah), or when the
+ * simulator was opened without @timing. */
+int gh_backend_vcpu_times(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_times *out);
 
 #ifdef __cplusplus
 }

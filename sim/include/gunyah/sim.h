@@ -161,8 +161,15 @@ struct gh_sim_vcpu_stats {
 	uint64_t decode_hits;	/* MMIO accesses located through the decode cache */
 	uint64_t decode_scans;	/* ... and by scanning (cache miss or stale entry) */
 	uint64_t sync_exceptions;	/* aborts, UNDEF, SVC delivered to the guest */
+	/* With gh_sim_set_timing(sim, true): time inside the vCPU's engine
+	 * (guest code, with the MMIO and trap handling done in its hooks), and
+	 * in vcpu_run outside it (the hypervisor's own work). */
+	uint64_t ns_guest;
+	uint64_t ns_hypervisor;
 };
 int gh_sim_vcpu_stats(struct gh_sim *sim, uint64_t capid, struct gh_sim_vcpu_stats *out);
+/* Times every vcpu_run (two clock reads per exit; off by default). */
+void gh_sim_set_timing(struct gh_sim *sim, bool on);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -27,10 +29,12 @@ struct Result {
 	std::string out, err;
 };
 
-// Input: chunks written after a delay each; stdin is closed after the last.
+// Input: chunks written after a delay each, and once stdout holds
+// @after (when given); stdin is closed after the last.
 struct Chunk {
 	int delay_ms;
 	std::string bytes;
+	std::string after = "";
 };
 
 std::string Tmp(const std::string &name)
@@ -71,15 +75,22 @@ Result Spawn(const std::string &prog, std::vector<std::string> args, std::vector
 	close(out[1]);
 	close(err[1]);
 	signal(SIGPIPE, SIG_IGN);
+	Result r;
+	std::mutex mu;
+	std::condition_variable cv;
+	bool done = false;
 	std::thread feeder([&] {
 		for (const Chunk &c : input) {
 			std::this_thread::sleep_for(std::chrono::milliseconds(c.delay_ms));
+			if (!c.after.empty()) {
+				std::unique_lock<std::mutex> g(mu);
+				cv.wait(g, [&] { return done || r.out.find(c.after) != std::string::npos; });
+			}
 			if (write(in[1], c.bytes.data(), c.bytes.size()) < 0)
 				break;
 		}
 		close(in[1]);
 	});
-	Result r;
 	auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
 	bool out_open = true, err_open = true;
 	while (out_open || err_open) {
@@ -96,12 +107,14 @@ Result Spawn(const std::string &prog, std::vector<std::string> args, std::vector
 			if (!(p[i].revents & (POLLIN | POLLHUP)))
 				continue;
 			ssize_t n = read(p[i].fd, buf, sizeof(buf));
+			std::lock_guard<std::mutex> g(mu);
 			if (n <= 0) {
 				(i ? err_open : out_open) = false;
 				p[i].fd = -1;
 			} else {
 				(i ? r.err : r.out).append(buf, n);
 			}
+			cv.notify_all();
 		}
 		if (!out_open)
 			out[0] = -1;
@@ -112,6 +125,11 @@ Result Spawn(const std::string &prog, std::vector<std::string> args, std::vector
 	}
 	int wstatus = 0;
 	waitpid(pid, &wstatus, 0);
+	{
+		std::lock_guard<std::mutex> g(mu);
+		done = true;
+		cv.notify_all();
+	}
 	feeder.join();
 	close(out[0] >= 0 ? out[0] : -1);
 	close(err[0] >= 0 ? err[0] : -1);
@@ -184,8 +202,10 @@ TEST(Ghvmm, TimerTicks)
 
 TEST(Ghvmm, EchoThroughTheUartInterrupt)
 {
-	Result r = Ghvmm({ "--kernel", Guest("echo") },
-			 { { 200, "hello, guest\r" }, { 100, "second line\r" }, { 100, "\x04" } });
+	const std::string ready = "type something";
+	Result r = Ghvmm({ "--kernel", Guest("echo") }, { { 0, "hello, guest\r", ready },
+							  { 100, "second line\r" },
+							  { 100, "\x04" } });
 	EXPECT_EQ(0, r.status) << r.err;
 	EXPECT_NE(std::string::npos, NoCr(r.out).find("hello, guest\nsecond line\n")) << r.out;
 	EXPECT_NE(std::string::npos, r.out.find("echo: bye"));
@@ -193,18 +213,32 @@ TEST(Ghvmm, EchoThroughTheUartInterrupt)
 
 TEST(Ghvmm, CtrlAXQuits)
 {
-	Result r = Ghvmm({ "--kernel", Guest("echo") }, { { 200, "ab\x01x" }, { 5000, "" } });
+	Result r = Ghvmm({ "--kernel", Guest("echo") },
+			 { { 0, "ab\x01x", "type something" }, { 5000, "" } });
 	EXPECT_EQ(6, r.status) << r.err;
 	EXPECT_NE(std::string::npos, r.err.find("Ctrl-A x"));
 }
 
 TEST(Ghvmm, PipedInputEndingLeavesTheGuestRunning)
 {
-	// stdin closes at once; the guest still reads what came and powers off
-	// only when told to — here by the Ctrl-D that was in the pipe.
-	Result r = Ghvmm({ "--kernel", Guest("echo") }, { { 0, "xyz\x04" } });
+	// stdin closes right after the input; the guest still reads what came
+	// and powers off only when told to — here by the Ctrl-D in the pipe.
+	Result r = Ghvmm({ "--kernel", Guest("echo") }, { { 0, "xyz\x04", "type something" } });
 	EXPECT_EQ(0, r.status) << r.err;
 	EXPECT_NE(std::string::npos, r.out.find("xyz"));
+}
+
+TEST(Ghvmm, StatsSplitTheTime)
+{
+	Result r = Ghvmm({ "--kernel", Guest("smp"), "--cpus", "2", "--stats" });
+	EXPECT_EQ(0, r.status) << r.err;
+	for (const char *s : { "ghvmm statistics (sim backend", "MMIO reads", "pl011",
+			       "time: guest ", "hypervisor ", "run loop", "devices ",
+			       "exits/s:" })
+		EXPECT_NE(std::string::npos, r.err.find(s)) << s << " in " << r.err;
+	// Without --stats, nothing but the guest's output.
+	Result quiet = Ghvmm({ "--kernel", Guest("smp"), "--cpus", "2" });
+	EXPECT_EQ("", quiet.err);
 }
 
 TEST(Ghvmm, ResetAndCrashExitCodes)
@@ -227,8 +261,9 @@ TEST(Ghvmm, UBootToItsPromptAndBack)
 		GTEST_SKIP() << uboot << " is not installed (tools/setup.sh installs u-boot-qemu)";
 	// A key stops autoboot; then three commands.
 	Result r = Ghvmm({ "--bios", uboot, "--mem", "128M" },
-			 { { 300, " " }, { 500, "version\r" }, { 300, "bdinfo\r" },
-			   { 300, "poweroff\r" } });
+			 { { 0, " ", "Hit any key" }, { 0, "version\r", "=> " },
+			   { 200, "bdinfo\r", "aarch64-linux-gnu-gcc" },
+			   { 200, "poweroff\r", "Early malloc usage" } });
 	EXPECT_EQ(0, r.status) << r.err;
 	std::string out = NoCr(r.out);
 	EXPECT_NE(std::string::npos, out.find("DRAM:  128 MiB")) << out;
