@@ -57,6 +57,9 @@
 /* Unicorn exception numbers (QEMU's EXCP_*) seen by UC_HOOK_INTR */
 #define EXCP_UDEF		1
 #define EXCP_SWI		2
+#define EXCP_PREFETCH_ABORT	3
+#define EXCP_DATA_ABORT		4
+#define EXCP_BKPT		7
 #define EXCP_HVC		11
 #define EXCP_SMC		13
 
@@ -268,37 +271,61 @@ static bool phys_read(struct gh_sim_vcpu *v, uint64_t pa, void *buf, unsigned in
 
 /*
  * Stage-1 translation of the EL1&0 regime (AArch64 long descriptors, 4K, 16K
- * and 64K granules), enough to find the instruction of an MMIO access when
- * the guest's MMU is on. Permissions are not checked: Unicorn has already
- * executed the instruction. false when the walk faults.
+ * and 64K granules, TTBR0/TTBR1, TBI), as the hardware walks it: used to
+ * find the instruction of an MMIO access when the guest's MMU is on, and to
+ * classify the MMU faults Unicorn reports without a syndrome.
  */
-static bool translate(struct gh_sim_vcpu *v, uint64_t va, uint64_t *pa)
+enum walk_result {
+	WALK_OK = 0,		/* a final descriptor with AF set (w->pa valid) */
+	WALK_TRANSLATION,	/* translation fault at w->level */
+	WALK_ACCESS_FLAG,	/* final descriptor with AF = 0 (w->pa valid) */
+	WALK_UNKNOWN,		/* a table outside RAM: the outcome is not known */
+};
+
+struct walk {
+	uint64_t pa;
+	unsigned int level;	/* of the fault, or of the final descriptor */
+	unsigned int ap;	/* AP[2:1], with the tables' APTable applied */
+	bool uxn, pxn;		/* with the tables' UXNTable/PXNTable */
+	uint64_t table_pa;	/* WALK_UNKNOWN: the descriptor address not in RAM */
+};
+
+static int walk(struct gh_sim_vcpu *v, uint64_t va, struct walk *w)
 {
 	uint64_t tcr = cp_read(v, 3, 0, 2, 0, 2);
 	bool upper = (va >> 55) & 1;
 	unsigned int tsz, g, stride, level, start, bits;
 	uint64_t table, tg;
+	bool tbi;
+	unsigned int aptable = 0;
+	bool uxntable = false, pxntable = false;
 
+	memset(w, 0, sizeof(*w));
 	if (upper) {
-		if (tcr & (1ULL << 23))			/* EPD1 */
-			return false;
 		tsz = (tcr >> 16) & 63;
 		tg = (tcr >> 30) & 3;
 		g = tg == 1 ? 14 : tg == 3 ? 16 : 12;
+		tbi = (tcr >> 38) & 1;
 		table = reg_read(v, UC_ARM64_REG_TTBR1_EL1);
 	} else {
-		if (tcr & (1ULL << 7))			/* EPD0 */
-			return false;
 		tsz = tcr & 63;
 		tg = (tcr >> 14) & 3;
 		g = tg == 2 ? 14 : tg == 1 ? 16 : 12;
+		tbi = (tcr >> 37) & 1;
 		table = reg_read(v, UC_ARM64_REG_TTBR0_EL1);
 	}
-	if (tsz < 16 || tsz > 39)
-		return false;
+	if (tbi)			/* the top byte is ignored: bit 55 extends */
+		va = upper ? va | (0xffULL << 56) : va & ~(0xffULL << 56);
+	w->level = 0;
+	if (tcr & (upper ? 1ULL << 23 : 1ULL << 7))	/* EPD1 / EPD0 */
+		return WALK_TRANSLATION;
+	if (tsz < 16)
+		tsz = 16;
+	if (tsz > 39)
+		tsz = 39;
 	bits = 64 - tsz;			/* input address size */
 	if ((va >> bits) != (upper ? ~0ULL >> bits : 0))
-		return false;
+		return WALK_TRANSLATION;
 	stride = g - 3;
 	start = 4 - (bits - g + stride - 1) / stride;
 	table &= 0x0000fffffffffffeULL;		/* BADDR; CnP cleared */
@@ -307,23 +334,76 @@ static bool translate(struct gh_sim_vcpu *v, uint64_t va, uint64_t *pa)
 		unsigned int width = level == start ? bits - shift : stride;
 		uint64_t idx = (va >> shift) & ((1ULL << width) - 1);
 		uint64_t desc, out;
+		bool block;
 
-		if (!phys_read(v, table + idx * 8, &desc, 8) || !(desc & 1))
-			return false;
+		w->level = level;
+		if (!phys_read(v, table + idx * 8, &desc, 8)) {
+			w->table_pa = table + idx * 8;
+			return WALK_UNKNOWN;
+		}
+		if (!(desc & 1))
+			return WALK_TRANSLATION;
 		out = desc & 0x0000ffffffffffffULL & ~((1ULL << g) - 1);
-		if (level == 3) {
-			if (!(desc & 2))
-				return false;
-			*pa = out | (va & ((1ULL << g) - 1));
-			return true;
+		block = level == 3 || !(desc & 2);
+		if (level == 3 && !(desc & 2))
+			return WALK_TRANSLATION;	/* reserved */
+		if (block && level < 3 && !(g == 12 ? level >= 1 : level == 2))
+			return WALK_TRANSLATION;	/* no blocks at this level */
+		if (!block) {
+			aptable |= (unsigned int)(desc >> 61) & 3;
+			uxntable |= (desc >> 60) & 1;
+			pxntable |= (desc >> 59) & 1;
+			table = out;
+			continue;
 		}
-		if (!(desc & 2)) {			/* block */
-			*pa = (out & ~((1ULL << shift) - 1)) | (va & ((1ULL << shift) - 1));
-			return true;
-		}
-		table = out;
+		w->pa = (out & ~((1ULL << shift) - 1)) | (va & ((1ULL << shift) - 1));
+		w->ap = (unsigned int)(desc >> 6) & 3;
+		if (aptable & 1)		/* APTable[0]: no EL0 access */
+			w->ap &= ~1U;
+		if (aptable & 2)		/* APTable[1]: read-only */
+			w->ap |= 2;
+		w->uxn = ((desc >> 54) & 1) || uxntable;
+		w->pxn = ((desc >> 53) & 1) || pxntable;
+		return (desc & (1ULL << 10)) ? WALK_OK : WALK_ACCESS_FLAG;
 	}
-	return false;
+	return WALK_TRANSLATION;
+}
+
+enum access_type { ACC_READ, ACC_WRITE, ACC_EXEC };
+
+/* Does the final descriptor of @w allow @type at EL0 (@el0) or EL1?
+ * VMSAv8-64 stage 1, EL1&0 regime, no PAN (the CPU is ARMv8.0): memory
+ * writable at EL0 is never executable at EL1; SCTLR_EL1.WXN makes writable
+ * memory execute-never. */
+static bool walk_permits(const struct walk *w, bool el0, enum access_type type, bool wxn)
+{
+	bool el0_r = w->ap & 1, el0_w = w->ap == 1;
+	bool r = el0 ? el0_r : true;
+	bool wr = el0 ? el0_w : !(w->ap & 2);
+
+	switch (type) {
+	case ACC_READ:
+		return r;
+	case ACC_WRITE:
+		return wr;
+	default:
+		if (wxn && wr)
+			return false;
+		return el0 ? !w->uxn : !(w->pxn || el0_w);
+	}
+}
+
+/* The physical address of @va for finding instructions (no permission
+ * checks: Unicorn has already executed the instruction). */
+static bool translate(struct gh_sim_vcpu *v, uint64_t va, uint64_t *pa)
+{
+	struct walk w;
+	int r = walk(v, va, &w);
+
+	if (r != WALK_OK && r != WALK_ACCESS_FLAG)
+		return false;
+	*pa = w.pa;
+	return true;
 }
 
 /* The guest instruction at virtual address @va, read from RAM. */
@@ -403,7 +483,16 @@ static void inject_irq(struct gh_sim_vcpu *v)
 #define ISS_DABT_AR		(1ULL << 14)
 #define ISS_DABT_WNR		(1ULL << 6)
 #define ISS_DFSC_SEA		0x10		/* synchronous external abort */
+#define ISS_DABT_CM		(1ULL << 8)	/* cache maintenance */
+#define ESR_EC_IABT_LOW		0x20
+#define ESR_EC_IABT_CUR		0x21
+#define ESR_EC_BRK64		0x3c
+#define FSC_TRANSLATION		0x04		/* + level */
+#define FSC_ACCESS_FLAG		0x08		/* + level */
+#define FSC_PERMISSION		0x0c		/* + level */
+#define FSC_ALIGNMENT		0x21
 #define ESR_DABT		(1ULL << 63)	/* internal: EC chosen at delivery */
+#define ESR_IABT		(1ULL << 62)	/* internal: EC chosen at delivery */
 
 /*
  * Requests a synchronous exception from inside a hook: the engine stops
@@ -462,6 +551,10 @@ static bool deliver_sync(struct gh_sim_vcpu *v)
 		esr = (esr & ~ESR_DABT) |
 		      ((uint64_t)(offset == 0x400 ? ESR_EC_DABT_LOW : ESR_EC_DABT_CUR)
 		       << ESR_EC_SHIFT);
+	if (esr & ESR_IABT)
+		esr = (esr & ~ESR_IABT) |
+		      ((uint64_t)(offset == 0x400 ? ESR_EC_IABT_LOW : ESR_EC_IABT_CUR)
+		       << ESR_EC_SHIFT);
 	reg_write(v, UC_ARM64_REG_ESR_EL1, esr);
 	if (v->exc_far_valid)
 		reg_write(v, UC_ARM64_REG_FAR_EL1, v->exc_far);
@@ -497,6 +590,236 @@ static bool request_data_abort(struct gh_sim_vcpu *v)
 		v->exc_rt_val = xreg(v, d->rt);
 	}
 	return true;
+}
+
+/* --- guest MMU faults ---------------------------------------------------------------------- */
+
+/*
+ * Unicorn reports a guest MMU fault (a prefetch or data abort of its own
+ * stage-1 walk or alignment check) to the interrupt hook with the PC at the
+ * faulting instruction and neither syndrome nor address. The hardware's
+ * answer is recomputed here: the instruction's own fetch is walked first
+ * (an instruction abort); otherwise the load/store at the PC is decoded,
+ * its address(es) computed from the registers and walked with the access's
+ * permissions. Where no fault can be found, or the instruction is not one
+ * this knows, the VM ends with the reason instead of a guess.
+ */
+struct fault_access {
+	uint64_t va;
+	unsigned int len;		/* bytes from va */
+	unsigned int align;		/* required alignment (1: none) */
+	bool write;			/* needs write permission; WnR */
+	bool unpriv;			/* LDTR/STTR: checked as EL0 */
+	bool cm;			/* cache maintenance (ESR.CM) */
+};
+
+/* The bytes an AdvSIMD structure load/store (LD1..LD4, ST1..ST4, LDnR)
+ * touches: 0 when @insn is not one. */
+static unsigned int simd_struct_len(uint32_t insn)
+{
+	unsigned int q = (insn >> 30) & 1, opcode = (insn >> 12) & 15, size = (insn >> 10) & 3;
+	unsigned int nregs, selem, esize;
+
+	if ((insn & 0xbfbf0000) == 0x0c000000 || (insn & 0xbfa00000) == 0x0c800000) {
+		switch (opcode) {	/* multiple structures */
+		case 0: case 2: nregs = 4; break;
+		case 4: case 6: nregs = 3; break;
+		case 7: nregs = 1; break;
+		case 8: case 10: nregs = 2; break;
+		default: return 0;
+		}
+		return nregs * (q ? 16 : 8);
+	}
+	if ((insn & 0xbf9f0000) == 0x0d000000 || (insn & 0xbf800000) == 0x0d800000) {
+		selem = ((((opcode >> 1) & 1) << 1) | ((insn >> 21) & 1)) + 1;
+		switch (opcode >> 2) {	/* single structure */
+		case 0: esize = 1; break;
+		case 1: esize = 2; break;
+		case 2: esize = (size & 1) ? 8 : 4; break;
+		default: esize = 1U << size; break;	/* LDnR */
+		}
+		return selem * esize;
+	}
+	return 0;
+}
+
+/* The data access(es) of @insn at @pc: false (with @why) when it is not a
+ * load/store this can place. */
+static bool fault_decode(struct gh_sim_vcpu *v, uint32_t insn, uint64_t pc,
+			 struct fault_access *a, const char **why)
+{
+	struct gh_sim_ldst d;
+	unsigned int len;
+
+	memset(a, 0, sizeof(*a));
+	a->align = 1;
+	if ((insn & 0xffffffe0) == 0xd50b7420) {		/* DC ZVA, Xt */
+		unsigned int bs = 4U << (cp_read(v, 3, 3, 0, 0, 7) & 15);
+
+		a->va = xreg(v, insn & 31);
+		if ((insn & 31) == 31)
+			a->va = 0;
+		a->va &= ~((uint64_t)bs - 1);
+		a->len = bs;
+		a->write = true;
+		return true;
+	}
+	gh_sim_decode_ldst(insn, &d);
+	if (d.kind == GH_SIM_LDST_NONE) {
+		*why = "not a load or store";
+		return false;
+	}
+	a->write = d.is_store;
+	a->len = d.len;
+	if (d.mode == GH_SIM_ADDR_UNKNOWN) {
+		len = simd_struct_len(insn);
+		if (!len) {
+			*why = d.reason;
+			return false;
+		}
+		a->va = xreg(v, d.rn);
+		a->len = len;
+		a->write = !((insn >> 22) & 1);
+		return true;
+	}
+	if (!gh_sim_ldst_address(&d, pc, xreg, v, &a->va)) {
+		*why = d.reason;
+		return false;
+	}
+	if ((insn & 0x3f000000) == 0x08000000) {
+		/* exclusives and load-acquire/store-release: aligned to the
+		 * whole access (ARMv8.0); CAS is an LSE form */
+		bool o2 = (insn >> 23) & 1, o1 = (insn >> 21) & 1;
+
+		if (o2 && o1) {
+			*why = "compare-and-swap";
+			return false;
+		}
+		a->align = d.len;
+	}
+	/* LDTR/STTR and their sign-extending forms */
+	a->unpriv = (insn & 0x3b200c00) == 0x38000800;
+	if (d.kind == GH_SIM_LDST_NO_SYNDROME && d.reason &&
+	    !strcmp(d.reason, "atomic memory operation")) {
+		*why = d.reason;
+		return false;
+	}
+	if (cp_read(v, 3, 0, 1, 0, 0) & 2)	/* SCTLR_EL1.A */
+		if (a->align < d.size)
+			a->align = d.size;
+	return true;
+}
+
+struct mmu_fault {
+	uint64_t far;
+	unsigned int fsc;
+};
+
+/* The fault hardware takes for an access of @type at EL0/EL1 to
+ * [@va, @va + @len): false when there is none (or *@unknown when a table is
+ * outside RAM). */
+static bool find_fault(struct gh_sim_vcpu *v, uint64_t va, unsigned int len, bool el0,
+		       enum access_type type, struct mmu_fault *f, bool *unknown)
+{
+	bool mmu = cp_read(v, 3, 0, 1, 0, 0) & 1;
+	bool wxn = (cp_read(v, 3, 0, 1, 0, 0) >> 19) & 1;
+	uint64_t page = va;
+	unsigned int i;
+
+	*unknown = false;
+	if (!mmu || !len)
+		return false;
+	/* every 4 KiB step covers every page of any granule */
+	for (i = 0; i < 2 + len / 4096; i++) {
+		uint64_t at = i == 0 ? va : (va & ~0xfffULL) + 4096ULL * i;
+		struct walk w;
+		int r;
+
+		if (i > 0 && at > va + len - 1)
+			break;
+		page = at;
+		r = walk(v, at, &w);
+		f->far = page;
+		switch (r) {
+		case WALK_UNKNOWN:
+			*unknown = true;
+			return false;
+		case WALK_TRANSLATION:
+			f->fsc = FSC_TRANSLATION + w.level;
+			return true;
+		case WALK_ACCESS_FLAG:
+			f->fsc = FSC_ACCESS_FLAG + w.level;
+			return true;
+		default:
+			if (!walk_permits(&w, el0, type, wxn)) {
+				f->fsc = FSC_PERMISSION + w.level;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Unicorn reported an MMU fault at @pc (intno 3 or 4): request the abort the
+ * hardware would take, or end the VM when it cannot be determined. */
+static void mmu_fault(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
+{
+	uint64_t pstate = reg_read(v, UC_ARM64_REG_PSTATE);
+	bool el0 = ((pstate >> 2) & 3) == 0;
+	struct fault_access a;
+	struct mmu_fault f;
+	const char *why = NULL;
+	char what[160];
+	bool unknown;
+	uint32_t insn = 0;
+	uint64_t pa;
+
+	if (find_fault(v, pc, 4, el0, ACC_EXEC, &f, &unknown)) {
+		snprintf(what, sizeof(what), "instruction abort at 0x%" PRIx64 " (FSC 0x%x)", pc,
+			 f.fsc);
+		request_sync(v, ESR_IABT | ESR_IL | f.fsc, pc, GH_SIM_CRASH_EXCEPTION, what);
+		v->exc_far = pc;
+		v->exc_far_valid = true;
+		return;
+	}
+	if (unknown) {
+		why = "the walk of the PC reads a table outside RAM";
+		goto undetermined;
+	}
+	pa = pc;
+	if ((cp_read(v, 3, 0, 1, 0, 0) & 1) && !translate(v, pc, &pa)) {
+		why = "the PC does not translate";
+		goto undetermined;
+	}
+	if (!phys_read(v, pa, &insn, 4)) {
+		why = "the instruction is not in RAM";
+		goto undetermined;
+	}
+	if (!fault_decode(v, insn, pc, &a, &why))
+		goto undetermined;
+	if (a.align > 1 && (a.va & (a.align - 1))) {
+		f.far = a.va;
+		f.fsc = FSC_ALIGNMENT;
+	} else if (!find_fault(v, a.va, a.len, el0 || a.unpriv, a.write ? ACC_WRITE : ACC_READ,
+			       &f, &unknown)) {
+		why = unknown ? "the walk reads a table outside RAM"
+			      : "no fault found for its access";
+		goto undetermined;
+	}
+	snprintf(what, sizeof(what), "data abort at 0x%" PRIx64 " (FSC 0x%x)", f.far, f.fsc);
+	request_sync(v, ESR_DABT | ESR_IL | (a.write ? ISS_DABT_WNR : 0) | (a.cm ? ISS_DABT_CM : 0) |
+		     f.fsc, pc, GH_SIM_CRASH_EXCEPTION, what);
+	v->exc_far = f.far;
+	v->exc_far_valid = true;
+	return;
+
+undetermined:
+	snprintf(what, sizeof(what),
+		 "MMU fault (exception %u) not delivered: instruction 0x%08x: %s", intno,
+		 insn, why ? why : "unknown");
+	crash(v, GH_SIM_CRASH_EXCEPTION, pc, what);
+	uc_emu_stop(v->uc);
+	v->stop_requested = true;
 }
 
 /* Before (re)entering the engine: deliver a pending interrupt if the guest
@@ -864,6 +1187,18 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 		request_sync(v, ESR_IL | ((uint64_t)ESR_EC_SVC64 << ESR_EC_SHIFT) |
 			     ((insn >> 5) & 0xffff), pc, GH_SIM_CRASH_EXCEPTION,
 			     "unhandled exception 2 (SVC)");
+		return;
+	case EXCP_PREFETCH_ABORT:
+	case EXCP_DATA_ABORT:
+		mmu_fault(v, intno, pc);
+		return;
+	case EXCP_BKPT:
+		/* BRK: PC at the instruction, ISS = its imm16 */
+		if (!fetch_insn(v, pc, &insn))
+			insn = 0;
+		request_sync(v, ESR_IL | ((uint64_t)ESR_EC_BRK64 << ESR_EC_SHIFT) |
+			     ((insn >> 5) & 0xffff), pc, GH_SIM_CRASH_EXCEPTION,
+			     "unhandled exception 7 (BRK)");
 		return;
 	default:
 		snprintf(what, sizeof(what), "unhandled exception %u (%s)", intno,

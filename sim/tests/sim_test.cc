@@ -310,6 +310,64 @@ TEST(Sim, MmioDecodeWithTheMmuOn)
 	}
 }
 
+// Guest MMU faults reach the guest's vectors as the hardware would report
+// them (Unicorn gives neither syndrome nor address): instruction vs data
+// abort, fault kind and level, WnR, FAR and ELR; each handler repairs the
+// mapping and the instruction is retried. See sim/tests/guests/mmufault.S.
+TEST(Sim, GuestMmuFaultsReachTheGuestsVectors)
+{
+	Vm vm("mmufault", {});
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_FALSE(vm.crashed_) << vm.Reason();
+	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, vm.exit_type_);
+
+	const uint64_t dabt = 0x25ULL << 26 | 1ULL << 25, iabt = 0x21ULL << 26 | 1ULL << 25;
+	const uint64_t wnr = 1 << 6;
+	struct Case {
+		const char *what;
+		uint64_t esr;
+		uint64_t far;			// 0: the reported PC
+		std::vector<uint64_t> after;	// what the retried code reports
+	};
+	const Case cases[] = {
+		{ "ldr, unmapped page", dabt | 0x07, 0x401c0018, { 0x1111 } },
+		{ "str, read-only page", dabt | wnr | 0x0f, 0x401c1024, { 0x2222 } },
+		{ "blr to a PXN page", iabt | 0x0f, 0, { 0x42 } },
+		{ "ldr, access flag", dabt | 0x0b, 0x401c3000, { 0x11223344 } },
+		{ "ldr, level 2 translation", dabt | 0x06, 0x40200008, {} },
+		{ "blr, level 1 translation", iabt | 0x05, 0, {} },
+		{ "stp pre-index, unmapped", dabt | wnr | 0x07, 0x401c5030, { 0x78, 0x401c5030 } },
+		{ "ldtr, EL1-only page", dabt | 0x0f, 0x401c6000, { 0x8888 } },
+		{ "dc zva, read-only page", dabt | wnr | 0x0f, 0x401c7040, { 0x401c7040 } },
+		{ "ldxr, misaligned", dabt | 0x21, 0x401c1101, {} },
+	};
+	const size_t n = sizeof(cases) / sizeof(cases[0]);
+	std::vector<uint64_t> rep = vm.Reports();
+	size_t at = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const Case &c = cases[i];
+
+		SCOPED_TRACE(c.what);
+		ASSERT_LE(at + 4 + c.after.size(), rep.size());
+		const uint64_t pc = rep[at];
+
+		EXPECT_EQ(c.esr, rep[at + 1]) << std::hex << rep[at + 1];
+		EXPECT_EQ(c.far ? c.far : pc, rep[at + 2]) << std::hex << rep[at + 2];
+		EXPECT_EQ(pc, rep[at + 3]) << std::hex << rep[at + 3];
+		for (size_t j = 0; j < c.after.size(); j++)
+			EXPECT_EQ(c.after[j], rep[at + 4 + j]) << std::hex << rep[at + 4 + j];
+		at += 4 + c.after.size();
+	}
+	ASSERT_EQ(at + 1, rep.size());
+	EXPECT_EQ(n, rep[at]);		// one handler entry per fault: each retry worked
+	struct gh_sim_vcpu_stats st;
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st));
+	EXPECT_EQ(n, st.sync_exceptions);
+}
+
 // The decode cache is a hint: the guest rewrites an MMIO store whose decode
 // is cached (STR -> STRH at the same address, same block start); the exits
 // after the rewrite must have the new size.
