@@ -342,6 +342,8 @@ TEST(Sim, GuestMmuFaultsReachTheGuestsVectors)
 		{ "ldtr, EL1-only page", dabt | 0x0f, 0x401c6000, { 0x8888 } },
 		{ "dc zva, read-only page", dabt | wnr | 0x0f, 0x401c7040, { 0x401c7040 } },
 		{ "ldxr, misaligned", dabt | 0x21, 0x401c1101, {} },
+		{ "ldr at EL0, EL1-only page", 0x24ULL << 26 | 1ULL << 25 | 0x0f, 0x401c8000, {} },
+		{ "blr at EL0 to a UXN page", 0x20ULL << 26 | 1ULL << 25 | 0x0f, 0, {} },
 	};
 	const size_t n = sizeof(cases) / sizeof(cases[0]);
 	std::vector<uint64_t> rep = vm.Reports();
@@ -365,7 +367,7 @@ TEST(Sim, GuestMmuFaultsReachTheGuestsVectors)
 	EXPECT_EQ(n, rep[at]);		// one handler entry per fault: each retry worked
 	struct gh_sim_vcpu_stats st;
 	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st));
-	EXPECT_EQ(n, st.sync_exceptions);
+	EXPECT_EQ(n + 1, st.sync_exceptions);	// and the SVC back to EL1
 }
 
 // The decode cache is a hint: the guest rewrites an MMIO store whose decode

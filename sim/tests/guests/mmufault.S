@@ -18,7 +18,10 @@
  *   8 LDTR from an EL1-only page (permission at EL0), opened to EL0
  *   9 DC ZVA on a read-only page (permission, WnR), made writable
  *  10 LDXR at an odd address (alignment), skipped
- * Then the count of handler entries.
+ * then at EL0 (its code page is EL0 read/write, so never EL1-executable):
+ *  11 LDR from an EL1-only page (data abort from EL0, permission), skipped
+ *  12 BLR to a UXN page (instruction abort from EL0), returns through x30
+ * and SVC back to EL1. Then the count of handler entries.
  */
 #include "common.h"
 
@@ -31,11 +34,15 @@
 #define PG_PAIR		0x401c5000
 #define PG_EL1ONLY	0x401c6000
 #define PG_ZVA		0x401c7000
+#define PG_PRIV		0x401c8000
+#define PG_UXN		0x401c9000
 #define FAR_L2		0x40200000
 #define FAR_L1		0x80000000
 
 #define PAGE_ATTR	0x707		/* page, AttrIndx 1, inner shareable, AF */
 #define PXN		(1 << 53)
+#define UXN		(1 << 54)
+#define AP_EL0		0x40		/* AP[1]: EL0 access */
 
 /* x0 = the L3 entry's address for page \va (clobbers x0) */
 .macro l3e va
@@ -100,6 +107,20 @@ _start:
 	str	w2, [x1]
 	movl	x2, 0xd65f03c0
 	str	w2, [x1, #4]
+	l3e	PG_UXN
+	ldr	x1, [x0]
+	orr	x1, x1, #UXN
+	orr	x1, x1, #AP_EL0
+	str	x1, [x0]
+	adr	x1, el0_code		/* its page: EL0 read/write */
+	movl	x2, 0x40000000
+	sub	x1, x1, x2
+	lsr	x1, x1, #12
+	movl	x0, L3
+	add	x0, x0, x1, lsl #3
+	ldr	x1, [x0]
+	orr	x1, x1, #AP_EL0
+	str	x1, [x0]
 	movl	x1, PG_NOAF
 	movl	x2, 0x11223344
 	str	x2, [x1]
@@ -203,6 +224,17 @@ c9:	dc	zva, x1
 	movl	x1, (PG_RO + 0x101)
 c10:	ldxr	x2, [x1]
 
+	/* 11, 12: from EL0 */
+	adr	x21, fix_skip_report_x9
+	report_pc	e11
+	movl	x9, PG_UXN
+	movl	x1, PG_PRIV
+	adr	x10, el0_code
+	msr	elr_el1, x10
+	mov	x10, #0x3c0		/* EL0t, interrupts masked */
+	msr	spsr_el1, x10
+	eret
+back_at_el1:
 	report	x20
 	system_off
 	b	.
@@ -256,6 +288,8 @@ fix_el0:
 	str	x12, [x11]
 	tlb_sync
 	ret
+fix_skip_report_x9:			/* case 12's address, then skip */
+	report	x9
 fix_skip:
 	mrs	x11, elr_el1
 	add	x11, x11, #4
@@ -265,13 +299,37 @@ fix_ret:
 	msr	elr_el1, x22		/* the interrupted code's x30 */
 	ret
 
+/* --- EL0 code, on a page of its own ------------------------------------------ */
+
+	.balign	4096
+el0_code:
+e11:	ldr	x2, [x1]
+	adr	x21, fix_ret
+	blr	x9
+	svc	#0
+	b	.
+	.balign	4096
+
 /* --- vectors ----------------------------------------------------------------- */
 
 	.balign	2048
 vectors:
 	.skip	0x200
 	b	sync_cur			/* +0x200: current EL, SP_EL1 */
-	.skip	0x800 - 0x204
+	.skip	0x400 - 0x204
+	b	sync_low			/* +0x400: lower EL, AArch64 */
+	.skip	0x800 - 0x404
+
+sync_low:
+	mrs	x10, esr_el1
+	lsr	x10, x10, #26
+	cmp	x10, #0x15
+	b.ne	sync_cur
+	adr	x10, back_at_el1		/* SVC: back to EL1h */
+	msr	elr_el1, x10
+	mov	x10, #0x3c5
+	msr	spsr_el1, x10
+	eret
 
 sync_cur:
 	add	x20, x20, #1
