@@ -249,10 +249,12 @@ TEST_F(BusTest, ConcurrentDispatchAndUpdate)
 
 	std::vector<std::thread> readers;
 	std::atomic<uint64_t> hits{ 0 };
+	std::atomic<int> running{ 0 };
 	for (int t = 0; t < kReaders; t++) {
 		readers.emplace_back([&, t] {
 			uint64_t local = 0;
 			unsigned int x = t + 1;
+			bool counted = false;
 			while (!stop.load()) {
 				x = x * 1103515245 + 12345;
 				uint64_t addr = 0x200000 + 0x100ull * ((x >> 8) % 8);
@@ -262,10 +264,18 @@ TEST_F(BusTest, ConcurrentDispatchAndUpdate)
 				gh_bus_write(bus_, addr + 4, 4, x);
 				if (gh_bus_read(bus_, 0x100010, 4, &v) != 0 || v != ((7ull << 32) | 0x10))
 					abort();
+				if (!counted) {
+					counted = true;
+					running++;
+				}
 			}
 			hits += local;
 		});
 	}
+	// The map changes only while every reader is dispatching (without this
+	// the rounds could finish before a reader has run at all).
+	while (running.load() < kReaders)
+		std::this_thread::yield();
 	for (int r = 0; r < kRounds; r++) {
 		auto *d = new FakeDev;
 		d->id = r;
