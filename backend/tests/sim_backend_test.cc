@@ -356,7 +356,7 @@ TEST_F(SimBackend, KickInterruptsASpinningGuest)
 		gh_backend_vcpu_kick(c);
 		t.join();
 		EXPECT_EQ(-EINTR, ret.load());
-		EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(200));
+		EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2)); // not stuck
 		// immediate_exit stays set until the VMM clears it
 		EXPECT_EQ(-EINTR, gh_backend_vcpu_run(c));
 		run->immediate_exit = 0;

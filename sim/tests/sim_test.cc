@@ -473,7 +473,8 @@ TEST(Sim, SpinningGuestStopsForImmediateExit)
 	auto took = std::chrono::steady_clock::now() - t0;
 	EXPECT_EQ(~0ULL, last);
 	EXPECT_GE(vm.ready_[0], 1u);
-	EXPECT_LT(took, std::chrono::milliseconds(500));
+	// Promptly, not at the 20 s limit (latency itself is a benchmark's business).
+	EXPECT_LT(took, std::chrono::seconds(2));
 }
 
 TEST(Sim, KickEndsTheSliceAtOnce)
