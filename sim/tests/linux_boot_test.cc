@@ -4,8 +4,11 @@
 // .deps/kernel) boots on the simulator through ghvmm with a busybox
 // initramfs: its /init prints a line and powers off; and, with the
 // kernel's virtio modules loaded, drives ghvmm's virtio-blk (a read-write
-// and a read-only disk) and virtio-rng. Skipped when .deps/kernel is absent.
+// and a read-only disk) and virtio-rng; and, with virtio_console loaded,
+// carries a line each way over ghvmm's virtio-console. Skipped when
+// .deps/kernel is absent.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -13,7 +16,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -87,6 +92,82 @@ int RunFor(const std::vector<std::string> &argv, const std::string &out,
 		}
 		std::this_thread::sleep_for(std::chrono::milliseconds(20));
 	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Runs @argv with stdout and stderr into @out; once @out holds @after,
+// writes @input to its stdin and closes it. The exit code, or -1 when killed
+// at @timeout.
+int RunFeeding(const std::vector<std::string> &argv, std::string *out, const std::string &after,
+	       const std::string &input, std::chrono::seconds timeout)
+{
+	int in[2], o[2];
+	if (pipe(in) || pipe(o))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(o[1], 1);
+		dup2(o[1], 2);
+		for (int fd : { in[0], in[1], o[0], o[1] })
+			close(fd);
+		std::vector<char *> a;
+		for (const std::string &s : argv)
+			a.push_back(const_cast<char *>(s.c_str()));
+		a.push_back(nullptr);
+		execv(a[0], a.data());
+		_exit(127);
+	}
+	close(in[0]);
+	close(o[1]);
+	signal(SIGPIPE, SIG_IGN);
+	std::mutex mu;
+	std::condition_variable cv;
+	bool done = false;
+	std::thread feeder([&] {
+		{
+			std::unique_lock<std::mutex> g(mu);
+			cv.wait(g, [&] { return done || out->find(after) != std::string::npos; });
+			if (done) {
+				close(in[1]);
+				return;
+			}
+		}
+		if (write(in[1], input.data(), input.size()) < 0) {
+			// The VMM is gone: the caller sees it in the output.
+		}
+		close(in[1]);
+	});
+	auto deadline = std::chrono::steady_clock::now() + timeout;
+	bool killed = false;
+	for (;;) {
+		pollfd p = { o[0], POLLIN, 0 };
+		int left = (int)std::chrono::duration_cast<std::chrono::milliseconds>(
+				   deadline - std::chrono::steady_clock::now()).count();
+		if (left <= 0 || poll(&p, 1, left) <= 0) {
+			kill(pid, SIGKILL);
+			killed = true;
+			break;
+		}
+		char buf[4096];
+		ssize_t n = read(o[0], buf, sizeof(buf));
+		std::lock_guard<std::mutex> g(mu);
+		if (n <= 0)
+			break;
+		out->append(buf, (size_t)n);
+		cv.notify_all();
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	{
+		std::lock_guard<std::mutex> g(mu);
+		done = true;
+		cv.notify_all();
+	}
+	feeder.join();
+	close(o[0]);
+	if (killed)
+		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -265,6 +346,61 @@ TEST(Linux, VirtioDriversDriveBlkAndRng)
 	EXPECT_TRUE(expect == got) << "rw.img changed outside sector 7's first "
 				   << pat.size() << " bytes";
 	EXPECT_TRUE(ro_data == ReadFile(ro)) << "ro.img changed";
+}
+
+// With `--console virtio`, ghvmm's stdin goes to the virtio-console, not the
+// PL011. Linux's virtio_mmio and virtio_console modules drive it: /init
+// (linux_initramfs.sh in console mode) writes a line to /dev/hvc0, which
+// must come out on ghvmm's stdout; only then does the test send a line on
+// ghvmm's stdin, which /init reads from /dev/hvc0 and prints back on the
+// PL011 console with a prefix.
+TEST(Linux, VirtioConsoleCarriesBothWays)
+{
+	const Kernel k = FindKernel();
+	if (!k.skip.empty())
+		GTEST_SKIP() << k.skip;
+	for (const char *m : { "drivers/virtio/virtio_mmio", "drivers/char/virtio_console" }) {
+		const std::string ko = k.modules + "/kernel/" + m + ".ko";
+		if (!Exists(ko) && !Exists(ko + ".xz") && !Exists(ko + ".zst"))
+			GTEST_SKIP() << "no " << ko << " (or .xz/.zst)";
+		if (Exists(ko + ".xz") && !Exists("/usr/bin/xz") && !Exists("/bin/xz"))
+			GTEST_SKIP() << "no xz to unpack " << ko << ".xz";
+		if (Exists(ko + ".zst") && !Exists("/usr/bin/zstd") && !Exists("/bin/zstd"))
+			GTEST_SKIP() << "no zstd to unpack " << ko << ".zst";
+	}
+
+	const std::string initrd = Tmp("vcon-initramfs.cpio.gz");
+	ASSERT_EQ(0, RunFor({ "/bin/sh", "sim/tests/linux_initramfs.sh", k.busybox, initrd,
+			       k.modules, "console" },
+			 Tmp("vcon-initramfs.log"), std::chrono::seconds(30)))
+		<< ReadFile(Tmp("vcon-initramfs.log"));
+
+	SuppressUnicornLeaks();
+	const std::string guest_line = "ghvmm-vcon: hello from the guest";
+	const std::string host_line = "host-to-guest 5a17c0de over virtio";
+	std::string out;
+	auto t0 = std::chrono::steady_clock::now();
+	int rc = RunFeeding({ "tools/ghvmm/ghvmm", "run", "--backend", "sim", "--kernel", k.image,
+			  "--initrd", initrd, "--console", "virtio", "--cmdline",
+			  "console=ttyAMA0 panic=-1", "--mem", "512M" },
+			&out, guest_line + "\n", host_line + "\n", std::chrono::seconds(55));
+	auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+		std::chrono::steady_clock::now() - t0).count();
+	std::string tail = out.size() > 4000 ? out.substr(out.size() - 4000) : out;
+
+	EXPECT_EQ(0, rc) << "after " << secs << " s:\n" << tail;
+	// Guest to host: /dev/hvc0's line on ghvmm's stdout. /init turns off
+	// hvc0's onlcr, so it ends in a bare \n, unlike the PL011 console's.
+	const size_t g = out.find(guest_line + "\n");
+	EXPECT_NE(std::string::npos, g) << tail;
+	// Host to guest: the stdin line read from /dev/hvc0, echoed on the
+	// PL011 console (ttyAMA0, whose onlcr gives \r\n).
+	const size_t h = out.find("ghvmm-vcon: got " + host_line + "\r\n");
+	EXPECT_NE(std::string::npos, h) << tail;
+	EXPECT_TRUE(g != std::string::npos && h != std::string::npos && g < h) << tail;
+	EXPECT_EQ(std::string::npos, out.find(" FAIL")) << tail;
+	EXPECT_NE(std::string::npos, out.find("reboot: Power down")) << tail;
+	EXPECT_EQ(std::string::npos, out.find("crashed")) << tail;
 }
 
 }  // namespace

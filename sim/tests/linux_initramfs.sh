@@ -1,24 +1,88 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Usage: linux_initramfs.sh BUSYBOX OUT.cpio.gz [MODULES_DIR]
+# Usage: linux_initramfs.sh BUSYBOX OUT.cpio.gz [MODULES_DIR [console]]
 # A busybox initramfs whose /init prints one line and powers off.
 # With MODULES_DIR (the kernel's lib/modules/<abi>), /init instead loads
 # virtio_mmio, virtio_blk and virtio-rng and checks the devices ghvmm
 # gives it for `--disk rw.img --disk ro.img,ro --rng`: one
 # "ghvmm-virtio: <check> ok|FAIL ..." line per check, then powers off.
+# With "console" as well, /init loads virtio_mmio and virtio_console for
+# `--console virtio`, writes "ghvmm-vcon: hello from the guest" to
+# /dev/hvc0, reads one line back from it, prints that line on the PL011
+# console as "ghvmm-vcon: got <line>" and powers off.
 set -eu
 busybox=$1
 out=$2
 mods=${3:-}
+mode=${4:-}
 root=$(mktemp -d "${TMPDIR:-/tmp}/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/bin"
 cp "$busybox" "$root/bin/busybox"
+
+# Copies module $1 (a path under kernel/, no .ko) to /lib/modules/<base>.ko,
+# unpacked; fails unless every module its depends= names is built in.
+add_module() {
+	base=$(basename "$1")
+	mkdir -p "$root/lib/modules"
+	if [ -f "$mods/kernel/$1.ko" ]; then
+		cp "$mods/kernel/$1.ko" "$root/lib/modules/$base.ko"
+	elif [ -f "$mods/kernel/$1.ko.xz" ]; then
+		xz -dc "$mods/kernel/$1.ko.xz" >"$root/lib/modules/$base.ko"
+	elif [ -f "$mods/kernel/$1.ko.zst" ]; then
+		zstd -qdc "$mods/kernel/$1.ko.zst" >"$root/lib/modules/$base.ko"
+	else
+		echo "no $1.ko in $mods" >&2
+		return 1
+	fi
+	deps=$(tr '\0' '\n' <"$root/lib/modules/$base.ko" | sed -n 's/^depends=//p' | head -n 1)
+	for d in $(echo "$deps" | tr ',' ' '); do
+		if ! grep -q "/$d\.ko\$" "$mods/modules.builtin"; then
+			echo "$1 depends on $d, not built in" >&2
+			return 1
+		fi
+	done
+}
 if [ -z "$mods" ]; then
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox echo "ghvmm-linux-init: hello from /init"
 /bin/busybox poweroff -f
+INIT
+elif [ "$mode" = console ]; then
+add_module drivers/virtio/virtio_mmio
+add_module drivers/char/virtio_console
+cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mkdir -p /proc /sys /dev
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in virtio_mmio virtio_console; do
+	insmod /lib/modules/$m.ko || echo "ghvmm-vcon: insmod-$m FAIL"
+done
+i=0
+while [ $i -lt 50 ] && ! [ -c /dev/hvc0 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ -c /dev/hvc0 ]; then
+	# One open for both directions; no echo, no output translation.
+	exec 3<>/dev/hvc0
+	stty -F /dev/hvc0 -echo -onlcr
+	echo "ghvmm-vcon: hello from the guest" >&3
+	if read -r line <&3; then
+		echo "ghvmm-vcon: got $line"
+	else
+		echo "ghvmm-vcon: read FAIL"
+	fi
+	exec 3>&-
+else
+	echo "ghvmm-vcon: no /dev/hvc0 FAIL"
+fi
+poweroff -f
 INIT
 else
 mkdir -p "$root/lib/modules"
