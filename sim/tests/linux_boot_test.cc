@@ -7,31 +7,32 @@
 // and a read-only disk) and virtio-rng; and, with virtio_console loaded,
 // carries a line each way over ghvmm's virtio-console. Skipped when
 // .deps/kernel is absent.
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <fstream>
-#include <mutex>
+#include <initializer_list>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "spawn.h"
+
 namespace {
+
+using ghvmm_test::Chunk;
+using ghvmm_test::Spawn;
+using ghvmm_test::Spawned;
+using ghvmm_test::Stderr;
+using ghvmm_test::SuppressUnicornLeaks;
+using ghvmm_test::WriteFile;
 
 std::string Tmp(const std::string &name)
 {
-	const char *d = getenv("TEST_TMPDIR");
-	return std::string(d ? d : "/tmp") + "/" + name;
+	return ghvmm_test::TestTmp(name);
 }
 
 std::string ReadFile(const std::string &path)
@@ -59,116 +60,6 @@ std::string Workspace()
 	if (p.size() <= rel.size() || p.compare(p.size() - rel.size(), rel.size(), rel))
 		return "";
 	return p.substr(0, p.size() - rel.size() - 1);
-}
-
-// Runs @argv with stdout and stderr in @out; -1 when killed at @timeout.
-int RunFor(const std::vector<std::string> &argv, const std::string &out,
-	std::chrono::seconds timeout)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int nul = open("/dev/null", O_RDONLY);
-		dup2(nul, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		std::vector<char *> a;
-		for (const std::string &s : argv)
-			a.push_back(const_cast<char *>(s.c_str()));
-		a.push_back(nullptr);
-		execv(a[0], a.data());
-		_exit(127);
-	}
-	auto deadline = std::chrono::steady_clock::now() + timeout;
-	int status = 0;
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			break;
-		if (std::chrono::steady_clock::now() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return -1;
-		}
-		std::this_thread::sleep_for(std::chrono::milliseconds(20));
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// Runs @argv with stdout and stderr into @out; once @out holds @after,
-// writes @input to its stdin and closes it. The exit code, or -1 when killed
-// at @timeout.
-int RunFeeding(const std::vector<std::string> &argv, std::string *out, const std::string &after,
-	       const std::string &input, std::chrono::seconds timeout)
-{
-	int in[2], o[2];
-	if (pipe(in) || pipe(o))
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(o[1], 1);
-		dup2(o[1], 2);
-		for (int fd : { in[0], in[1], o[0], o[1] })
-			close(fd);
-		std::vector<char *> a;
-		for (const std::string &s : argv)
-			a.push_back(const_cast<char *>(s.c_str()));
-		a.push_back(nullptr);
-		execv(a[0], a.data());
-		_exit(127);
-	}
-	close(in[0]);
-	close(o[1]);
-	signal(SIGPIPE, SIG_IGN);
-	std::mutex mu;
-	std::condition_variable cv;
-	bool done = false;
-	std::thread feeder([&] {
-		{
-			std::unique_lock<std::mutex> g(mu);
-			cv.wait(g, [&] { return done || out->find(after) != std::string::npos; });
-			if (done) {
-				close(in[1]);
-				return;
-			}
-		}
-		if (write(in[1], input.data(), input.size()) < 0) {
-			// The VMM is gone: the caller sees it in the output.
-		}
-		close(in[1]);
-	});
-	auto deadline = std::chrono::steady_clock::now() + timeout;
-	bool killed = false;
-	for (;;) {
-		pollfd p = { o[0], POLLIN, 0 };
-		int left = (int)std::chrono::duration_cast<std::chrono::milliseconds>(
-				   deadline - std::chrono::steady_clock::now()).count();
-		if (left <= 0 || poll(&p, 1, left) <= 0) {
-			kill(pid, SIGKILL);
-			killed = true;
-			break;
-		}
-		char buf[4096];
-		ssize_t n = read(o[0], buf, sizeof(buf));
-		std::lock_guard<std::mutex> g(mu);
-		if (n <= 0)
-			break;
-		out->append(buf, (size_t)n);
-		cv.notify_all();
-	}
-	int status = 0;
-	waitpid(pid, &status, 0);
-	{
-		std::lock_guard<std::mutex> g(mu);
-		done = true;
-		cv.notify_all();
-	}
-	feeder.join();
-	close(o[0]);
-	if (killed)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // The kernel image, busybox and modules directory in .deps/kernel, or a
@@ -199,19 +90,37 @@ Kernel FindKernel()
 	return k;
 }
 
-// Sanitizer builds of ghvmm: Unicorn's own allocations are not ours.
-void SuppressUnicornLeaks()
+// Why the test cannot run without these kernel modules (each may be
+// compressed, with the tool to unpack it present), or "".
+std::string MissingModules(const Kernel &k, std::initializer_list<const char *> modules)
 {
-	char cwd[4096];
-	std::string supp = std::string(getcwd(cwd, sizeof(cwd)) ? cwd : ".") +
-			   "/third_party/unicorn.lsan.supp";
-	setenv("LSAN_OPTIONS", ("print_suppressions=0:suppressions=" + supp).c_str(), 1);
+	for (const char *m : modules) {
+		const std::string ko = k.modules + "/kernel/" + m + ".ko";
+		if (!Exists(ko) && !Exists(ko + ".xz") && !Exists(ko + ".zst"))
+			return "no " + ko + " (or .xz/.zst)";
+		if (Exists(ko + ".xz") && !Exists("/usr/bin/xz") && !Exists("/bin/xz"))
+			return "no xz to unpack " + ko + ".xz";
+		if (Exists(ko + ".zst") && !Exists("/usr/bin/zstd") && !Exists("/bin/zstd"))
+			return "no zstd to unpack " + ko + ".zst";
+	}
+	return "";
 }
 
-void WriteFile(const std::string &path, const std::string &data)
+// sim/tests/linux_initramfs.sh BUSYBOX OUT [MODULES [MODE]].
+Spawned MakeInitramfs(const Kernel &k, const std::string &out,
+		      const std::vector<std::string> &extra = {})
 {
-	std::ofstream f(path, std::ios::binary | std::ios::trunc);
-	f.write(data.data(), (std::streamsize)data.size());
+	std::vector<std::string> args = { "sim/tests/linux_initramfs.sh", k.busybox, out };
+	args.insert(args.end(), extra.begin(), extra.end());
+	return Spawn("/bin/sh", args, {}, 30000, Stderr::kWithStdout);
+}
+
+// ghvmm on the simulator with @args, the console and messages in one stream.
+Spawned Ghvmm(std::vector<std::string> args, const std::vector<Chunk> &input = {})
+{
+	SuppressUnicornLeaks();
+	args.insert(args.begin(), { "run", "--backend", "sim" });
+	return Spawn("tools/ghvmm/ghvmm", args, input, 55000, Stderr::kWithStdout);
 }
 
 // The console line "ghvmm-virtio: <check> ..." or "" when absent.
@@ -234,24 +143,19 @@ TEST(Linux, BootsToInitAndPowersOff)
 	if (!k.skip.empty())
 		GTEST_SKIP() << k.skip;
 	const std::string &image = k.image;
-	const std::string &busybox = k.busybox;
 
 	const std::string initrd = Tmp("initramfs.cpio.gz");
-	ASSERT_EQ(0, RunFor({ "/bin/sh", "sim/tests/linux_initramfs.sh", busybox, initrd },
-			 Tmp("initramfs.log"), std::chrono::seconds(30)))
-		<< ReadFile(Tmp("initramfs.log"));
+	const Spawned made = MakeInitramfs(k, initrd);
+	ASSERT_EQ(0, made.status) << made.out;
 
-	SuppressUnicornLeaks();
-
-	const std::string log = Tmp("console.log");
 	auto t0 = std::chrono::steady_clock::now();
-	int rc = RunFor({ "tools/ghvmm/ghvmm", "run", "--backend", "sim", "--kernel", image,
-		       "--initrd", initrd, "--cmdline",
-		       "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1", "--mem", "512M" },
-		     log, std::chrono::seconds(55));
+	const Spawned run = Ghvmm({ "--kernel", image, "--initrd", initrd, "--cmdline",
+				    "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1", "--mem",
+				    "512M" });
 	auto secs = std::chrono::duration_cast<std::chrono::seconds>(
 		std::chrono::steady_clock::now() - t0).count();
-	std::string out = ReadFile(log);
+	const int rc = run.status;
+	const std::string &out = run.out;
 	std::string tail = out.size() > 3000 ? out.substr(out.size() - 3000) : out;
 
 	EXPECT_EQ(0, rc) << "after " << secs << " s:\n" << tail;
@@ -270,24 +174,17 @@ TEST(Linux, VirtioDriversDriveBlkAndRng)
 	const Kernel k = FindKernel();
 	if (!k.skip.empty())
 		GTEST_SKIP() << k.skip;
-	for (const char *m : { "drivers/virtio/virtio_mmio", "drivers/block/virtio_blk",
-		     "drivers/char/hw_random/virtio-rng" }) {
-		const std::string ko = k.modules + "/kernel/" + m + ".ko";
-		if (!Exists(ko) && !Exists(ko + ".xz") && !Exists(ko + ".zst"))
-			GTEST_SKIP() << "no " << ko << " (or .xz/.zst)";
-		if (Exists(ko + ".xz") && !Exists("/usr/bin/xz") && !Exists("/bin/xz"))
-			GTEST_SKIP() << "no xz to unpack " << ko << ".xz";
-		if (Exists(ko + ".zst") && !Exists("/usr/bin/zstd") && !Exists("/bin/zstd"))
-			GTEST_SKIP() << "no zstd to unpack " << ko << ".zst";
-	}
+	const std::string missing =
+		MissingModules(k, { "drivers/virtio/virtio_mmio", "drivers/block/virtio_blk",
+				    "drivers/char/hw_random/virtio-rng" });
+	if (!missing.empty())
+		GTEST_SKIP() << missing;
 	if (!Exists("/usr/bin/md5sum") && !Exists("/bin/md5sum"))
 		GTEST_SKIP() << "no md5sum to check the guest's";
 
 	const std::string initrd = Tmp("virtio-initramfs.cpio.gz");
-	ASSERT_EQ(0, RunFor({ "/bin/sh", "sim/tests/linux_initramfs.sh", k.busybox, initrd,
-			       k.modules },
-			 Tmp("virtio-initramfs.log"), std::chrono::seconds(30)))
-		<< ReadFile(Tmp("virtio-initramfs.log"));
+	const Spawned made = MakeInitramfs(k, initrd, { k.modules });
+	ASSERT_EQ(0, made.status) << made.out;
 
 	// The read-write disk: 1 MiB of a line pattern; the read-only one: 64 KiB.
 	std::string rw_data;
@@ -299,21 +196,19 @@ TEST(Linux, VirtioDriversDriveBlkAndRng)
 	const std::string rw = Tmp("rw.img"), ro = Tmp("ro.img");
 	WriteFile(rw, rw_data);
 	WriteFile(ro, ro_data);
-	const std::string md5_out = Tmp("md5.txt");
-	ASSERT_EQ(0, RunFor({ Exists("/usr/bin/md5sum") ? "/usr/bin/md5sum" : "/bin/md5sum", rw },
-			 md5_out, std::chrono::seconds(10)));
-	const std::string md5 = ReadFile(md5_out).substr(0, 32);
+	const Spawned sum = Spawn(Exists("/usr/bin/md5sum") ? "/usr/bin/md5sum" : "/bin/md5sum",
+				  { rw }, {}, 10000);
+	ASSERT_EQ(0, sum.status) << sum.err;
+	const std::string md5 = sum.out.substr(0, 32);
 
-	SuppressUnicornLeaks();
-	const std::string log = Tmp("virtio-console.log");
 	auto t0 = std::chrono::steady_clock::now();
-	int rc = RunFor({ "tools/ghvmm/ghvmm", "run", "--backend", "sim", "--kernel", k.image,
-		       "--initrd", initrd, "--disk", rw, "--disk", ro + ",ro", "--rng",
-		       "--cmdline", "console=ttyAMA0 panic=-1", "--mem", "512M" },
-		     log, std::chrono::seconds(55));
+	const Spawned run = Ghvmm({ "--kernel", k.image, "--initrd", initrd, "--disk", rw, "--disk",
+				    ro + ",ro", "--rng", "--cmdline", "console=ttyAMA0 panic=-1",
+				    "--mem", "512M" });
 	auto secs = std::chrono::duration_cast<std::chrono::seconds>(
 		std::chrono::steady_clock::now() - t0).count();
-	std::string out = ReadFile(log);
+	const int rc = run.status;
+	const std::string &out = run.out;
 	std::string tail = out.size() > 4000 ? out.substr(out.size() - 4000) : out;
 
 	EXPECT_EQ(0, rc) << "after " << secs << " s:\n" << tail;
@@ -359,33 +254,25 @@ TEST(Linux, VirtioConsoleCarriesBothWays)
 	const Kernel k = FindKernel();
 	if (!k.skip.empty())
 		GTEST_SKIP() << k.skip;
-	for (const char *m : { "drivers/virtio/virtio_mmio", "drivers/char/virtio_console" }) {
-		const std::string ko = k.modules + "/kernel/" + m + ".ko";
-		if (!Exists(ko) && !Exists(ko + ".xz") && !Exists(ko + ".zst"))
-			GTEST_SKIP() << "no " << ko << " (or .xz/.zst)";
-		if (Exists(ko + ".xz") && !Exists("/usr/bin/xz") && !Exists("/bin/xz"))
-			GTEST_SKIP() << "no xz to unpack " << ko << ".xz";
-		if (Exists(ko + ".zst") && !Exists("/usr/bin/zstd") && !Exists("/bin/zstd"))
-			GTEST_SKIP() << "no zstd to unpack " << ko << ".zst";
-	}
+	const std::string missing =
+		MissingModules(k, { "drivers/virtio/virtio_mmio", "drivers/char/virtio_console" });
+	if (!missing.empty())
+		GTEST_SKIP() << missing;
 
 	const std::string initrd = Tmp("vcon-initramfs.cpio.gz");
-	ASSERT_EQ(0, RunFor({ "/bin/sh", "sim/tests/linux_initramfs.sh", k.busybox, initrd,
-			       k.modules, "console" },
-			 Tmp("vcon-initramfs.log"), std::chrono::seconds(30)))
-		<< ReadFile(Tmp("vcon-initramfs.log"));
+	const Spawned made = MakeInitramfs(k, initrd, { k.modules, "console" });
+	ASSERT_EQ(0, made.status) << made.out;
 
-	SuppressUnicornLeaks();
 	const std::string guest_line = "ghvmm-vcon: hello from the guest";
 	const std::string host_line = "host-to-guest 5a17c0de over virtio";
-	std::string out;
 	auto t0 = std::chrono::steady_clock::now();
-	int rc = RunFeeding({ "tools/ghvmm/ghvmm", "run", "--backend", "sim", "--kernel", k.image,
-			  "--initrd", initrd, "--console", "virtio", "--cmdline",
-			  "console=ttyAMA0 panic=-1", "--mem", "512M" },
-			&out, guest_line + "\n", host_line + "\n", std::chrono::seconds(55));
+	const Spawned run = Ghvmm({ "--kernel", k.image, "--initrd", initrd, "--console", "virtio",
+				    "--cmdline", "console=ttyAMA0 panic=-1", "--mem", "512M" },
+				  { { 0, host_line + "\n", guest_line + "\n" } });
 	auto secs = std::chrono::duration_cast<std::chrono::seconds>(
 		std::chrono::steady_clock::now() - t0).count();
+	const int rc = run.status;
+	const std::string &out = run.out;
 	std::string tail = out.size() > 4000 ? out.substr(out.size() - 4000) : out;
 
 	EXPECT_EQ(0, rc) << "after " << secs << " s:\n" << tail;

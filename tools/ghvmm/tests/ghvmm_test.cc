@@ -6,135 +6,26 @@
 #include <gtest/gtest.h>
 
 #include <elf.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <cstring>
 #include <fstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "spawn.h"
 
 namespace {
 
-struct Result {
-	int status = -1; // exit code, or -1 when killed by the timeout
-	std::string out, err;
-};
-
-// Input: chunks written after a delay each, and once stdout holds
-// @after (when given); stdin is closed after the last.
-struct Chunk {
-	int delay_ms;
-	std::string bytes;
-	std::string after = "";
-};
+using ghvmm_test::Chunk;
+using ghvmm_test::Spawn;
+using ghvmm_test::WriteFile;
+using Result = ghvmm_test::Spawned;
 
 std::string Tmp(const std::string &name)
 {
-	const char *d = getenv("TEST_TMPDIR");
-	return std::string(d ? d : "/tmp") + "/" + name;
-}
-
-void WriteFile(const std::string &path, const std::string &data)
-{
-	std::ofstream f(path, std::ios::binary);
-	f << data;
-}
-
-Result Spawn(const std::string &prog, std::vector<std::string> args, std::vector<Chunk> input = {},
-	   int timeout_ms = 60000)
-{
-	int in[2], out[2], err[2];
-	EXPECT_EQ(0, pipe(in));
-	EXPECT_EQ(0, pipe(out));
-	EXPECT_EQ(0, pipe(err));
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		for (int fd : { in[0], in[1], out[0], out[1], err[0], err[1] })
-			close(fd);
-		std::vector<char *> argv;
-		argv.push_back(const_cast<char *>(prog.c_str()));
-		for (auto &a : args)
-			argv.push_back(const_cast<char *>(a.c_str()));
-		argv.push_back(nullptr);
-		execv(prog.c_str(), argv.data());
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
-	signal(SIGPIPE, SIG_IGN);
-	Result r;
-	std::mutex mu;
-	std::condition_variable cv;
-	bool done = false;
-	std::thread feeder([&] {
-		for (const Chunk &c : input) {
-			std::this_thread::sleep_for(std::chrono::milliseconds(c.delay_ms));
-			if (!c.after.empty()) {
-				std::unique_lock<std::mutex> g(mu);
-				cv.wait(g, [&] { return done || r.out.find(c.after) != std::string::npos; });
-			}
-			if (write(in[1], c.bytes.data(), c.bytes.size()) < 0)
-				break;
-		}
-		close(in[1]);
-	});
-	auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-	bool out_open = true, err_open = true;
-	while (out_open || err_open) {
-		pollfd p[2] = { { out[0], POLLIN, 0 }, { err[0], POLLIN, 0 } };
-		int left = (int)std::chrono::duration_cast<std::chrono::milliseconds>(
-				   deadline - std::chrono::steady_clock::now())
-				   .count();
-		if (left <= 0 || poll(p, 2, left) <= 0) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		char buf[4096];
-		for (int i = 0; i < 2; i++) {
-			if (!(p[i].revents & (POLLIN | POLLHUP)))
-				continue;
-			ssize_t n = read(p[i].fd, buf, sizeof(buf));
-			std::lock_guard<std::mutex> g(mu);
-			if (n <= 0) {
-				(i ? err_open : out_open) = false;
-				p[i].fd = -1;
-			} else {
-				(i ? r.err : r.out).append(buf, n);
-			}
-			cv.notify_all();
-		}
-		if (!out_open)
-			out[0] = -1;
-		if (!err_open)
-			err[0] = -1;
-		if (!out_open && !err_open)
-			break;
-	}
-	int wstatus = 0;
-	waitpid(pid, &wstatus, 0);
-	{
-		std::lock_guard<std::mutex> g(mu);
-		done = true;
-		cv.notify_all();
-	}
-	feeder.join();
-	close(out[0] >= 0 ? out[0] : -1);
-	close(err[0] >= 0 ? err[0] : -1);
-	r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	return r;
+	return ghvmm_test::TestTmp(name);
 }
 
 const std::string kGhvmm = "tools/ghvmm/ghvmm";
@@ -155,15 +46,7 @@ std::string NoCr(std::string s)
 
 Result Ghvmm(std::vector<std::string> args, std::vector<Chunk> input = {})
 {
-	// Sanitizer builds of ghvmm: Unicorn's own allocations are not ours.
-	static const bool lsan = [] {
-		char cwd[4096];
-		std::string supp = std::string(getcwd(cwd, sizeof(cwd)) ? cwd : ".") +
-				   "/third_party/unicorn.lsan.supp";
-		return setenv("LSAN_OPTIONS",
-			      ("print_suppressions=0:suppressions=" + supp).c_str(), 1) == 0;
-	}();
-	(void)lsan;
+	ghvmm_test::SuppressUnicornLeaks();
 	args.insert(args.begin(), "run");
 	return Spawn(kGhvmm, args, input);
 }
