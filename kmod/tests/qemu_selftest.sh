@@ -78,7 +78,7 @@ step "booting $image"
 out=$build/qemu_console.log
 set +e
 timeout "$qemu_timeout" qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512 -nographic \
-	-no-reboot -kernel "$image" -initrd "$build/initramfs.gz" \
+	-nic none -no-reboot -kernel "$image" -initrd "$build/initramfs.gz" \
 	-append "console=ttyAMA0 panic=-1 quiet" </dev/null >"$out" 2>&1
 qrc=$?
 set -e

@@ -302,7 +302,7 @@ TEST(Ghvmm, SameConsoleAsQemu)
 		Result ours = Ghvmm({ "--kernel", Guest(g), "--cpus", "4" });
 		Result theirs = Spawn(qemu, { "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-smp",
 					    "4", "-m", "256", "-nographic", "-monitor", "none",
-					    "-kernel", Guest(g) });
+					    "-nic", "none", "-kernel", Guest(g) });
 		EXPECT_EQ(0, ours.status);
 		EXPECT_EQ(0, theirs.status) << theirs.err;
 		EXPECT_EQ(NoCr(theirs.out), NoCr(ours.out));
