@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# The README's two commands:
-#   tools/run.sh demo   boot a guest on the embedded simulator, console here
-#   tools/run.sh test   every test: default build, then ASan+UBSan
+# The README's commands:
+#   tools/run.sh demo [linux|hello]  boot Debian's arm64 Linux (default) or the
+#                                    tiny hello guest on the embedded simulator,
+#                                    console here
+#   tools/run.sh test                every test: default build, ASan+UBSan, the
+#                                    kernel module under QEMU
+#   tools/run.sh install [PREFIX]    ghvmm, the libraries' headers, static
+#                                    libraries and pkg-config files (/usr/local)
 # Each first installs what is missing (tools/setup.sh).
 set -euo pipefail
 
@@ -11,7 +16,11 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
 usage() {
-	echo "usage: tools/run.sh demo|test" >&2
+	cat >&2 <<'USAGE'
+usage: tools/run.sh demo [linux|hello] [GHVMM-OPTION...]
+       tools/run.sh test [BAZEL-OPTION...]
+       tools/run.sh install [PREFIX]
+USAGE
 	exit 2
 }
 
@@ -23,6 +32,18 @@ tools/setup.sh
 
 # CI and a terminal get the same output, without progress redraws.
 bazel_flags=(--color=no --curses=no)
+
+# build_quiet TARGET...: bazel build, its output shown only on failure.
+build_quiet() {
+	local log
+	log=$(mktemp)
+	if ! bazel build "${bazel_flags[@]}" "$@" >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		exit 1
+	fi
+	rm -f "$log"
+}
 
 # run_tests LABEL BAZEL_ARGS...: one `bazel test`, its per-target summary
 # counted into $passed / $failed.
@@ -83,16 +104,56 @@ test)
 	exit "$status"
 	;;
 demo)
-	log=$(mktemp)
-	if ! bazel build "${bazel_flags[@]}" //tools/ghvmm:ghvmm //tools/guests:hello \
-		>"$log" 2>&1; then
-		cat "$log" >&2
-		rm -f "$log"
-		exit 1
+	guest=linux
+	if [ $# -gt 0 ] && { [ "$1" = linux ] || [ "$1" = hello ]; }; then
+		guest=$1
+		shift
 	fi
-	rm -f "$log"
-	echo "== ghvmm run --kernel hello.elf: the hello guest on the embedded Gunyah simulator"
-	exec bazel-bin/tools/ghvmm/ghvmm run --kernel bazel-bin/tools/guests/hello.elf "$@"
+	build_quiet //tools/ghvmm:ghvmm //tools/guests:hello
+	ghvmm=bazel-bin/tools/ghvmm/ghvmm
+	kernel=
+	if [ "$guest" = linux ]; then
+		abi=$(cat .deps/kernel/ABI 2>/dev/null || true)
+		kernel=.deps/kernel/boot/vmlinuz-$abi-arm64
+		busybox=.deps/kernel/bin/busybox
+		if [ -z "$abi" ] || [ ! -f "$kernel" ] || [ ! -f "$busybox" ]; then
+			echo "demo: no Debian arm64 kernel and busybox in .deps/kernel" \
+				"(tools/setup.sh could not fetch them): the hello guest instead"
+			guest=hello
+		fi
+	fi
+	if [ "$guest" = hello ]; then
+		echo "== ghvmm run --kernel hello.elf: the hello guest on the embedded Gunyah simulator"
+		exec "$ghvmm" run --kernel bazel-bin/tools/guests/hello.elf "$@"
+	fi
+	initrd=$(mktemp "${TMPDIR:-/tmp}/demo-initramfs.XXXXXX")
+	trap 'rm -f "$initrd"' EXIT
+	tools/guests/linux/demo_initramfs.sh "$busybox" "$initrd"
+	# A terminal gets a shell; anything else a short scripted session.
+	cmdline="console=ttyAMA0 panic=-1 quiet"
+	if [ -t 0 ]; then
+		cmdline="$cmdline ghvmm.demo=shell"
+		echo "== Debian's arm64 Linux $abi on the embedded Gunyah simulator, 2 vCPUs;" \
+			"Ctrl-D or 'poweroff' ends it, Ctrl-A x quits"
+	else
+		echo "== Debian's arm64 Linux $abi on the embedded Gunyah simulator, 2 vCPUs," \
+			"a scripted session"
+	fi
+	t0=$(date +%s%N)
+	set +e
+	"$ghvmm" run --kernel "$kernel" --initrd "$initrd" --cmdline "$cmdline" \
+		--mem 512M --cpus 2 "$@"
+	rc=$?
+	set -e
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	printf '== ghvmm exited %d after %d.%03d s\n' "$rc" $((ms / 1000)) $((ms % 1000))
+	exit "$rc"
+	;;
+install)
+	[ $# -le 1 ] || usage
+	build_quiet //tools/install:stage
+	tools/install/install.sh bazel-bin/tools/install bazel-bin/tools/ghvmm/ghvmm "${1:-/usr/local}"
 	;;
 *)
 	usage

@@ -36,6 +36,7 @@ packages=(
 	linux-libc-dev
 	u-boot-qemu
 	gnuplot-nox python3
+	patchelf pkg-config
 )
 
 missing=()

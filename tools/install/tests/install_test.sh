@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# tools/run.sh install, tested: install into a temporary prefix, boot the
+# hello guest with the installed ghvmm (nothing of the Bazel tree on its
+# library path), and build and run a program against the installed
+# gunyah-devices and gunyah-uapi with pkg-config alone.
+set -euo pipefail
+
+r=${TEST_SRCDIR:?}/${TEST_WORKSPACE:?}
+tmp=${TEST_TMPDIR:?}
+prefix=$tmp/prefix
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$r/tools/install/install.sh" "$r/tools/install" "$r/tools/ghvmm/ghvmm" "$prefix"
+
+# The binary runs from the prefix alone.
+runpath=$(readelf -d "$prefix/bin/ghvmm" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
+[ "$runpath" = '$ORIGIN/../lib/gunyah-vmm' ] || fail "RUNPATH is '$runpath'"
+found=$(ldd "$prefix/bin/ghvmm" | awk '$1 == "libunicorn.so.2" { print $3 }')
+[ -n "$found" ] && [ "$(readlink -f "$found")" = "$(readlink -f "$prefix/lib/gunyah-vmm/libunicorn.so.2")" ] ||
+	fail "ghvmm does not find its Unicorn in the prefix: $(ldd "$prefix/bin/ghvmm")"
+cp "$prefix/bin/ghvmm" "$tmp/copied-ghvmm" # and a copy outside it does not
+if "$tmp/copied-ghvmm" --help >/dev/null 2>&1; then
+	ldd "$tmp/copied-ghvmm" | grep -q 'libunicorn.so.2 => /' ||
+		fail "a copy outside the prefix started without a Unicorn"
+fi
+out=$("$prefix/bin/ghvmm" run --kernel "$r/tools/guests/hello.elf" </dev/null 2>&1) ||
+	fail "the installed ghvmm failed: $out"
+grep -q "Hello from a Gunyah guest!" <<<"$out" || fail "no greeting: $out"
+echo "PASS: the installed ghvmm boots the hello guest"
+
+# Every library has its pkg-config file, and each resolves.
+export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+for pc in "$prefix"/lib/pkgconfig/gunyah-*.pc; do
+	pkg-config --exists --print-errors "$(basename "$pc" .pc)" || fail "$pc"
+done
+[ "$(ls "$prefix"/lib/pkgconfig/gunyah-*.pc | wc -l)" -ge 8 ] || fail "pkg-config files missing"
+
+# A program outside Bazel, built against the installed copy.
+cflags=$(pkg-config --cflags gunyah-devices gunyah-uapi)
+libs=$(pkg-config --libs --static gunyah-devices gunyah-uapi)
+${CC:-cc} -std=c11 -Wall -Werror $cflags -o "$tmp/consumer" \
+	"$r/tools/install/tests/consumer.c" $libs || fail "consumer does not build"
+out=$("$tmp/consumer") || fail "consumer failed: $out"
+[ "$(tail -n1 <<<"$out")" = ok ] || fail "consumer said: $out"
+echo "PASS: a program builds against gunyah-devices and gunyah-uapi with pkg-config"
