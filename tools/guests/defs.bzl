@@ -34,6 +34,8 @@ def gh_guest_elf(
       srcs: .S and .c files (compiled for aarch64, freestanding).
       hdrs: headers the sources include (made visible to the compiler).
       linker_script: a linker script; it may use the symbol GUEST_BASE.
+        None: lld's default layout with the text at `base` (-Ttext), which
+        puts the ELF headers and read-only data in a segment of their own.
       base: load address of the image, passed as GUEST_BASE.
       copts: extra compiler flags.
       **kwargs: visibility, testonly, tags.
@@ -57,17 +59,20 @@ def gh_guest_elf(
         "-Wl,--build-id=none",
         "-Wl,--defsym=GUEST_BASE=%s" % _hex(base),
     ] + copts
+    if linker_script:
+        layout = ["-Wl,-T,$(location %s)" % linker_script]
+    else:
+        layout = ["-Wl,-Ttext=%s" % _hex(base)]
     native.genrule(
         name = name,
-        srcs = srcs + hdrs + [linker_script],
+        srcs = srcs + hdrs + ([linker_script] if linker_script else []),
         outs = [elf, binf],
         cmd = " ".join([
             "clang",
         ] + flags + [
             "-I$$(dirname $(location %s))" % h
             for h in hdrs
-        ] + [
-            "-Wl,-T,$(location %s)" % linker_script,
+        ] + layout + [
             "-o $(location %s)" % elf,
         ] + ["$(location %s)" % s for s in srcs] + [
             "&& llvm-objcopy -O binary $(location %s) $(location %s)" % (elf, binf),

@@ -85,12 +85,21 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 		r = read_named("--kernel", o->kernel, o->mem_size, &data, &len, err, errlen);
 		if (r)
 			goto out;
-		r = ghvmm_load_kernel(&b->ram, data, len, o->has_load_addr, o->load_addr,
-				      &b->kernel, why, sizeof(why));
+		/* Without firmware the flash window may take an ELF's read-only
+		 * segments; it only becomes guest memory when one went there. */
+		r = map_mem(&b->flash, GHVMM_FLASH_BASE, GHVMM_FLASH_SIZE);
+		if (r) {
+			ghvmm_fail(err, errlen, r, "cannot allocate the flash: %s", strerror(-r));
+			goto out;
+		}
+		r = ghvmm_load_kernel(&b->ram, &b->flash, data, len, o->has_load_addr,
+				      o->load_addr, &b->kernel, why, sizeof(why));
 		if (r) {
 			ghvmm_fail(err, errlen, r, "--kernel %s: %s", o->kernel, why);
 			goto out;
 		}
+		if (!b->kernel.in_rom)
+			unmap_mem(&b->flash);
 		b->entry = b->kernel.entry;
 	}
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Everything the guest needs before its first instruction, checked before
- * any vCPU exists: RAM (and flash for --bios) allocated, images loaded, the
+ * any vCPU exists: RAM (and the flash, for --bios or an ELF's read-only
+ * segments there) allocated, images loaded, the
  * DTB generated or read, placed and written, the boot registers chosen.
  */
 #ifndef GHVMM_BOOT_H
@@ -14,7 +15,7 @@
 
 struct ghvmm_boot {
 	struct ghvmm_mem ram;
-	struct ghvmm_mem flash;		/* size 0 without --bios */
+	struct ghvmm_mem flash;		/* size 0 when nothing is in it */
 	uint64_t entry;			/* PC of the boot vCPU */
 	uint64_t dtb_gpa;		/* x0 of the boot vCPU */
 	uint64_t dtb_size;		/* bytes reserved for it */

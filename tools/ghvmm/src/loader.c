@@ -120,13 +120,25 @@ static uint64_t get_le64(const uint8_t *p)
 	return v;
 }
 
-int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
-		   struct ghvmm_image *img, char *err, size_t errlen)
+/* Where ELF segment @p goes: @ram, or @rom for a read-only one inside it. */
+static const struct ghvmm_mem *elf_segment_home(const struct ghvmm_mem *ram,
+						const struct ghvmm_mem *rom, const Elf64_Phdr *p)
+{
+	if (ghvmm_mem_contains(ram, p->p_paddr, p->p_memsz))
+		return ram;
+	if (rom && rom->size && !(p->p_flags & PF_W) &&
+	    ghvmm_mem_contains(rom, p->p_paddr, p->p_memsz))
+		return rom;
+	return NULL;
+}
+
+int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,
+		   size_t len, struct ghvmm_image *img, char *err, size_t errlen)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph[ELF_MAX_PHDRS];
 	uint64_t lo = UINT64_MAX, hi = 0;
-	bool entry_ok = false;
+	bool entry_ok = false, in_rom = false;
 	unsigned int nload = 0;
 
 	if (len < sizeof(eh))
@@ -153,6 +165,7 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
 	/* Validate everything before writing anything. */
 	for (unsigned int i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
+		const struct ghvmm_mem *home;
 
 		if (p->p_type != PT_LOAD || !p->p_memsz)
 			continue;
@@ -162,7 +175,15 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
 		if (p->p_offset > len || p->p_filesz > len - p->p_offset)
 			return ghvmm_fail(err, errlen, -EINVAL,
 				    "segment %u: data beyond the end of the file (truncated?)", i);
-		if (!ghvmm_mem_contains(ram, p->p_paddr, p->p_memsz))
+		home = elf_segment_home(ram, rom, p);
+		if (!home && rom && rom->size && ghvmm_mem_contains(rom, p->p_paddr, p->p_memsz))
+			return ghvmm_fail(err, errlen, -ERANGE,
+				    "segment %u at 0x%llx+0x%llx is writable, and outside RAM "
+				    "0x%llx..0x%llx (in the read-only flash)", i,
+				    (unsigned long long)p->p_paddr,
+				    (unsigned long long)p->p_memsz, (unsigned long long)ram->gpa,
+				    (unsigned long long)(ram->gpa + ram->size));
+		if (!home)
 			return ghvmm_fail(err, errlen, -ERANGE,
 				    "segment %u at 0x%llx+0x%llx is outside RAM 0x%llx..0x%llx", i,
 				    (unsigned long long)p->p_paddr,
@@ -180,11 +201,15 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
 		}
 		if (eh.e_entry >= p->p_paddr && eh.e_entry - p->p_paddr < p->p_memsz)
 			entry_ok = true;
+		nload++;
+		if (home != ram) {
+			in_rom = true;
+			continue;
+		}
 		if (p->p_paddr < lo)
 			lo = p->p_paddr;
 		if (p->p_paddr + p->p_memsz > hi)
 			hi = p->p_paddr + p->p_memsz;
-		nload++;
 	}
 	if (!nload)
 		return ghvmm_fail(err, errlen, -EINVAL, "no loadable segment");
@@ -194,16 +219,20 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
 
 	for (unsigned int i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
+		const struct ghvmm_mem *home;
 
 		if (p->p_type != PT_LOAD || !p->p_memsz)
 			continue;
-		ghvmm_mem_write(ram, p->p_paddr, data + p->p_offset, p->p_filesz);
-		mem_zero(ram, p->p_paddr + p->p_filesz, p->p_memsz - p->p_filesz);
+		home = elf_segment_home(ram, rom, p);
+		ghvmm_mem_write(home, p->p_paddr, data + p->p_offset, p->p_filesz);
+		mem_zero(home, p->p_paddr + p->p_filesz, p->p_memsz - p->p_filesz);
 	}
 	img->kind = GHVMM_IMAGE_ELF;
 	img->entry = eh.e_entry;
-	img->start = lo;
+	/* Only RAM matters to where the DTB and initrd go. */
+	img->start = lo == UINT64_MAX ? 0 : lo;
 	img->end = hi;
+	img->in_rom = in_rom;
 	return 0;
 }
 
@@ -246,19 +275,20 @@ int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, siz
 	return 0;
 }
 
-int ghvmm_load_kernel(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
-		      bool has_load_addr, uint64_t load_addr, struct ghvmm_image *img,
-		      char *err, size_t errlen)
+int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom,
+		      const uint8_t *data, size_t len, bool has_load_addr, uint64_t load_addr,
+		      struct ghvmm_image *img, char *err, size_t errlen)
 {
 	uint64_t at;
 
+	memset(img, 0, sizeof(*img));
 	if (!len)
 		return ghvmm_fail(err, errlen, -EINVAL, "empty file");
 	if (ghvmm_is_elf(data, len)) {
 		if (has_load_addr)
 			return ghvmm_fail(err, errlen, -EINVAL,
 				    "--load-addr is for raw binaries; an ELF says where it goes");
-		return ghvmm_load_elf(ram, data, len, img, err, errlen);
+		return ghvmm_load_elf(ram, rom, data, len, img, err, errlen);
 	}
 	if (ghvmm_is_linux_image(data, len)) {
 		if (has_load_addr)

@@ -30,8 +30,9 @@ enum ghvmm_image_kind {
 struct ghvmm_image {
 	enum ghvmm_image_kind kind;
 	uint64_t entry;
-	uint64_t start;		/* lowest byte loaded */
-	uint64_t end;		/* one past the highest byte loaded (incl. bss) */
+	uint64_t start;		/* lowest byte loaded in RAM */
+	uint64_t end;		/* one past the highest byte loaded in RAM (incl. bss) */
+	bool in_rom;		/* an ELF segment went into the ROM window */
 };
 
 /* Reads a whole file, at most @max bytes; -EFBIG when it is larger. */
@@ -45,15 +46,20 @@ bool ghvmm_mem_contains(const struct ghvmm_mem *mem, uint64_t gpa, uint64_t len)
 /*
  * Loads a kernel image of any supported kind into @ram. @load_addr (when
  * @has_load_addr) places a raw binary; it is an error for the other kinds.
- * On failure writes a reason (without the file name) into @err.
+ * @rom (NULL: none) is a read-only window outside RAM, the flash when no
+ * firmware occupies it: an ELF's segments without PF_W that lie wholly in it
+ * are loaded there, as QEMU's virt does with -kernel (lld's default layout
+ * puts the ELF and program headers in such a segment below the text).
+ * Every other segment must lie in RAM. On failure writes a reason (without
+ * the file name) into @err.
  */
-int ghvmm_load_kernel(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
-		      bool has_load_addr, uint64_t load_addr, struct ghvmm_image *img,
-		      char *err, size_t errlen);
+int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom,
+		      const uint8_t *data, size_t len, bool has_load_addr, uint64_t load_addr,
+		      struct ghvmm_image *img, char *err, size_t errlen);
 
 /* The individual loaders, for tests. Same contract as ghvmm_load_kernel. */
-int ghvmm_load_elf(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
-		   struct ghvmm_image *img, char *err, size_t errlen);
+int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,
+		   size_t len, struct ghvmm_image *img, char *err, size_t errlen);
 int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
 			   struct ghvmm_image *img, char *err, size_t errlen);
 bool ghvmm_is_elf(const uint8_t *data, size_t len);

@@ -309,4 +309,23 @@ TEST(Ghvmm, SameConsoleAsQemu)
 	}
 }
 
+// lld's default layout puts the ELF headers in a read-only segment at
+// 0x200000, in the flash window: loaded there as QEMU's -kernel does.
+TEST(Ghvmm, LldDefaultLayoutBootsLikeQemu)
+{
+	const std::string guest = "tools/ghvmm/tests/guests/lld_layout.elf";
+	const std::string want = "lld layout: the flash at 0x200000 holds ELF\n";
+	Result ours = Ghvmm({ "--kernel", guest });
+	EXPECT_EQ(0, ours.status) << ours.err;
+	EXPECT_EQ(want, NoCr(ours.out));
+	const char *qemu = "/usr/bin/qemu-system-aarch64";
+	if (access(qemu, X_OK))
+		GTEST_SKIP() << "qemu-system-aarch64 is not installed";
+	Result theirs = Spawn(qemu, { "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "256",
+				    "-nographic", "-monitor", "none", "-nic", "none", "-kernel",
+				    guest });
+	EXPECT_EQ(0, theirs.status) << theirs.err;
+	EXPECT_EQ(want, NoCr(theirs.out));
+}
+
 } // namespace

@@ -48,6 +48,7 @@ struct Seg {
 	uint64_t paddr;
 	std::vector<uint8_t> data;
 	uint64_t memsz;
+	uint32_t flags = PF_R | PF_X;
 };
 
 std::vector<uint8_t> MakeElf(uint64_t entry, const std::vector<Seg> &segs)
@@ -75,7 +76,7 @@ std::vector<uint8_t> MakeElf(uint64_t entry, const std::vector<Seg> &segs)
 		p.p_paddr = p.p_vaddr = s.paddr;
 		p.p_filesz = s.data.size();
 		p.p_memsz = s.memsz;
-		p.p_flags = PF_R | PF_X;
+		p.p_flags = s.flags;
 		ph.push_back(p);
 		off += s.data.size();
 	}
@@ -100,12 +101,84 @@ std::vector<uint8_t> MakeImage(uint64_t text_offset, uint64_t image_size, size_t
 	return img;
 }
 
+// A ROM window like the flash: lld's default layout puts a read-only segment
+// with the ELF headers at 0x200000, below the text in RAM.
+class RomLoaderTest : public LoaderTest {
+protected:
+	RomLoaderTest() : rom_backing_(kRomSize, 0xee)
+	{
+		rom_ = { GHVMM_FLASH_BASE, kRomSize, rom_backing_.data() };
+	}
+	static constexpr uint64_t kRomSize = 4ULL << 20;
+	std::vector<uint8_t> rom_backing_;
+	ghvmm_mem rom_;
+};
+
+TEST_F(RomLoaderTest, ReadOnlySegmentInTheRomIsLoadedThere)
+{
+	auto elf = MakeElf(GHVMM_RAM_BASE, { { 0x200000, { 0x7f, 'E', 'L', 'F' }, 0x10, PF_R },
+					     { GHVMM_RAM_BASE, { 1, 2, 3, 4 }, 4 } });
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, &rom_, elf.data(), elf.size(), false, 0, &img_, err_,
+				       sizeof(err_)))
+		<< err_;
+	EXPECT_TRUE(img_.in_rom);
+	EXPECT_EQ('E', rom_backing_[0x200001]);
+	EXPECT_EQ(0, rom_backing_[0x20000f]); // memsz beyond filesz is zeroed
+	EXPECT_EQ(0xee, rom_backing_[0x200010]);
+	// Only RAM counts for where the DTB and initrd go.
+	EXPECT_EQ(GHVMM_RAM_BASE, img_.start);
+	EXPECT_EQ(GHVMM_RAM_BASE + 4, img_.end);
+	EXPECT_EQ(3, At(GHVMM_RAM_BASE + 2));
+}
+
+TEST_F(RomLoaderTest, EverythingElseOutsideRamIsRefused)
+{
+	struct Case {
+		const char *what;
+		std::vector<Seg> segs;
+		bool with_rom;
+		const char *msg;
+	} cases[] = {
+		{ "no ROM window", { { 0x200000, { 1 }, 1, PF_R }, { GHVMM_RAM_BASE, { 1 }, 1 } },
+		  false, "segment 0 at 0x200000+0x1 is outside RAM" },
+		{ "writable segment in the ROM",
+		  { { 0x200000, { 1 }, 1, PF_R | PF_W }, { GHVMM_RAM_BASE, { 1 }, 1 } }, true,
+		  "is writable, and outside RAM" },
+		{ "straddles the ROM's end",
+		  { { kRomSize - 2, { 1, 2, 3, 4 }, 4, PF_R }, { GHVMM_RAM_BASE, { 1 }, 1 } }, true,
+		  "outside RAM" },
+		{ "between ROM and RAM", { { 0x20000000, { 1 }, 1, PF_R }, { GHVMM_RAM_BASE, { 1 }, 1 } },
+		  true, "outside RAM" },
+	};
+	for (const Case &c : cases) {
+		SCOPED_TRACE(c.what);
+		auto elf = MakeElf(GHVMM_RAM_BASE, c.segs);
+		EXPECT_EQ(-ERANGE, ghvmm_load_kernel(&ram_, c.with_rom ? &rom_ : nullptr, elf.data(),
+						     elf.size(), false, 0, &img_, err_, sizeof(err_)));
+		EXPECT_NE(nullptr, strstr(err_, c.msg)) << err_;
+		EXPECT_TRUE(Untouched());
+		EXPECT_EQ(0xee, rom_backing_[0x200000]);
+	}
+}
+
+TEST_F(RomLoaderTest, EntryInTheRom)
+{
+	auto elf = MakeElf(0x200000, { { 0x200000, { 0x00, 0x00, 0x00, 0x14 } /* b . */, 4, PF_R | PF_X } });
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, &rom_, elf.data(), elf.size(), false, 0, &img_, err_,
+				       sizeof(err_)))
+		<< err_;
+	EXPECT_TRUE(img_.in_rom);
+	EXPECT_EQ(0x200000u, img_.entry);
+	EXPECT_EQ(img_.start, img_.end); // nothing in RAM
+	EXPECT_TRUE(Untouched());
+}
+
 TEST_F(LoaderTest, ElfSegmentsAndBss)
 {
 	auto elf = MakeElf(GHVMM_RAM_BASE + 0x1000,
 			   { { GHVMM_RAM_BASE + 0x1000, { 1, 2, 3, 4 }, 0x10 },
 			     { GHVMM_RAM_BASE + 0x8000, { 9 }, 1 } });
-	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, elf.data(), elf.size(), false, 0, &img_, err_,
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, elf.data(), elf.size(), false, 0, &img_, err_,
 				       sizeof(err_)))
 		<< err_;
 	EXPECT_EQ(GHVMM_IMAGE_ELF, img_.kind);
@@ -182,7 +255,7 @@ TEST_F(LoaderTest, BadElves)
 	for (const Case &c : cases) {
 		SCOPED_TRACE(c.what);
 		err_[0] = 0;
-		EXPECT_NE(0, ghvmm_load_kernel(&ram_, c.elf.data(), c.elf.size(), false, 0, &img_,
+		EXPECT_NE(0, ghvmm_load_kernel(&ram_, nullptr, c.elf.data(), c.elf.size(), false, 0, &img_,
 					       err_, sizeof(err_)));
 		EXPECT_NE(nullptr, strstr(err_, c.mentions)) << err_;
 		EXPECT_TRUE(Untouched()) << "nothing written for a bad image";
@@ -192,7 +265,7 @@ TEST_F(LoaderTest, BadElves)
 TEST_F(LoaderTest, LinuxImage)
 {
 	auto image = MakeImage(0x80000, 0x200000, 0x1000);
-	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, image.data(), image.size(), false, 0, &img_, err_,
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, image.data(), image.size(), false, 0, &img_, err_,
 				       sizeof(err_)))
 		<< err_;
 	EXPECT_EQ(GHVMM_IMAGE_LINUX, img_.kind);
@@ -217,13 +290,13 @@ TEST_F(LoaderTest, BadLinuxImages)
 	for (const auto &c : cases) {
 		SCOPED_TRACE(c.what);
 		err_[0] = 0;
-		EXPECT_NE(0, ghvmm_load_kernel(&ram_, c.image.data(), c.image.size(), false, 0,
+		EXPECT_NE(0, ghvmm_load_kernel(&ram_, nullptr, c.image.data(), c.image.size(), false, 0,
 					       &img_, err_, sizeof(err_)));
 		EXPECT_NE(nullptr, strstr(err_, c.mentions)) << err_;
 		EXPECT_TRUE(Untouched());
 	}
 	auto image = MakeImage(0x80000, 0x2000, 0x1000);
-	EXPECT_NE(0, ghvmm_load_kernel(&ram_, image.data(), image.size(), true, GHVMM_RAM_BASE,
+	EXPECT_NE(0, ghvmm_load_kernel(&ram_, nullptr, image.data(), image.size(), true, GHVMM_RAM_BASE,
 				       &img_, err_, sizeof(err_)));
 	EXPECT_NE(nullptr, strstr(err_, "--load-addr")) << err_;
 }
@@ -231,22 +304,22 @@ TEST_F(LoaderTest, BadLinuxImages)
 TEST_F(LoaderTest, RawBinary)
 {
 	std::vector<uint8_t> raw = { 0x1f, 0x20, 0x03, 0xd5 };
-	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, raw.data(), raw.size(), false, 0, &img_, err_,
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, raw.data(), raw.size(), false, 0, &img_, err_,
 				       sizeof(err_)));
 	EXPECT_EQ(GHVMM_IMAGE_RAW, img_.kind);
 	EXPECT_EQ(GHVMM_RAM_BASE, img_.entry);
 	EXPECT_EQ(0x1f, At(GHVMM_RAM_BASE));
 
-	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, raw.data(), raw.size(), true, GHVMM_RAM_BASE + 0x10000,
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, raw.data(), raw.size(), true, GHVMM_RAM_BASE + 0x10000,
 				       &img_, err_, sizeof(err_)));
 	EXPECT_EQ(GHVMM_RAM_BASE + 0x10000, img_.entry);
 
 	for (uint64_t at : { (uint64_t)0, (uint64_t)(GHVMM_RAM_BASE + kRamSize - 2), (uint64_t)(UINT64_MAX - 1) }) {
 		SCOPED_TRACE(at);
-		EXPECT_EQ(-ERANGE, ghvmm_load_kernel(&ram_, raw.data(), raw.size(), true, at, &img_,
+		EXPECT_EQ(-ERANGE, ghvmm_load_kernel(&ram_, nullptr, raw.data(), raw.size(), true, at, &img_,
 						     err_, sizeof(err_)));
 	}
-	EXPECT_EQ(-EINVAL, ghvmm_load_kernel(&ram_, raw.data(), 0, false, 0, &img_, err_,
+	EXPECT_EQ(-EINVAL, ghvmm_load_kernel(&ram_, nullptr, raw.data(), 0, false, 0, &img_, err_,
 					     sizeof(err_)));
 }
 
