@@ -27,6 +27,10 @@ USAGE
 [ $# -ge 1 ] || usage
 cmd=$1
 shift
+case $cmd in
+demo | test | install) ;;
+*) usage ;;
+esac
 
 tools/setup.sh
 

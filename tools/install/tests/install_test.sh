@@ -3,13 +3,16 @@
 # tools/run.sh install, tested: install into a temporary prefix, boot the
 # hello guest with the installed ghvmm (nothing of the Bazel tree on its
 # library path), and build and run a program against the installed
-# gunyah-devices and gunyah-uapi with pkg-config alone.
+# gunyah-devices and gunyah-uapi, and one against gunyah-backend, with
+# pkg-config alone.
 set -euo pipefail
 
 r=${TEST_SRCDIR:?}/${TEST_WORKSPACE:?}
 tmp=${TEST_TMPDIR:?}
 prefix=$tmp/prefix
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Sanitizer builds: Unicorn's own leak is not ghvmm's.
+export LSAN_OPTIONS=print_suppressions=0:suppressions=$r/third_party/unicorn.lsan.supp
 
 "$r/tools/install/install.sh" "$r/tools/install" "$r/tools/ghvmm/ghvmm" "$prefix"
 
@@ -36,11 +39,30 @@ for pc in "$prefix"/lib/pkgconfig/gunyah-*.pc; do
 done
 [ "$(ls "$prefix"/lib/pkgconfig/gunyah-*.pc | wc -l)" -ge 8 ] || fail "pkg-config files missing"
 
-# A program outside Bazel, built against the installed copy.
+# A program outside Bazel, built against the installed copy. A sanitizer
+# build's archives need the same sanitizer runtimes at link time, from the
+# compiler that built them.
 cflags=$(pkg-config --cflags gunyah-devices gunyah-uapi)
 libs=$(pkg-config --libs --static gunyah-devices gunyah-uapi)
-${CC:-cc} -std=c11 -Wall -Werror $cflags -o "$tmp/consumer" \
+cc=${CC:-cc}
+syms=$(nm "$prefix/lib/libgunyah-devices.a" 2>/dev/null || true)
+san=
+[[ $syms != *__asan_* ]] || san="$san,address"
+[[ $syms != *__ubsan_* ]] || san="$san,undefined"
+[[ $syms != *__tsan_* ]] || san="$san,thread"
+[ -z "$san" ] || { cc=clang; libs="$libs -fsanitize=${san#,}"; }
+$cc -std=c11 -Wall -Werror $cflags -o "$tmp/consumer" \
 	"$r/tools/install/tests/consumer.c" $libs || fail "consumer does not build"
 out=$("$tmp/consumer") || fail "consumer failed: $out"
 [ "$(tail -n1 <<<"$out")" = ok ] || fail "consumer said: $out"
 echo "PASS: a program builds against gunyah-devices and gunyah-uapi with pkg-config"
+
+# The whole stack: the backend, the cores and the simulator, with Unicorn
+# from the prefix's private directory.
+libs=$(pkg-config --libs --static gunyah-backend)
+[ -z "$san" ] || libs="$libs -fsanitize=${san#,}"
+$cc -std=c11 -Wall -Werror $(pkg-config --cflags gunyah-backend) -o "$tmp/consumer_backend" \
+	"$r/tools/install/tests/consumer_backend.c" $libs || fail "consumer_backend does not build"
+out=$("$tmp/consumer_backend") || fail "consumer_backend failed: $out"
+[ "$(tail -n1 <<<"$out")" = ok ] || fail "consumer_backend said: $out"
+echo "PASS: a program builds against gunyah-backend with pkg-config and opens the simulator"
