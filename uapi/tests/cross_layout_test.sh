@@ -1,15 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Checks the UAPI header on every ABI it serves, against the real Linux UAPI
-# headers of each (Debian's linux-libc-dev of amd64, i386 and arm64):
-#  - layout_test.c's size/offset asserts with -Wpadded -Werror, and
+# Checks each UAPI header (the seed's, v17's, Android's) on every machine ABI
+# it serves, against the real Linux UAPI headers of each (Debian's
+# linux-libc-dev of amd64, i386 and arm64):
+#  - its layout test's size/offset asserts with -Wpadded -Werror, and
 #  - the header alone as C89, C11 and C++.
-# Usage: cross_layout_test.sh LAYOUT_TEST.c UAPI_INCLUDE I386_INCLUDE ARM64_INCLUDE
+# Usage: cross_layout_test.sh I386_INCLUDE ARM64_INCLUDE NAME LAYOUT.c UAPI_INCLUDE...
 set -eu
-layout=$1
-uapi=$2
-i386_inc=$3
-arm64_inc=$4
+i386_inc=$1
+arm64_inc=$2
+shift 2
 cc=${CC:-clang}
 fails=0
 passes=0
@@ -29,6 +29,11 @@ check() {
 }
 
 printf '#include <linux/gunyah.h>\n' >"$tmp/alone.c"
+while [ $# -ge 3 ]; do
+abi=$1
+layout=$2
+uapi=$3
+shift 3
 for target in x86_64-linux-gnu i386-linux-gnu aarch64-linux-gnu; do
 	case $target in
 	x86_64*) inc="" ;;
@@ -36,17 +41,19 @@ for target in x86_64-linux-gnu i386-linux-gnu aarch64-linux-gnu; do
 	aarch64*) inc="-isystem $arm64_inc -isystem $arm64_inc/aarch64-linux-gnu" ;;
 	esac
 	# shellcheck disable=SC2086
-	check "$target layout asserts, -Wpadded" $cc --target=$target $inc -std=c11 \
+	check "$abi $target layout asserts, -Wpadded" $cc --target=$target $inc -std=c11 \
 		-Wall -Wextra -Wpadded -Werror -fsyntax-only -DGH_LAYOUT_SYNTAX_ONLY \
 		-I "$uapi" "$layout"
 	for std in c89 c11; do
 		# shellcheck disable=SC2086
-		check "$target header alone, -std=$std" $cc --target=$target $inc -std=$std \
+		check "$abi $target header alone, -std=$std" $cc --target=$target $inc -std=$std \
 			-Wall -Wextra -Wpadded -Werror -fsyntax-only -I "$uapi" "$tmp/alone.c"
 	done
 	# shellcheck disable=SC2086
-	check "$target header alone, C++11" $cc --target=$target $inc -x c++ -std=c++11 \
+	check "$abi $target header alone, C++11" $cc --target=$target $inc -x c++ -std=c++11 \
 		-Wall -Wextra -Wpadded -Werror -fsyntax-only -I "$uapi" "$tmp/alone.c"
 done
+done
+[ $# -eq 0 ] || { echo "FAIL trailing arguments: $*"; fails=$((fails + 1)); }
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

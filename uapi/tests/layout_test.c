@@ -7,9 +7,7 @@
 #include <linux/gunyah.h>
 #include <stddef.h>
 
-#define SIZE(type, n) _Static_assert(sizeof(struct type) == (n), "sizeof " #type)
-#define OFF(type, member, n) \
-	_Static_assert(offsetof(struct type, member) == (n), #type "." #member)
+#include "layout_common.h"
 
 SIZE(gh_userspace_memory_region, 32);
 OFF(gh_userspace_memory_region, label, 0);
