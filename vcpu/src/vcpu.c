@@ -455,7 +455,7 @@ int gh_vcpu_run(struct gh_vcpu *vcpu)
 	if (!vcpu)
 		return -EINVAL;
 	/* One runner at a time; a second is refused, not queued. */
-	if (__atomic_exchange_n(&vcpu->in_run, true, __ATOMIC_ACQUIRE))
+	if (gh_os_atomic_xchg_acquire(&vcpu->in_run, 1))
 		return -EBUSY;
 	if (GH_LOAD_ACQUIRE(vcpu->removed)) {
 		ret = -ENODEV;
@@ -476,7 +476,7 @@ int gh_vcpu_run(struct gh_vcpu *vcpu)
 		ret = run_locked(vcpu);
 	gh_os_mutex_unlock(vcpu->run_lock);
 out:
-	__atomic_store_n(&vcpu->in_run, false, __ATOMIC_RELEASE);
+	gh_os_atomic_set_release(&vcpu->in_run, 0);
 	return ret;
 }
 

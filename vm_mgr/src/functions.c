@@ -13,7 +13,7 @@ static const struct gh_vm_function_type gh_irqfd_type;
 static const struct gh_vm_function_type gh_ioeventfd_type;
 
 /* Extra types (e.g. "vcpu"); lock-free: slots are claimed with a CAS. */
-static const struct gh_vm_function_type *fn_types[GH_VM_MAX_FN_TYPES];
+static const void *fn_types[GH_VM_MAX_FN_TYPES];	/* const struct gh_vm_function_type * */
 
 static bool name_eq(const char *a, const char *b)
 {
@@ -31,7 +31,7 @@ const struct gh_vm_function_type *gh_vm_fn_lookup(const char *name)
 	if (name_eq(name, gh_ioeventfd_type.name))
 		return &gh_ioeventfd_type;
 	for (size_t i = 0; i < GH_VM_MAX_FN_TYPES; i++) {
-		const struct gh_vm_function_type *t = __atomic_load_n(&fn_types[i], __ATOMIC_ACQUIRE);
+		const struct gh_vm_function_type *t = gh_os_ptr_load_acquire(&fn_types[i]);
 
 		if (t && name_eq(name, t->name))
 			return t;
@@ -47,12 +47,12 @@ int gh_vm_mgr_register_function_type(const struct gh_vm_function_type *type)
 	if (gh_vm_fn_lookup(type->name))
 		return -EEXIST;
 	for (size_t i = 0; i < GH_VM_MAX_FN_TYPES; i++) {
-		const struct gh_vm_function_type *expected = NULL;
+		const struct gh_vm_function_type *expected = gh_os_ptr_cmpxchg(&fn_types[i], NULL,
+										 type);
 
-		if (__atomic_compare_exchange_n(&fn_types[i], &expected, type, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		if (!expected)
 			return 0;
-		if (expected && name_eq(expected->name, type->name))
+		if (name_eq(expected->name, type->name))
 			return -EEXIST;
 	}
 	return -ENOSPC;
@@ -60,12 +60,8 @@ int gh_vm_mgr_register_function_type(const struct gh_vm_function_type *type)
 
 void gh_vm_mgr_unregister_function_type(const struct gh_vm_function_type *type)
 {
-	for (size_t i = 0; i < GH_VM_MAX_FN_TYPES; i++) {
-		const struct gh_vm_function_type *expected = type;
-
-		__atomic_compare_exchange_n(&fn_types[i], &expected, NULL, false,
-					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-	}
+	for (size_t i = 0; i < GH_VM_MAX_FN_TYPES; i++)
+		gh_os_ptr_cmpxchg(&fn_types[i], type, NULL);
 }
 
 /* --- validation ------------------------------------------------------------------------ */
@@ -406,7 +402,7 @@ static int ioeventfd_bind(struct gh_vm_function_instance *inst, void **handle)
 	gh_os_rwlock_write_lock(vm->ioeventfd_lock);
 	io->next = vm->ioeventfds;
 	vm->ioeventfds = io;
-	__atomic_add_fetch(&vm->nr_ioeventfds, 1, __ATOMIC_RELEASE);
+	gh_os_atomic_inc_release(&vm->nr_ioeventfds);
 	gh_os_rwlock_write_unlock(vm->ioeventfd_lock);
 	return 0;
 }
@@ -420,7 +416,7 @@ static void ioeventfd_unbind(struct gh_vm_function_instance *inst)
 	for (pp = &vm->ioeventfds; *pp; pp = &(*pp)->next) {
 		if (*pp == io) {
 			*pp = io->next;
-			__atomic_sub_fetch(&vm->nr_ioeventfds, 1, __ATOMIC_RELEASE);
+			gh_os_atomic_dec_release(&vm->nr_ioeventfds);
 			break;
 		}
 	}
@@ -472,7 +468,7 @@ int gh_vm_mgr_mmio_write(struct gh_vm *vm, uint64_t addr, uint32_t len, uint64_t
 	 * write that sees 0 is ordered before an add still in progress or after
 	 * a completed remove, as if it had taken the read lock first or last.
 	 */
-	if (!__atomic_load_n(&vm->nr_ioeventfds, __ATOMIC_ACQUIRE))
+	if (!gh_os_atomic_read_acquire(&vm->nr_ioeventfds))
 		return -ENODEV;
 	data &= len_mask(len);
 	gh_os_rwlock_read_lock(vm->ioeventfd_lock);

@@ -65,7 +65,7 @@ struct gh_vm {
 
 	struct gh_os_rwlock *ioeventfd_lock;
 	struct gh_ioeventfd *ioeventfds;
-	unsigned int nr_ioeventfds;	/* atomic: entries in ioeventfds */
+	struct gh_os_atomic nr_ioeventfds;	/* entries in ioeventfds */
 };
 
 /* functions.c */

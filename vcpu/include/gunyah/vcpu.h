@@ -8,6 +8,7 @@
 #ifndef GUNYAH_VCPU_H
 #define GUNYAH_VCPU_H
 
+#include <gunyah/hypercall.h>
 #include <gunyah/os.h>
 #include <gunyah/vm_mgr.h>
 #include <linux/gunyah.h>
@@ -15,9 +16,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* hypercall.h has no C++ guard of its own. */
-#include <gunyah/hypercall.h>
 
 struct gh_vcpu;
 
