@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 	struct gh_vcpu *vcpu;
 	double base = 1e30, loop = 1e30;
 	struct gh_vm *vm;
-	void *h = NULL;
+	struct gh_vm_function_handle *h = NULL;
 
 	if (iters <= 0)
 		iters = 1;
@@ -108,11 +108,11 @@ int main(int argc, char **argv)
 	}
 	memset(&fn, 0, sizeof(fn));
 	strcpy(fn.name, "vcpu");
-	if (gh_vm_mgr_add_function(vm, &fn, &h) || gh_vcpu_run(h)) {
+	if (gh_vm_mgr_add_function(vm, &fn, &h) || gh_vcpu_run(gh_vcpu_from_handle(h))) {
 		fprintf(stderr, "vcpu setup failed\n");
 		return 1;
 	}
-	vcpu = h;
+	vcpu = gh_vcpu_from_handle(h);
 	run = gh_vcpu_map_page(vcpu, 0);
 
 	for (int rep = 0; rep < 5; rep++) {

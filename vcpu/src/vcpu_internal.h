@@ -16,6 +16,7 @@
  */
 struct gh_vcpu {
 	struct gh_os_ref ref;
+	struct gh_vm_function_handle handle;	/* ops: the vCPU's; one pointer for every handle */
 	struct gh_vm *vm;
 	uint32_t vcpu_id;
 	struct gh_vm_resource_ticket ticket;

@@ -691,7 +691,7 @@ TEST_F(VmMgrTest, IoctlDispatch)
 	gh_vm_boot_context bc{0, 0, 1};
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_BOOT_CONTEXT, &bc, nullptr), 0);
 	auto f = Fn("nosuch");
-	void *h = reinterpret_cast<void *>(1);
+	gh_vm_function_handle *h = reinterpret_cast<gh_vm_function_handle *>(1);
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION, &f, &h), -ENOENT);
 	EXPECT_EQ(h, nullptr);
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_REMOVE_FUNCTION, &f, nullptr), -ENOENT);
@@ -701,7 +701,7 @@ TEST_F(VmMgrTest, FunctionTypeRegistry)
 {
 	static gh_vm_function_type t{};
 	t.name = "irqfd";
-	t.bind = [](gh_vm_function_instance *, void **) { return 0; };
+	t.bind = [](gh_vm_function_instance *, gh_vm_function_handle **) { return 0; };
 	t.unbind = [](gh_vm_function_instance *) {};
 	t.matches = [](const gh_vm_function_instance *, const void *) { return true; };
 	EXPECT_EQ(gh_vm_mgr_register_function_type(&t), -EEXIST);
