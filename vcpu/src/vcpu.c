@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The proxy-scheduled vCPU: the "vcpu" VM function, its run page, and the
+ * The proxy-scheduled vCPU: the "vcpu" VM function and its handle, its run page, and the
  * GH_VCPU_RUN loop. The exit decoder is a pure function (decode.c); this file
  * holds the loop around it: waiting, yielding, signals, the run page.
  */
