@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * gunyah.ko: /dev/gunyah, VM and vCPU file descriptors, and the platform
+ * gunyah.ko: /dev/gunyah, VM and function-handle (vCPU) file descriptors, and the platform
  * registry. Glue only: validation, the run loop, tickets and the hypercall
  * ABI are the cores' (vm_mgr/, vcpu/, hypercall/), compiled into this module.
  *
@@ -117,8 +117,8 @@ EXPORT_SYMBOL_GPL(gunyah_unregister_platform);
 /* --- VM files ---------------------------------------------------------------------- */
 
 /*
- * One per GH_CREATE_VM. Referenced by the VM fd and by each vCPU fd; holds the
- * only reference on the VM that is not a vCPU handle's, so when the last fd
+ * One per GH_CREATE_VM. Referenced by the VM fd and by each function handle's
+ * fd (vCPU fds); holds the only reference on the VM that is not a handle's, so when the last fd
  * goes the VM is released here, and only then the platform's module.
  */
 struct gunyah_vm_file {
@@ -128,8 +128,9 @@ struct gunyah_vm_file {
 	u16 vmid;
 };
 
-struct gunyah_vcpu_file {
-	struct gh_vcpu *vcpu;
+/* The file of a function's handle (a vCPU's, for "vcpu"); holds the VM file. */
+struct gunyah_fn_file {
+	struct gh_vm_function_handle *handle;
 	struct gunyah_vm_file *vmf;
 };
 
@@ -167,36 +168,40 @@ int gunyah_vm_notify_status(u16 vmid, enum gh_vm_mgr_status status,
 }
 EXPORT_SYMBOL_GPL(gunyah_vm_notify_status);
 
-/* --- vCPU fd -------------------------------------------------------------------------- */
+/* --- function handle fds (vCPU fds) -------------------------------------------------- */
 
-static long gunyah_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long gunyah_fn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct gunyah_vcpu_file *vcf = file->private_data;
+	struct gunyah_fn_file *fnf = file->private_data;
 
-	return gh_vcpu_ioctl(vcf->vcpu, cmd, arg);
+	return gh_vm_mgr_handle_ioctl(fnf->handle, cmd, arg);
 }
 
-static vm_fault_t gunyah_vcpu_fault(struct vm_fault *vmf)
+static vm_fault_t gunyah_fn_fault(struct vm_fault *vmf)
 {
-	struct gunyah_vcpu_file *vcf = vmf->vma->vm_file->private_data;
-	void *run = gh_vcpu_map_page(vcf->vcpu, vmf->pgoff);
+	struct gunyah_fn_file *fnf = vmf->vma->vm_file->private_data;
+	void *addr = gh_vm_mgr_handle_map_page(fnf->handle, vmf->pgoff);
 	struct page *page;
 
-	/* One page, offset 0; everything else is SIGBUS. */
-	if (!run)
+	/* Only the handle's pages (a vCPU: one, offset 0); everything else is SIGBUS. */
+	if (!addr)
 		return VM_FAULT_SIGBUS;
-	page = virt_to_page(run);
+	page = virt_to_page(addr);
 	get_page(page);
 	vmf->page = page;
 	return 0;
 }
 
-static const struct vm_operations_struct gunyah_vcpu_vm_ops = {
-	.fault = gunyah_vcpu_fault,
+static const struct vm_operations_struct gunyah_fn_vm_ops = {
+	.fault = gunyah_fn_fault,
 };
 
-static int gunyah_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+static int gunyah_fn_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	struct gunyah_fn_file *fnf = file->private_data;
+
+	if (!gh_vm_mgr_handle_mappable(fnf->handle))
+		return -ENODEV;
 	/* A private copy would hide the kernel's writes and userspace's answers. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
@@ -205,52 +210,52 @@ static int gunyah_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 #else
 	vma->vm_flags |= VM_DONTEXPAND;
 #endif
-	vma->vm_ops = &gunyah_vcpu_vm_ops;
+	vma->vm_ops = &gunyah_fn_vm_ops;
 	return 0;
 }
 
-static int gunyah_vcpu_release(struct inode *inode, struct file *file)
+static int gunyah_fn_release(struct inode *inode, struct file *file)
 {
-	struct gunyah_vcpu_file *vcf = file->private_data;
+	struct gunyah_fn_file *fnf = file->private_data;
 
-	gh_vcpu_handle_release(vcf->vcpu);
-	vm_file_put(vcf->vmf);
-	gh_os_free(vcf);
+	gh_vm_mgr_handle_release(fnf->handle);
+	vm_file_put(fnf->vmf);
+	gh_os_free(fnf);
 	return 0;
 }
 
-static const struct file_operations gunyah_vcpu_fops = {
+static const struct file_operations gunyah_fn_fops = {
 	.owner = THIS_MODULE,
-	.unlocked_ioctl = gunyah_vcpu_ioctl,
+	.unlocked_ioctl = gunyah_fn_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.mmap = gunyah_vcpu_mmap,
-	.release = gunyah_vcpu_release,
+	.mmap = gunyah_fn_mmap,
+	.release = gunyah_fn_release,
 	.llseek = noop_llseek,
 };
 
-/* ADD_FUNCTION("vcpu") succeeded: wrap the handle in a file. */
-static int gunyah_vcpu_create_fd(struct gunyah_vm_file *vmf, struct gh_vcpu *vcpu,
-				 const struct gh_vm_function *fn)
+/* ADD_FUNCTION handed out a handle (any function's): wrap it in a file. */
+static int gunyah_fn_create_fd(struct gunyah_vm_file *vmf, struct gh_vm_function_handle *h,
+			       const struct gh_vm_function *fn)
 {
-	struct gunyah_vcpu_file *vcf;
+	struct gunyah_fn_file *fnf;
 	int fd;
 
-	vcf = gh_os_zalloc(sizeof(*vcf));
-	if (!vcf) {
+	fnf = gh_os_zalloc(sizeof(*fnf));
+	if (!fnf) {
 		fd = -ENOMEM;
 		goto err_unbind;
 	}
-	vcf->vcpu = vcpu;
-	vcf->vmf = vmf;
+	fnf->handle = h;
+	fnf->vmf = vmf;
 	kref_get(&vmf->kref);
-	fd = anon_inode_getfd("gunyah-vcpu", &gunyah_vcpu_fops, vcf, O_RDWR | O_CLOEXEC);
+	fd = anon_inode_getfd(gh_vm_mgr_handle_name(h), &gunyah_fn_fops, fnf, O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
 	vm_file_put(vmf);
-	gh_os_free(vcf);
+	gh_os_free(fnf);
 err_unbind:
 	/* No fd: the function must not stay bound with no way to reach it. */
-	gh_vcpu_handle_release(vcpu);
+	gh_vm_mgr_handle_release(h);
 	gh_vm_mgr_remove_function(vmf->vm, fn);
 	return fd;
 }
@@ -261,7 +266,7 @@ static long gunyah_vm_ioctl(struct file *file, unsigned int cmd, unsigned long a
 {
 	struct gunyah_vm_file *vmf = file->private_data;
 	size_t size = gh_vm_mgr_ioctl_arg_size(cmd);
-	void *handle = NULL;
+	struct gh_vm_function_handle *handle = NULL;
 	void *buf = NULL;
 	long ret;
 
@@ -275,7 +280,7 @@ static long gunyah_vm_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	}
 	ret = gh_vm_mgr_ioctl(vmf->vm, cmd, buf, &handle);
 	if (!ret && handle)
-		ret = gunyah_vcpu_create_fd(vmf, handle, buf);
+		ret = gunyah_fn_create_fd(vmf, handle, buf);
 	kfree(buf);
 	return ret;
 }

@@ -10,7 +10,11 @@ struct gh_backend_ops {
 	void (*close)(struct gh_backend *b);
 	int (*create_vm)(struct gh_backend *b, struct gh_backend_vm **out);
 	void (*vm_release)(struct gh_backend_vm *vm);
-	/* a VM ioctl with its argument; *vcpu for ADD_FUNCTION("vcpu") */
+	/*
+	 * A VM ioctl with its argument. ADD_FUNCTION of a function that hands
+	 * out a handle (whatever its name) wraps it in *vcpu; with @vcpu NULL
+	 * that is -EINVAL and nothing stays bound.
+	 */
 	int (*vm_ioctl)(struct gh_backend_vm *vm, unsigned int cmd, const void *arg,
 			struct gh_backend_vcpu **vcpu);
 	struct gh_vcpu_run *(*run_page)(struct gh_backend_vcpu *vcpu);
@@ -29,6 +33,9 @@ struct gh_backend_vm {
 	struct gh_backend *b;
 };
 
+/* A function's handle as the backend holds it (a file descriptor for "dev",
+ * the cores' handle for "sim"); vCPUs are the only functions with one today,
+ * hence the public name. */
 struct gh_backend_vcpu {
 	struct gh_backend *b;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The kernel backend: /dev/gunyah with plain ioctls, the run page by mmap,
+ * The kernel backend: /dev/gunyah with plain ioctls, any function's handle
+ * as the fd ADD_FUNCTION returns (its page, a vCPU's run page, by mmap),
  * kicks by a signal to the thread inside GH_VCPU_RUN.
  */
 #include <errno.h>
@@ -76,36 +77,34 @@ static void dev_vm_release(struct gh_backend_vm *vm)
 	free(v);
 }
 
-static int dev_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *arg,
-			struct gh_backend_vcpu **out)
+/* Wraps the fd of a function's handle: its page mapped when it has one
+ * (the kernel refuses mmap of a handle without pages with -ENODEV). */
+static int dev_wrap_handle(struct gh_backend *b, int fd, struct gh_backend_vcpu **out)
 {
-	struct dev_vm *v = (struct dev_vm *)vm;
 	struct dev_vcpu *c;
-	long sz;
+	long page = sysconf(_SC_PAGESIZE);
 	int r;
 
-	r = neg_errno(ioctl(v->fd, cmd, arg));
-	if (r < 0 || cmd != GH_VM_ADD_FUNCTION || !out ||
-	    strncmp(((const struct gh_vm_function *)arg)->name, "vcpu", GUNYAH_FUNCTION_NAME_SIZE))
-		return r < 0 ? r : 0;
-	/* r is the vCPU's fd */
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		close(r);
+		close(fd);
 		return -ENOMEM;
 	}
-	c->base.b = vm->b;
-	c->fd = r;
-	sz = ioctl(r, GH_VCPU_MMAP_SIZE, 0);
-	if (sz <= 0) {
-		r = sz < 0 ? -errno : -EINVAL;
+	c->base.b = b;
+	c->fd = fd;
+	if (page <= 0) {
+		r = -EINVAL;
 		goto err;
 	}
-	c->run_size = (size_t)sz;
-	c->run = mmap(NULL, c->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+	c->run = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
 	if (c->run == MAP_FAILED) {
-		r = -errno;
-		goto err;
+		c->run = NULL;
+		if (errno != ENODEV) {
+			r = -errno;
+			goto err;
+		}
+	} else {
+		c->run_size = (size_t)page;
 	}
 	pthread_mutex_init(&c->lock, NULL);
 	*out = &c->base;
@@ -114,6 +113,25 @@ err:
 	close(c->fd);
 	free(c);
 	return r;
+}
+
+static int dev_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *arg,
+			struct gh_backend_vcpu **out)
+{
+	struct dev_vm *v = (struct dev_vm *)vm;
+	int r;
+
+	r = neg_errno(ioctl(v->fd, cmd, arg));
+	if (r <= 0 || cmd != GH_VM_ADD_FUNCTION)
+		return r < 0 ? r : 0;
+	/* r is the fd of the new function's handle */
+	if (!out) {
+		/* Nowhere to put it: undo, as the in-process UAPI refuses. */
+		close(r);
+		ioctl(v->fd, GH_VM_REMOVE_FUNCTION, arg);
+		return -EINVAL;
+	}
+	return dev_wrap_handle(vm->b, r, out);
 }
 
 static struct gh_vcpu_run *dev_run_page(struct gh_backend_vcpu *vcpu)
@@ -141,7 +159,8 @@ static void dev_vcpu_kick(struct gh_backend_vcpu *vcpu)
 {
 	struct dev_vcpu *c = (struct dev_vcpu *)vcpu;
 
-	__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_RELEASE);
+	if (c->run)
+		__atomic_store_n(&c->run->immediate_exit, 1, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&c->lock);
 	if (c->running)
 		pthread_kill(c->runner, GH_BACKEND_KICK_SIGNAL);
@@ -152,7 +171,8 @@ static void dev_vcpu_release(struct gh_backend_vcpu *vcpu)
 {
 	struct dev_vcpu *c = (struct dev_vcpu *)vcpu;
 
-	munmap(c->run, c->run_size);
+	if (c->run)
+		munmap(c->run, c->run_size);
 	close(c->fd);
 	pthread_mutex_destroy(&c->lock);
 	free(c);

@@ -95,27 +95,24 @@ static int sim_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *
 {
 	struct sim_vm *v = (struct sim_vm *)vm;
 	const struct gh_vm_function *fn = arg;
-	struct sim_vcpu *c;
-	void *handle = NULL;
+	struct gh_vm_function_handle *handle = NULL;
+	struct sim_vcpu *c = NULL;
 	int ret;
 
-	ret = gh_vm_mgr_ioctl(v->vm, cmd, arg, &handle);
+	ret = gh_vm_mgr_ioctl(v->vm, cmd, arg, out ? &handle : NULL);
 	if (ret || cmd != GH_VM_ADD_FUNCTION || !handle)
 		return ret;
-	/* a vCPU: the handle is the struct gh_vcpu, like a new vCPU fd */
-	c = calloc(1, sizeof(*c));
+	/* a vCPU's handle, like a new vCPU fd (no other function has one) */
+	if (gh_vcpu_from_handle(handle))
+		c = calloc(1, sizeof(*c));
 	if (!c) {
-		struct gh_vm_function rm;
-
-		memset(&rm, 0, sizeof(rm));
-		memcpy(rm.name, fn->name, sizeof(rm.name));
-		rm.vcpu = fn->vcpu;
-		gh_vcpu_handle_release(handle);
-		gh_vm_mgr_remove_function(v->vm, &rm);
-		return -ENOMEM;
+		ret = gh_vcpu_from_handle(handle) ? -ENOMEM : -EOPNOTSUPP;
+		gh_vm_mgr_handle_release(handle);
+		gh_vm_mgr_remove_function(v->vm, fn);
+		return ret;
 	}
 	c->base.b = vm->b;
-	c->vcpu = handle;
+	c->vcpu = gh_vcpu_from_handle(handle);
 	c->vm = v->vm;
 	gh_vm_get(c->vm);
 	c->vcpu_id = fn->vcpu.vcpu_id;

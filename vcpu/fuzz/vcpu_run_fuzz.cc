@@ -142,9 +142,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gh_vm_function fn;
 		memset(&fn, 0, sizeof(fn));
 		strcpy(fn.name, "vcpu");
-		void *h = nullptr;
+		gh_vm_function_handle *h = nullptr;
 		check(gh_vm_mgr_add_function(f.vm, &fn, &h) == 0, "add vcpu");
-		gh_vcpu *vcpu = static_cast<gh_vcpu *>(h);
+		gh_vcpu *vcpu = gh_vcpu_from_handle(h);
 		auto *run = static_cast<struct gh_vcpu_run *>(gh_vcpu_map_page(vcpu, 0));
 		f.self = gh_os_posix_task_self();
 

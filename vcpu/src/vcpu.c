@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The proxy-scheduled vCPU: the "vcpu" VM function, its run page, and the
+ * The proxy-scheduled vCPU: the "vcpu" VM function and its handle, its run page, and the
  * GH_VCPU_RUN loop. The exit decoder is a pure function (decode.c); this file
  * holds the loop around it: waiting, yielding, signals, the run page.
  */
@@ -114,7 +114,9 @@ static void vcpu_vm_status_changed(struct gh_vm_resource_ticket *t)
 
 /* --- the "vcpu" function ------------------------------------------------------------ */
 
-static int vcpu_bind(struct gh_vm_function_instance *inst, void **handle)
+static const struct gh_vm_function_handle_ops gh_vcpu_handle_ops;
+
+static int vcpu_bind(struct gh_vm_function_instance *inst, struct gh_vm_function_handle **handle)
 {
 	const struct gh_fn_vcpu_arg *arg = (const void *)inst->arg;
 	struct gh_vcpu *vcpu;
@@ -126,6 +128,7 @@ static int vcpu_bind(struct gh_vm_function_instance *inst, void **handle)
 	if (!vcpu)
 		return -ENOMEM;
 	gh_os_ref_init(&vcpu->ref);	/* the function's reference */
+	vcpu->handle.ops = &gh_vcpu_handle_ops;
 	vcpu->vm = inst->vm;
 	vcpu->vcpu_id = arg->vcpu_id;
 	vcpu->run = gh_os_page_alloc_zeroed();
@@ -147,7 +150,7 @@ static int vcpu_bind(struct gh_vm_function_instance *inst, void **handle)
 	/* The handle: a vCPU reference and a VM reference (seed defect 5). */
 	gh_vcpu_handle_dup(vcpu);
 	inst->data = vcpu;
-	*handle = vcpu;
+	*handle = &vcpu->handle;
 	return 0;
 
 err_free:
@@ -181,9 +184,47 @@ static int vcpu_conflicts(const struct gh_vm_function_instance *inst, const void
 	return vcpu_matches(inst, arg) ? -EEXIST : 0;
 }
 
+/* --- the handle ------------------------------------------------------------------------- */
+
+static void vcpu_handle_release(struct gh_vm_function_handle *h)
+{
+	gh_vcpu_handle_release(gh_vcpu_from_handle(h));
+}
+
+static long vcpu_handle_ioctl(struct gh_vm_function_handle *h, unsigned int cmd,
+			      unsigned long arg)
+{
+	return gh_vcpu_ioctl(gh_vcpu_from_handle(h), cmd, arg);
+}
+
+static void *vcpu_handle_map_page(struct gh_vm_function_handle *h, uint64_t pgoff)
+{
+	return gh_vcpu_map_page(gh_vcpu_from_handle(h), pgoff);
+}
+
+static const struct gh_vm_function_handle_ops gh_vcpu_handle_ops = {
+	.name = "gunyah-vcpu",
+	.release = vcpu_handle_release,
+	.ioctl = vcpu_handle_ioctl,
+	.map_page = vcpu_handle_map_page,
+};
+
+struct gh_vcpu *gh_vcpu_from_handle(struct gh_vm_function_handle *h)
+{
+	if (!h || h->ops != &gh_vcpu_handle_ops)
+		return NULL;
+	return gh_container_of(h, struct gh_vcpu, handle);
+}
+
+struct gh_vm_function_handle *gh_vcpu_handle(struct gh_vcpu *vcpu)
+{
+	return vcpu ? &vcpu->handle : NULL;
+}
+
 static const struct gh_vm_function_type gh_vcpu_type = {
 	.name = "vcpu",
 	.arg_size = sizeof(struct gh_fn_vcpu_arg),
+	.handle_ops = &gh_vcpu_handle_ops,
 	.bind = vcpu_bind,
 	.unbind = vcpu_unbind,
 	.matches = vcpu_matches,
@@ -455,7 +496,7 @@ int gh_vcpu_run(struct gh_vcpu *vcpu)
 	if (!vcpu)
 		return -EINVAL;
 	/* One runner at a time; a second is refused, not queued. */
-	if (__atomic_exchange_n(&vcpu->in_run, true, __ATOMIC_ACQUIRE))
+	if (gh_os_atomic_xchg_acquire(&vcpu->in_run, 1))
 		return -EBUSY;
 	if (GH_LOAD_ACQUIRE(vcpu->removed)) {
 		ret = -ENODEV;
@@ -476,7 +517,7 @@ int gh_vcpu_run(struct gh_vcpu *vcpu)
 		ret = run_locked(vcpu);
 	gh_os_mutex_unlock(vcpu->run_lock);
 out:
-	__atomic_store_n(&vcpu->in_run, false, __ATOMIC_RELEASE);
+	gh_os_atomic_set_release(&vcpu->in_run, 0);
 	return ret;
 }
 

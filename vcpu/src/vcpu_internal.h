@@ -16,6 +16,7 @@
  */
 struct gh_vcpu {
 	struct gh_os_ref ref;
+	struct gh_vm_function_handle handle;	/* ops: the vCPU's; one pointer for every handle */
 	struct gh_vm *vm;
 	uint32_t vcpu_id;
 	struct gh_vm_resource_ticket ticket;
@@ -23,7 +24,7 @@ struct gh_vcpu {
 	struct gh_vcpu_run *run;		/* the shared page */
 	struct gh_os_mutex *run_lock;
 	struct gh_os_completion *ready;		/* wake-up IRQ, status change, removal */
-	bool in_run;				/* atomic */
+	struct gh_os_atomic in_run;		/* 1 while a runner is inside RUN */
 	bool gone;				/* atomic: no resource (or removed) */
 	bool removed;				/* atomic: the function is unbound */
 

@@ -140,11 +140,11 @@ gh_vcpu *VcpuFixture::AddVcpu(uint32_t id, int *err)
 	memset(&f, 0, sizeof(f));
 	strcpy(f.name, "vcpu");
 	f.vcpu.vcpu_id = id;
-	void *h = nullptr;
+	gh_vm_function_handle *h = nullptr;
 	int r = gh_vm_mgr_add_function(vm_, &f, &h);
 	if (err)
 		*err = r;
-	return r ? nullptr : static_cast<gh_vcpu *>(h);
+	return r ? nullptr : gh_vcpu_from_handle(h);
 }
 
 int VcpuFixture::RemoveVcpu(uint32_t id)

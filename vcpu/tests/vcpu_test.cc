@@ -455,4 +455,52 @@ TEST_F(VcpuRun, SecondRunnerIsRefused)
 	EXPECT_EQ(nested, -EBUSY);
 }
 
+// The handle ADD_FUNCTION("vcpu") hands out is typed: its ops are the vCPU's
+// entry points, so kmod's and the backends' generic wrappers reach them.
+TEST_F(VcpuRun, HandleOpsAreTheVcpus)
+{
+	gh_vm_function_handle *h = gh_vcpu_handle(vcpu_);
+	ASSERT_NE(h, nullptr);
+	EXPECT_EQ(gh_vcpu_from_handle(h), vcpu_);
+	EXPECT_EQ(gh_vcpu_handle(nullptr), nullptr);
+	EXPECT_EQ(gh_vcpu_from_handle(nullptr), nullptr);
+	gh_vm_function_handle other{};
+	gh_vm_function_handle_ops other_ops{};
+	other.ops = &other_ops;
+	EXPECT_EQ(gh_vcpu_from_handle(&other), nullptr);
+
+	EXPECT_STREQ(gh_vm_mgr_handle_name(h), "gunyah-vcpu");
+	EXPECT_EQ(gh_vm_mgr_handle_ioctl(h, GH_VCPU_MMAP_SIZE, 0), (long)gh_vcpu_mmap_size());
+	EXPECT_EQ(gh_vm_mgr_handle_ioctl(h, GH_VCPU_RUN, 1), -EINVAL);
+	EXPECT_EQ(gh_vm_mgr_handle_ioctl(h, 0x1234, 0), -ENOTTY);
+	EXPECT_TRUE(gh_vm_mgr_handle_mappable(h));
+	EXPECT_EQ(gh_vm_mgr_handle_map_page(h, 0), (void *)run_);
+	EXPECT_EQ(gh_vm_mgr_handle_map_page(h, 1), nullptr);
+	hyp_.Push(MmioRead(0x9000, 4));
+	EXPECT_EQ(gh_vm_mgr_handle_ioctl(h, GH_VCPU_RUN, 0), 0);
+	EXPECT_EQ(run_->exit_reason, (uint32_t)GH_VM_EXIT_MMIO);
+
+	// Releasing through the handle is the vCPU's handle release.
+	gh_vcpu_handle_dup(vcpu_);
+	gh_vm_mgr_handle_release(h);
+	EXPECT_EQ(gh_vcpu_map_page(vcpu_, 0), (void *)run_) << "the other handle still holds it";
+}
+
+// "vcpu" has a handle: with nowhere to put it, ADD_FUNCTION refuses before
+// anything is bound (the VM's vCPU 1 stays free).
+TEST_F(VcpuRun, AddWithoutHandleIsEinval)
+{
+	gh_vm_function f;
+	memset(&f, 0, sizeof(f));
+	strcpy(f.name, "vcpu");
+	f.vcpu.vcpu_id = 1;
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	f.vcpu.vcpu_id = 0;
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	EXPECT_EQ(RemoveVcpu(1), -ENOENT);
+	gh_vcpu *v1 = AddVcpu(1);
+	ASSERT_NE(v1, nullptr);
+	gh_vcpu_handle_release(v1);
+}
+
 } // namespace

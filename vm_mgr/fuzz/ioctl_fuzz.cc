@@ -71,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fn->ioeventfd.fd = efd[(fd_choice >> 3) & 1];
 		}
 		bool started_before = gh_vm_mgr_status(vm) != GH_VM_MGR_STATUS_NO_STATE;
-		void *handle = nullptr;
+		gh_vm_function_handle *handle = nullptr;
 		int r = gh_vm_mgr_ioctl(vm, cmd, arg, &handle);
 		Check(r <= 0);
 		Check(handle == nullptr); // no function type here hands out a handle

@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * VM functions: the type registry, GH_VM_ADD/REMOVE_FUNCTION validation, and
- * the built-in "irqfd" and "ioeventfd" types with the in-kernel MMIO write path.
+ * VM functions: the type registry, GH_VM_ADD/REMOVE_FUNCTION validation and
+ * binding, and the function handles' entry points. The types themselves
+ * (irqfd.c, ioeventfd.c, vcpu/) sit on the public API.
  */
+#include "builtin_functions.h"
 #include "vm_mgr_internal.h"
 
 /* --- registry ----------------------------------------------------------------------- */
 
 #define GH_VM_MAX_FN_TYPES	8
 
-static const struct gh_vm_function_type gh_irqfd_type;
-static const struct gh_vm_function_type gh_ioeventfd_type;
-
 /* Extra types (e.g. "vcpu"); lock-free: slots are claimed with a CAS. */
-static const struct gh_vm_function_type *fn_types[GH_VM_MAX_FN_TYPES];
+static const void *fn_types[GH_VM_MAX_FN_TYPES];	/* const struct gh_vm_function_type * */
 
 static bool name_eq(const char *a, const char *b)
 {
@@ -26,12 +25,12 @@ static bool name_eq(const char *a, const char *b)
 
 const struct gh_vm_function_type *gh_vm_fn_lookup(const char *name)
 {
-	if (name_eq(name, gh_irqfd_type.name))
-		return &gh_irqfd_type;
-	if (name_eq(name, gh_ioeventfd_type.name))
-		return &gh_ioeventfd_type;
+	if (name_eq(name, gh_irqfd_function_type.name))
+		return &gh_irqfd_function_type;
+	if (name_eq(name, gh_ioeventfd_function_type.name))
+		return &gh_ioeventfd_function_type;
 	for (size_t i = 0; i < GH_VM_MAX_FN_TYPES; i++) {
-		const struct gh_vm_function_type *t = __atomic_load_n(&fn_types[i], __ATOMIC_ACQUIRE);
+		const struct gh_vm_function_type *t = gh_os_ptr_load_acquire(&fn_types[i]);
 
 		if (t && name_eq(name, t->name))
 			return t;
@@ -44,15 +43,17 @@ int gh_vm_mgr_register_function_type(const struct gh_vm_function_type *type)
 	if (!type || !type->name || !type->bind || !type->unbind || !type->matches ||
 	    type->arg_size > GUNYAH_FUNCTION_MAX_ARG_SIZE)
 		return -EINVAL;
+	if (type->handle_ops && (!type->handle_ops->release || !type->handle_ops->ioctl))
+		return -EINVAL;
 	if (gh_vm_fn_lookup(type->name))
 		return -EEXIST;
 	for (size_t i = 0; i < GH_VM_MAX_FN_TYPES; i++) {
-		const struct gh_vm_function_type *expected = NULL;
+		const struct gh_vm_function_type *expected = gh_os_ptr_cmpxchg(&fn_types[i], NULL,
+										 type);
 
-		if (__atomic_compare_exchange_n(&fn_types[i], &expected, type, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		if (!expected)
 			return 0;
-		if (expected && name_eq(expected->name, type->name))
+		if (name_eq(expected->name, type->name))
 			return -EEXIST;
 	}
 	return -ENOSPC;
@@ -60,12 +61,8 @@ int gh_vm_mgr_register_function_type(const struct gh_vm_function_type *type)
 
 void gh_vm_mgr_unregister_function_type(const struct gh_vm_function_type *type)
 {
-	for (size_t i = 0; i < GH_VM_MAX_FN_TYPES; i++) {
-		const struct gh_vm_function_type *expected = type;
-
-		__atomic_compare_exchange_n(&fn_types[i], &expected, NULL, false,
-					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-	}
+	for (size_t i = 0; i < GH_VM_MAX_FN_TYPES; i++)
+		gh_os_ptr_cmpxchg(&fn_types[i], type, NULL);
 }
 
 /* --- validation ------------------------------------------------------------------------ */
@@ -108,11 +105,12 @@ static int fn_validate(const struct gh_vm_function *fn, const struct gh_vm_funct
 	return 0;
 }
 
-int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn, void **handle)
+int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn,
+			   struct gh_vm_function_handle **handle)
 {
 	const struct gh_vm_function_type *type;
 	struct gh_vm_function_instance *inst, *o;
-	void *h = NULL;
+	struct gh_vm_function_handle *h = NULL;
 	int ret;
 
 	if (handle)
@@ -122,6 +120,9 @@ int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn, vo
 	ret = fn_validate(fn, &type);
 	if (ret)
 		return ret;
+	/* Nowhere to put the handle: refused before anything is bound. */
+	if (type->handle_ops && !handle)
+		return -EINVAL;
 	inst = gh_os_zalloc(sizeof(*inst));
 	if (!inst)
 		return -ENOMEM;
@@ -137,7 +138,7 @@ int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn, vo
 		if (ret)
 			goto err_unlock;
 	}
-	ret = type->bind(inst, &h);
+	ret = type->bind(inst, type->handle_ops ? &h : NULL);
 	if (ret)
 		goto err_unlock;
 	inst->next = vm->functions;
@@ -197,292 +198,34 @@ void gh_vm_fn_release_all(struct gh_vm *vm)
 	gh_os_mutex_unlock(vm->fn_lock);
 }
 
-/* --- irqfd ----------------------------------------------------------------------------- */
+/* --- handles --------------------------------------------------------------------------- */
 
-struct gh_irqfd {
-	struct gh_vm_resource_ticket ticket;
-	struct gh_os_eventfd *ev;
-	struct gh_os_eventfd_watch *watch;
-	struct gh_os_mutex *lock;	/* capid, populated */
-	bool populated;
-	bool level;
-	uint64_t capid;
-};
-
-static void irqfd_signalled(void *arg)
+void gh_vm_mgr_handle_release(struct gh_vm_function_handle *h)
 {
-	struct gh_irqfd *irqfd = arg;
-	enum gh_error err;
-
-	gh_os_mutex_lock(irqfd->lock);
-	if (!irqfd->populated) {
-		gh_os_mutex_unlock(irqfd->lock);
-		gh_os_warn_ratelimited("irqfd %u: signalled before its doorbell exists",
-				       irqfd->ticket.label);
-		return;
-	}
-	err = gh_hypercall_bell_send(irqfd->capid, 1, NULL);
-	gh_os_mutex_unlock(irqfd->lock);
-	if (err != GH_ERROR_OK)
-		gh_os_warn_ratelimited("irqfd %u: bell_send failed: %d", irqfd->ticket.label,
-				       gh_remap_error(err));
+	if (h)
+		h->ops->release(h);
 }
 
-static int irqfd_populate(struct gh_vm_resource_ticket *t, const struct gh_vm_resource *res)
+long gh_vm_mgr_handle_ioctl(struct gh_vm_function_handle *h, unsigned int cmd, unsigned long arg)
 {
-	struct gh_irqfd *irqfd = gh_container_of(t, struct gh_irqfd, ticket);
-	enum gh_error err;
-
-	gh_os_mutex_lock(irqfd->lock);
-	irqfd->capid = res->capid;
-	irqfd->populated = true;
-	if (irqfd->level) {
-		/* Level: the bell asserts on bit 0 and the guest's ack clears it. */
-		err = gh_hypercall_bell_set_mask(irqfd->capid, 1, 1);
-		if (err != GH_ERROR_OK)
-			gh_os_warn_ratelimited("irqfd %u: cannot make it level-triggered: %d",
-					       t->label, gh_remap_error(err));
-	}
-	gh_os_mutex_unlock(irqfd->lock);
-	return 0;
-}
-
-static void irqfd_unpopulate(struct gh_vm_resource_ticket *t, const struct gh_vm_resource *res)
-{
-	struct gh_irqfd *irqfd = gh_container_of(t, struct gh_irqfd, ticket);
-
-	(void)res;
-	gh_os_mutex_lock(irqfd->lock);
-	irqfd->populated = false;
-	irqfd->capid = 0;
-	gh_os_mutex_unlock(irqfd->lock);
-}
-
-static int irqfd_validate(const void *arg)
-{
-	const struct gh_fn_irqfd_arg *a = arg;
-
-	if ((a->flags & ~GH_IRQFD_VALID_FLAGS) || a->padding)
-		return -EINVAL;
-	return 0;
-}
-
-static void irqfd_free(struct gh_irqfd *irqfd)
-{
-	gh_os_eventfd_put(irqfd->ev);
-	gh_os_mutex_free(irqfd->lock);
-	gh_os_free(irqfd);
-}
-
-static int irqfd_bind(struct gh_vm_function_instance *inst, void **handle)
-{
-	const struct gh_fn_irqfd_arg *a = (const void *)inst->arg;
-	struct gh_irqfd *irqfd;
-	int ret;
-
-	(void)handle;
-	if (a->fd > 0x7fffffffU)
+	if (!h)
 		return -EBADF;
-	irqfd = gh_os_zalloc(sizeof(*irqfd));
-	if (!irqfd)
-		return -ENOMEM;
-	irqfd->lock = gh_os_mutex_alloc();
-	if (!irqfd->lock) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
-	ret = gh_os_eventfd_get((int)a->fd, &irqfd->ev);
-	if (ret)
-		goto err_free;
-	irqfd->level = a->flags & GH_IRQFD_LEVEL;
-	irqfd->ticket.resource_type = GH_RESOURCE_TYPE_BELL_TX;
-	irqfd->ticket.label = a->label;
-	irqfd->ticket.populate = irqfd_populate;
-	irqfd->ticket.unpopulate = irqfd_unpopulate;
-	ret = gh_vm_mgr_add_ticket(inst->vm, &irqfd->ticket);
-	if (ret)
-		goto err_free;
-	ret = gh_os_eventfd_watch(irqfd->ev, irqfd_signalled, irqfd, &irqfd->watch);
-	if (ret)
-		goto err_remove_ticket;
-	inst->data = irqfd;
-	return 0;
-
-err_remove_ticket:
-	gh_vm_mgr_remove_ticket(inst->vm, &irqfd->ticket);
-err_free:
-	irqfd_free(irqfd);
-	return ret;
+	return h->ops->ioctl(h, cmd, arg);
 }
 
-static void irqfd_unbind(struct gh_vm_function_instance *inst)
+bool gh_vm_mgr_handle_mappable(const struct gh_vm_function_handle *h)
 {
-	struct gh_irqfd *irqfd = inst->data;
-
-	gh_os_eventfd_unwatch(irqfd->watch);
-	gh_vm_mgr_remove_ticket(inst->vm, &irqfd->ticket);
-	irqfd_free(irqfd);
+	return h && h->ops->map_page;
 }
 
-static bool irqfd_matches(const struct gh_vm_function_instance *inst, const void *arg)
+void *gh_vm_mgr_handle_map_page(struct gh_vm_function_handle *h, uint64_t pgoff)
 {
-	const struct gh_fn_irqfd_arg *a = arg, *b = (const void *)inst->arg;
-
-	return a->label == b->label;
+	if (!gh_vm_mgr_handle_mappable(h))
+		return NULL;
+	return h->ops->map_page(h, pgoff);
 }
 
-static int irqfd_conflicts(const struct gh_vm_function_instance *inst, const void *arg)
+const char *gh_vm_mgr_handle_name(const struct gh_vm_function_handle *h)
 {
-	return irqfd_matches(inst, arg) ? -EEXIST : 0;
-}
-
-static const struct gh_vm_function_type gh_irqfd_type = {
-	.name = "irqfd",
-	.arg_size = sizeof(struct gh_fn_irqfd_arg),
-	.validate = irqfd_validate,
-	.bind = irqfd_bind,
-	.unbind = irqfd_unbind,
-	.matches = irqfd_matches,
-	.conflicts = irqfd_conflicts,
-};
-
-/* --- ioeventfd ---------------------------------------------------------------------------- */
-
-struct gh_ioeventfd {
-	struct gh_ioeventfd *next;
-	uint64_t addr;
-	uint32_t len;
-	bool datamatch;
-	uint64_t value;
-	struct gh_os_eventfd *ev;
-};
-
-static uint64_t len_mask(uint32_t len)
-{
-	return len >= 8 ? ~0ULL : (1ULL << (8 * len)) - 1;
-}
-
-static int ioeventfd_validate(const void *arg)
-{
-	const struct gh_fn_ioeventfd_arg *a = arg;
-
-	if ((a->flags & ~GH_IOEVENTFD_VALID_FLAGS) || a->padding)
-		return -EINVAL;
-	if (a->len != 1 && a->len != 2 && a->len != 4 && a->len != 8)
-		return -EINVAL;
-	if (a->addr + (a->len - 1) < a->addr)
-		return -EINVAL;
-	if (a->flags & GH_IOEVENTFD_DATAMATCH) {
-		if (a->datamatch & ~len_mask(a->len))
-			return -EINVAL;
-	} else if (a->datamatch) {
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int ioeventfd_bind(struct gh_vm_function_instance *inst, void **handle)
-{
-	const struct gh_fn_ioeventfd_arg *a = (const void *)inst->arg;
-	struct gh_vm *vm = inst->vm;
-	struct gh_ioeventfd *io;
-	int ret;
-
-	(void)handle;
-	io = gh_os_zalloc(sizeof(*io));
-	if (!io)
-		return -ENOMEM;
-	ret = gh_os_eventfd_get(a->fd, &io->ev);
-	if (ret) {
-		gh_os_free(io);
-		return ret;
-	}
-	io->addr = a->addr;
-	io->len = a->len;
-	io->datamatch = a->flags & GH_IOEVENTFD_DATAMATCH;
-	io->value = a->datamatch;
-	inst->data = io;
-
-	gh_os_rwlock_write_lock(vm->ioeventfd_lock);
-	io->next = vm->ioeventfds;
-	vm->ioeventfds = io;
-	__atomic_add_fetch(&vm->nr_ioeventfds, 1, __ATOMIC_RELEASE);
-	gh_os_rwlock_write_unlock(vm->ioeventfd_lock);
-	return 0;
-}
-
-static void ioeventfd_unbind(struct gh_vm_function_instance *inst)
-{
-	struct gh_ioeventfd *io = inst->data, **pp;
-	struct gh_vm *vm = inst->vm;
-
-	gh_os_rwlock_write_lock(vm->ioeventfd_lock);
-	for (pp = &vm->ioeventfds; *pp; pp = &(*pp)->next) {
-		if (*pp == io) {
-			*pp = io->next;
-			__atomic_sub_fetch(&vm->nr_ioeventfds, 1, __ATOMIC_RELEASE);
-			break;
-		}
-	}
-	gh_os_rwlock_write_unlock(vm->ioeventfd_lock);
-	gh_os_eventfd_put(io->ev);
-	gh_os_free(io);
-}
-
-static bool ioeventfd_matches(const struct gh_vm_function_instance *inst, const void *arg)
-{
-	const struct gh_fn_ioeventfd_arg *a = arg, *b = (const void *)inst->arg;
-
-	return a->addr == b->addr && a->len == b->len && a->flags == b->flags &&
-	       a->datamatch == b->datamatch;
-}
-
-static int ioeventfd_conflicts(const struct gh_vm_function_instance *inst, const void *arg)
-{
-	const struct gh_fn_ioeventfd_arg *a = arg, *b = (const void *)inst->arg;
-	bool a_dm = a->flags & GH_IOEVENTFD_DATAMATCH, b_dm = b->flags & GH_IOEVENTFD_DATAMATCH;
-
-	if (a->addr != b->addr || a->len != b->len)
-		return 0;
-	if (!a_dm || !b_dm || a->datamatch == b->datamatch)
-		return -EEXIST;
-	return 0;
-}
-
-static const struct gh_vm_function_type gh_ioeventfd_type = {
-	.name = "ioeventfd",
-	.arg_size = sizeof(struct gh_fn_ioeventfd_arg),
-	.validate = ioeventfd_validate,
-	.bind = ioeventfd_bind,
-	.unbind = ioeventfd_unbind,
-	.matches = ioeventfd_matches,
-	.conflicts = ioeventfd_conflicts,
-};
-
-int gh_vm_mgr_mmio_write(struct gh_vm *vm, uint64_t addr, uint32_t len, uint64_t data)
-{
-	struct gh_ioeventfd *io;
-	int ret = -ENODEV;
-
-	if (len == 0 || len > 8)
-		return -ENODEV;
-	/*
-	 * Fast path: no ioeventfd, no lock. The count goes up after an entry is
-	 * linked and down after it is unlinked (under the write lock), so a
-	 * write that sees 0 is ordered before an add still in progress or after
-	 * a completed remove, as if it had taken the read lock first or last.
-	 */
-	if (!__atomic_load_n(&vm->nr_ioeventfds, __ATOMIC_ACQUIRE))
-		return -ENODEV;
-	data &= len_mask(len);
-	gh_os_rwlock_read_lock(vm->ioeventfd_lock);
-	for (io = vm->ioeventfds; io; io = io->next) {
-		if (io->addr == addr && io->len == len && (!io->datamatch || io->value == data)) {
-			gh_os_eventfd_signal(io->ev);
-			ret = 0;
-			break;
-		}
-	}
-	gh_os_rwlock_read_unlock(vm->ioeventfd_lock);
-	return ret;
+	return h ? h->ops->name : NULL;
 }

@@ -21,7 +21,7 @@ static void vm_free_objects(struct gh_vm *vm)
 	gh_os_mutex_free(vm->cfg_lock);
 	gh_os_mutex_free(vm->fn_lock);
 	gh_os_mutex_free(vm->rsc_lock);
-	gh_os_rwlock_free(vm->ioeventfd_lock);
+	gh_os_rwlock_free(vm->io_lock);
 	gh_os_free(vm->resources);
 	gh_os_free(vm);
 }
@@ -42,10 +42,10 @@ int gh_vm_mgr_create(const struct gh_vm_rm_ops *ops, void *ctx, struct gh_vm **o
 	vm->cfg_lock = gh_os_mutex_alloc();
 	vm->fn_lock = gh_os_mutex_alloc();
 	vm->rsc_lock = gh_os_mutex_alloc();
-	vm->ioeventfd_lock = gh_os_rwlock_alloc();
+	vm->io_lock = gh_os_rwlock_alloc();
 	vm->resources = gh_os_zalloc(GH_VM_MAX_RESOURCES * sizeof(*vm->resources));
 	if (!vm->start_lock || !vm->notify_lock || !vm->status_lock || !vm->cfg_lock || !vm->fn_lock || !vm->rsc_lock ||
-	    !vm->ioeventfd_lock || !vm->resources) {
+	    !vm->io_lock || !vm->resources) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -603,7 +603,8 @@ size_t gh_vm_mgr_ioctl_arg_size(unsigned int cmd)
 	}
 }
 
-int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg, void **handle)
+int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg,
+		    struct gh_vm_function_handle **handle)
 {
 	if (handle)
 		*handle = NULL;

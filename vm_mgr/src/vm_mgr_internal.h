@@ -7,8 +7,6 @@
 #include <gunyah/os.h>
 #include <gunyah/vm_mgr.h>
 
-struct gh_ioeventfd;
-
 /*
  * Locks, outermost first:
  *   start_lock        serializes starters; held across the RM start sequence
@@ -22,9 +20,9 @@ struct gh_ioeventfd;
  *                     status leaves NO_STATE
  *   cfg_lock          regions, dtb, boot context (between config ioctls)
  *   notify_lock       leaf: the vm_status_changed listener list
- *   ioeventfd_lock (rw) leaf: the ioeventfd list; read-held by the MMIO write path
- *                     (nr_ioeventfds, atomic, counts the list: the write path
- *                     takes no lock while it is 0)
+ *   io_lock (rw)      leaf: the MMIO write bus; read-held by the write path
+ *                     and across handlers' write callbacks (nr_io_handlers
+ *                     counts the list: the write path takes no lock while 0)
  * A vCPU runner holds its run_lock across vcpu_run hypercalls, from which the
  * RM may call notify_status (status_lock, then notify_lock): neither of those
  * is ever held while a run_lock is taken.
@@ -63,12 +61,12 @@ struct gh_vm {
 	struct gh_vm_resource *resources;	/* GH_VM_MAX_RESOURCES entries */
 	size_t nr_resources;
 
-	struct gh_os_rwlock *ioeventfd_lock;
-	struct gh_ioeventfd *ioeventfds;
-	unsigned int nr_ioeventfds;	/* atomic: entries in ioeventfds */
+	struct gh_os_rwlock *io_lock;
+	struct gh_vm_io_handler *io_handlers;
+	struct gh_os_atomic nr_io_handlers;	/* entries in io_handlers */
 };
 
-/* functions.c */
+/* functions.c: the registry and the bound functions (vm->functions) */
 const struct gh_vm_function_type *gh_vm_fn_lookup(const char *name);
 void gh_vm_fn_release_all(struct gh_vm *vm);
 

@@ -592,6 +592,166 @@ TEST_F(VmMgrTest, IoeventfdFastPathUnderConcurrentAddRemove)
 	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9100, 4, 1), -ENODEV);
 }
 
+// The MMIO write bus under ioeventfd: handlers see only writes inside their
+// range, masked to the access size, newest first; -ENODEV passes a write on.
+struct CountingHandler {
+	gh_vm_io_handler io{};
+	int take;	// what write returns
+	int calls = 0;
+	uint64_t last_addr = 0, last_data = 0;
+	uint32_t last_size = 0;
+
+	CountingHandler(uint64_t addr, uint64_t len, int ret) : take(ret)
+	{
+		io.addr = addr;
+		io.len = len;
+		io.write = [](gh_vm_io_handler *h, uint64_t a, uint32_t size, uint64_t data) {
+			auto *c = reinterpret_cast<CountingHandler *>(h);
+			c->calls++;
+			c->last_addr = a;
+			c->last_size = size;
+			c->last_data = data;
+			return c->take;
+		};
+	}
+};
+
+TEST_F(VmMgrTest, IoBusOffersCoveredWritesNewestFirst)
+{
+	CountingHandler older(0x1000, 0x100, 0), newer(0x1080, 0x10, -ENODEV);
+	CountingHandler bad(0, 0, 0), wraps(~0ULL - 3, 8, 0);
+
+	EXPECT_EQ(gh_vm_mgr_io_register(vm_, &bad.io), -EINVAL);	// len 0
+	EXPECT_EQ(gh_vm_mgr_io_register(vm_, &wraps.io), -EINVAL);
+	bad.io.len = 4;
+	bad.io.write = nullptr;
+	EXPECT_EQ(gh_vm_mgr_io_register(vm_, &bad.io), -EINVAL);
+	EXPECT_EQ(gh_vm_mgr_io_register(vm_, nullptr), -EINVAL);
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x1000, 4, 1), -ENODEV);	// nothing registered
+
+	ASSERT_EQ(gh_vm_mgr_io_register(vm_, &older.io), 0);
+	ASSERT_EQ(gh_vm_mgr_io_register(vm_, &newer.io), 0);
+	struct Case {
+		uint64_t addr;
+		uint32_t len;
+		int ret, older_calls, newer_calls;
+	} cases[] = {
+		{ 0x1000, 4, 0, 1, 0 },
+		{ 0x10fc, 4, 0, 1, 0 },		// last bytes of the range
+		{ 0x10fd, 4, -ENODEV, 0, 0 },	// straddles the end
+		{ 0x0fff, 2, -ENODEV, 0, 0 },	// straddles the start
+		{ 0x1080, 8, 0, 1, 1 },		// newer passes it on to older
+		{ 0x108c, 8, 0, 1, 0 },		// beyond newer's range
+		{ 0x1000, 0, -ENODEV, 0, 0 },
+		{ 0x1000, 9, -ENODEV, 0, 0 },
+	};
+	for (auto &c : cases) {
+		SCOPED_TRACE(c.addr);
+		older.calls = newer.calls = 0;
+		EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, c.addr, c.len, ~0ULL), c.ret);
+		EXPECT_EQ(older.calls, c.older_calls);
+		EXPECT_EQ(newer.calls, c.newer_calls);
+	}
+	older.calls = 0;
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x1002, 2, 0x12345678), 0);
+	EXPECT_EQ(older.last_addr, 0x1002u);
+	EXPECT_EQ(older.last_size, 2u);
+	EXPECT_EQ(older.last_data, 0x5678u) << "masked to the access size";
+
+	gh_vm_mgr_io_unregister(vm_, &older.io);
+	newer.calls = 0;
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x1080, 4, 1), -ENODEV);
+	EXPECT_EQ(newer.calls, 1);
+	gh_vm_mgr_io_unregister(vm_, &older.io);	// not there: nothing happens
+	gh_vm_mgr_io_unregister(vm_, &newer.io);
+	newer.calls = 0;
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x1080, 4, 1), -ENODEV);
+	EXPECT_EQ(newer.calls, 0);
+}
+
+// A function type with a handle: vm_mgr hands it out typed, refuses a caller
+// with nowhere to put it before anything is bound, and routes the handle's
+// entry points to its ops.
+struct TestHandle {
+	gh_vm_function_handle h{};
+	int releases = 0;
+	alignas(4096) unsigned char page[4096];
+};
+
+TEST_F(VmMgrTest, FunctionHandleOps)
+{
+	static TestHandle th;
+	static gh_vm_function_handle_ops ops{};
+	static gh_vm_function_type t{};
+	static int binds, unbinds;
+
+	ops.name = "test-handle";
+	ops.release = [](gh_vm_function_handle *h) {
+		reinterpret_cast<TestHandle *>(h)->releases++;
+	};
+	ops.ioctl = [](gh_vm_function_handle *, unsigned int cmd, unsigned long arg) -> long {
+		return cmd == 7 ? (long)arg : -ENOTTY;
+	};
+	t.name = "testhandle";
+	t.arg_size = sizeof(gh_fn_vcpu_arg);
+	t.handle_ops = &ops;
+	t.bind = [](gh_vm_function_instance *, gh_vm_function_handle **h) {
+		binds++;
+		if (!h)
+			return -EFAULT;	// vm_mgr must never get here without one
+		th.h.ops = &ops;
+		*h = &th.h;
+		return 0;
+	};
+	t.unbind = [](gh_vm_function_instance *) { unbinds++; };
+	t.matches = [](const gh_vm_function_instance *, const void *) { return true; };
+	t.conflicts = [](const gh_vm_function_instance *, const void *) { return -EEXIST; };
+	ops.release = nullptr;
+	EXPECT_EQ(gh_vm_mgr_register_function_type(&t), -EINVAL);	// handle ops need release
+	ops.release = [](gh_vm_function_handle *h) {
+		reinterpret_cast<TestHandle *>(h)->releases++;
+	};
+	ASSERT_EQ(gh_vm_mgr_register_function_type(&t), 0);
+
+	auto f = Fn("testhandle");
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	EXPECT_EQ(binds, 0);
+	gh_vm_function_handle *h = nullptr;
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &f, &h), 0);
+	EXPECT_EQ(h, &th.h);
+	// A duplicate with nowhere for its handle: -EINVAL before -EEXIST.
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
+	gh_vm_function_handle *h2 = reinterpret_cast<gh_vm_function_handle *>(1);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION, &f, &h2), -EEXIST);
+	EXPECT_EQ(h2, nullptr);
+	EXPECT_EQ(binds, 1);
+
+	EXPECT_STREQ(gh_vm_mgr_handle_name(h), "test-handle");
+	EXPECT_EQ(gh_vm_mgr_handle_ioctl(h, 7, 42), 42);
+	EXPECT_EQ(gh_vm_mgr_handle_ioctl(h, 8, 0), -ENOTTY);
+	EXPECT_FALSE(gh_vm_mgr_handle_mappable(h));
+	EXPECT_EQ(gh_vm_mgr_handle_map_page(h, 0), nullptr);
+	ops.map_page = [](gh_vm_function_handle *hh, uint64_t pgoff) -> void * {
+		return pgoff ? nullptr : reinterpret_cast<TestHandle *>(hh)->page;
+	};
+	EXPECT_TRUE(gh_vm_mgr_handle_mappable(h));
+	EXPECT_EQ(gh_vm_mgr_handle_map_page(h, 0), th.page);
+	EXPECT_EQ(gh_vm_mgr_handle_map_page(h, 1), nullptr);
+	gh_vm_mgr_handle_release(h);
+	EXPECT_EQ(th.releases, 1);
+
+	// No handle at all.
+	gh_vm_mgr_handle_release(nullptr);
+	EXPECT_EQ(gh_vm_mgr_handle_ioctl(nullptr, 7, 1), -EBADF);
+	EXPECT_FALSE(gh_vm_mgr_handle_mappable(nullptr));
+	EXPECT_EQ(gh_vm_mgr_handle_map_page(nullptr, 0), nullptr);
+	EXPECT_EQ(gh_vm_mgr_handle_name(nullptr), nullptr);
+
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &f), 0);
+	EXPECT_EQ(unbinds, 1);
+	gh_vm_mgr_unregister_function_type(&t);
+}
+
 gh_vm_function Irqfd(int fd, uint32_t label, uint32_t flags = 0)
 {
 	gh_vm_function f;
@@ -691,7 +851,7 @@ TEST_F(VmMgrTest, IoctlDispatch)
 	gh_vm_boot_context bc{0, 0, 1};
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_BOOT_CONTEXT, &bc, nullptr), 0);
 	auto f = Fn("nosuch");
-	void *h = reinterpret_cast<void *>(1);
+	gh_vm_function_handle *h = reinterpret_cast<gh_vm_function_handle *>(1);
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION, &f, &h), -ENOENT);
 	EXPECT_EQ(h, nullptr);
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_REMOVE_FUNCTION, &f, nullptr), -ENOENT);
@@ -701,7 +861,7 @@ TEST_F(VmMgrTest, FunctionTypeRegistry)
 {
 	static gh_vm_function_type t{};
 	t.name = "irqfd";
-	t.bind = [](gh_vm_function_instance *, void **) { return 0; };
+	t.bind = [](gh_vm_function_instance *, gh_vm_function_handle **) { return 0; };
 	t.unbind = [](gh_vm_function_instance *) {};
 	t.matches = [](const gh_vm_function_instance *, const void *) { return true; };
 	EXPECT_EQ(gh_vm_mgr_register_function_type(&t), -EEXIST);

@@ -70,8 +70,9 @@ int gh_backend_vm_set_user_mem_region(struct gh_backend_vm *vm,
 int gh_backend_vm_set_dtb_config(struct gh_backend_vm *vm, const struct gh_vm_dtb_config *c);
 int gh_backend_vm_set_boot_context(struct gh_backend_vm *vm, const struct gh_vm_boot_context *bc);
 int gh_backend_vm_start(struct gh_backend_vm *vm);
-/* GH_VM_ADD_FUNCTION: for "vcpu", *vcpu receives the new vCPU (@vcpu must
- * not be NULL); for others @vcpu may be NULL and receives NULL. */
+/* GH_VM_ADD_FUNCTION: a function with a handle ("vcpu") puts it in *vcpu
+ * (@vcpu NULL: -EINVAL, nothing bound); for others @vcpu may be NULL and
+ * receives NULL. */
 int gh_backend_vm_add_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn,
 			       struct gh_backend_vcpu **vcpu);
 int gh_backend_vm_remove_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn);

@@ -40,13 +40,39 @@
 extern "C" {
 #endif
 
-/* Relaxed single-copy-atomic access to memory another thread (or userspace,
- * through a shared page) may change at any time. Compiler builtins: usable in
- * the kernel and in userspace alike. */
-#define GH_READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define GH_WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
-#define GH_LOAD_ACQUIRE(x)	__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
-#define GH_STORE_RELEASE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+/* --- atomics ---------------------------------------------------------------- */
+
+/*
+ * The cores' only atomic operations: named here, defined by each
+ * implementation's header, included at the end of this file (POSIX:
+ * <gunyah/os_atomic_posix.h>, compiler __atomic builtins; the kernel:
+ * kmod/include/gunyah_os_atomic.h, READ_ONCE/smp_load_acquire/atomic_t).
+ *
+ * Type-generic macros for a scalar lvalue of 1, 2, 4 or 8 bytes:
+ *  GH_READ_ONCE(x), GH_WRITE_ONCE(x, v)   relaxed single-copy-atomic access to
+ *                                         memory another thread (or userspace,
+ *                                         through a shared page) may change
+ *  GH_LOAD_ACQUIRE(x), GH_STORE_RELEASE(x, v)
+ *                                         acquire load / release store
+ *
+ * struct gh_os_atomic: an int counter or flag (kernel: atomic_t), zero when
+ * zero-allocated. Its operations are declared here and defined, static
+ * inline, by the implementation.
+ */
+struct gh_os_atomic;
+static inline void gh_os_atomic_init(struct gh_os_atomic *a, int v);		/* relaxed */
+static inline int gh_os_atomic_read_acquire(const struct gh_os_atomic *a);
+static inline void gh_os_atomic_set_release(struct gh_os_atomic *a, int v);
+/* Stores @v, returns the old value; acquire. */
+static inline int gh_os_atomic_xchg_acquire(struct gh_os_atomic *a, int v);
+static inline void gh_os_atomic_inc_release(struct gh_os_atomic *a);
+static inline void gh_os_atomic_dec_release(struct gh_os_atomic *a);
+
+/* A pointer slot published lock-free: an acquire load, and a fully ordered
+ * compare-and-exchange that returns the slot's previous value (it stored
+ * @new when that equals @old). */
+static inline const void *gh_os_ptr_load_acquire(const void *const *p);
+static inline const void *gh_os_ptr_cmpxchg(const void **p, const void *old, const void *new_);
 
 #define gh_container_of(ptr, type, member) \
 	((type *)(void *)((char *)(ptr) - __builtin_offsetof(type, member)))
@@ -147,6 +173,12 @@ void gh_os_eventfd_unwatch(struct gh_os_eventfd_watch *w);
 
 #ifdef __cplusplus
 }
+#endif
+
+#ifdef __KERNEL__
+#include <gunyah_os_atomic.h>
+#else
+#include <gunyah/os_atomic_posix.h>
 #endif
 
 #endif /* GUNYAH_OS_H */

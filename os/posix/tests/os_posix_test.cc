@@ -137,4 +137,45 @@ TEST(OsPosix, WarnIsCounted)
 	gh_os_posix_warn_quiet(false);
 }
 
+// The named atomics the cores use instead of compiler builtins: values, old
+// values returned, and a counter that two threads move without losing a step.
+TEST(OsPosix, NamedAtomics)
+{
+	struct gh_os_atomic a;
+	gh_os_atomic_init(&a, 5);
+	EXPECT_EQ(gh_os_atomic_read_acquire(&a), 5);
+	gh_os_atomic_set_release(&a, 0);
+	EXPECT_EQ(gh_os_atomic_xchg_acquire(&a, 1), 0);
+	EXPECT_EQ(gh_os_atomic_xchg_acquire(&a, 1), 1);
+	gh_os_atomic_inc_release(&a);
+	EXPECT_EQ(gh_os_atomic_read_acquire(&a), 2);
+	gh_os_atomic_dec_release(&a);
+	gh_os_atomic_dec_release(&a);
+	EXPECT_EQ(gh_os_atomic_read_acquire(&a), 0);
+
+	std::thread t([&] {
+		for (int i = 0; i < 10000; i++)
+			gh_os_atomic_inc_release(&a);
+	});
+	for (int i = 0; i < 10000; i++)
+		gh_os_atomic_dec_release(&a);
+	t.join();
+	EXPECT_EQ(gh_os_atomic_read_acquire(&a), 0);
+
+	static const int x = 1, y = 2;
+	const void *slot = nullptr;
+	EXPECT_EQ(gh_os_ptr_load_acquire(&slot), nullptr);
+	EXPECT_EQ(gh_os_ptr_cmpxchg(&slot, nullptr, &x), nullptr);	// stored
+	EXPECT_EQ(gh_os_ptr_cmpxchg(&slot, nullptr, &y), &x);		// not stored
+	EXPECT_EQ(gh_os_ptr_load_acquire(&slot), &x);
+	EXPECT_EQ(gh_os_ptr_cmpxchg(&slot, &x, nullptr), &x);
+	EXPECT_EQ(gh_os_ptr_load_acquire(&slot), nullptr);
+
+	uint32_t v = 0;
+	GH_WRITE_ONCE(v, 7u);
+	EXPECT_EQ(GH_READ_ONCE(v), 7u);
+	GH_STORE_RELEASE(v, 9u);
+	EXPECT_EQ(GH_LOAD_ACQUIRE(v), 9u);
+}
+
 } // namespace

@@ -8,6 +8,7 @@
 #ifndef GUNYAH_VCPU_H
 #define GUNYAH_VCPU_H
 
+#include <gunyah/hypercall.h>
 #include <gunyah/os.h>
 #include <gunyah/vm_mgr.h>
 #include <linux/gunyah.h>
@@ -16,26 +17,28 @@
 extern "C" {
 #endif
 
-/* hypercall.h has no C++ guard of its own. */
-#include <gunyah/hypercall.h>
-
 struct gh_vcpu;
 
 /*
  * Registers the "vcpu" function type with vm_mgr (idempotent; kmod calls it at
  * module init, the in-process UAPI before creating VMs). After it,
  * gh_vm_mgr_add_function(vm, {"vcpu", {.vcpu_id}}, &handle) binds a vCPU and
- * returns it in handle.
+ * returns its handle (struct gh_vm_function_handle, ops "gunyah-vcpu":
+ * release, ioctl = gh_vcpu_ioctl, map_page = gh_vcpu_map_page).
  */
 int gh_vcpu_register_function(void);
 void gh_vcpu_unregister_function(void);
 
+/* The vCPU behind a handle, NULL when @h is not a vCPU's; and back. */
+struct gh_vcpu *gh_vcpu_from_handle(struct gh_vm_function_handle *h);
+struct gh_vm_function_handle *gh_vcpu_handle(struct gh_vcpu *vcpu);
+
 /*
  * A handle is what ADD_FUNCTION("vcpu") returns (the kernel wraps it in a
  * file): it holds a reference on the vCPU and one on its VM. Release it once
- * (file release). The vCPU object itself lives until the last of: the handle
- * (and any gh_vcpu_handle_dup), the VM function (until REMOVE_FUNCTION or VM
- * release).
+ * (file release: gh_vm_mgr_handle_release() or gh_vcpu_handle_release()). The
+ * vCPU object itself lives until the last of: the handle (and any
+ * gh_vcpu_handle_dup), the VM function (until REMOVE_FUNCTION or VM release).
  */
 void gh_vcpu_handle_dup(struct gh_vcpu *vcpu);
 void gh_vcpu_handle_release(struct gh_vcpu *vcpu);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The Gunyah VM manager core: the VM object and its status, memory regions,
- * DTB and boot context, the resource-manager (RM) seam, resource tickets, and
- * the VM functions "vcpu", "irqfd" and "ioeventfd".
+ * DTB and boot context, the resource-manager (RM) seam, resource tickets, the
+ * MMIO write bus, the VM function registry and function handles; and, as
+ * clients of that API, the VM functions "irqfd" and "ioeventfd".
  *
  * Portable C: it uses <gunyah/os.h> for everything the OS provides. The ioctl
  * entry points take the uapi structs as already copied into the caller's
@@ -202,6 +203,44 @@ int gh_vm_mgr_start(struct gh_vm *vm);
 
 /* --- VM functions ------------------------------------------------------------------------ */
 
+/* --- function handles ---------------------------------------------------------------------- */
+
+struct gh_vm_function_handle;
+
+/**
+ * struct gh_vm_function_handle_ops - what a function's handle does (the file
+ * kmod wraps it in, or the in-process backend's object)
+ * @name: what the handle is, for messages and its anon inode ("gunyah-vcpu")
+ * @release: drops the reference the handle stands for (the file's release)
+ * @ioctl: an ioctl on the handle, 0 / a positive result / -errno; unknown
+ *         @cmd -ENOTTY. @arg is the raw argument: the cores never touch user
+ *         memory, so a type's ioctls take values, not pointers
+ * @map_page: optional (NULL: the handle cannot be mmap'd, -ENODEV); the page
+ *            at @pgoff, or NULL when there is none (the fault is SIGBUS)
+ */
+struct gh_vm_function_handle_ops {
+	const char *name;
+	void (*release)(struct gh_vm_function_handle *h);
+	long (*ioctl)(struct gh_vm_function_handle *h, unsigned int cmd, unsigned long arg);
+	void *(*map_page)(struct gh_vm_function_handle *h, uint64_t pgoff);
+};
+
+/* What ADD_FUNCTION hands out for a function type with handle_ops: embedded
+ * in the type's object (vcpu/: struct gh_vcpu). One reference per handle. */
+struct gh_vm_function_handle {
+	const struct gh_vm_function_handle_ops *ops;
+};
+
+/* The ops through the handle. release accepts NULL; ioctl on NULL is -EBADF;
+ * map_page is NULL for a handle without pages. */
+void gh_vm_mgr_handle_release(struct gh_vm_function_handle *h);
+long gh_vm_mgr_handle_ioctl(struct gh_vm_function_handle *h, unsigned int cmd, unsigned long arg);
+bool gh_vm_mgr_handle_mappable(const struct gh_vm_function_handle *h);
+void *gh_vm_mgr_handle_map_page(struct gh_vm_function_handle *h, uint64_t pgoff);
+const char *gh_vm_mgr_handle_name(const struct gh_vm_function_handle *h);
+
+/* --- VM functions ------------------------------------------------------------------------ */
+
 /*
  * GH_VM_ADD_FUNCTION. Name validation, in this order:
  *  - name not NUL-terminated within GUNYAH_FUNCTION_NAME_SIZE, or non-zero
@@ -210,16 +249,18 @@ int gh_vm_mgr_start(struct gh_vm *vm);
  *    KVM_CREATE_DEVICE returns -ENODEV for an unknown type; we keep -ENODEV
  *    for "the VM is gone" and use -ENOENT, "no such function");
  *  - non-zero bytes in the argument's padding or beyond the argument's size,
- *    unknown flags: -EINVAL.
+ *    unknown flags: -EINVAL;
+ *  - a type that hands out a handle ("vcpu") with @handle NULL: -EINVAL.
  * Then per type: "vcpu": duplicate vcpu_id -EEXIST; *handle receives the
- * struct gh_vcpu * (see gh_vcpu_handle_release()). "irqfd": bad fd -EBADF/-EINVAL,
+ * vCPU's handle (gh_vcpu_from_handle()). "irqfd": bad fd -EBADF/-EINVAL,
  * duplicate label -EEXIST. "ioeventfd": len not 1/2/4/8, addr+len wraps,
  * a datamatch that does not fit in len bytes, or a non-zero datamatch without
  * GH_IOEVENTFD_DATAMATCH: -EINVAL; the same (addr, len) as a bound ioeventfd
  * when either has no datamatch or both have the same one: -EEXIST (KVM's rule).
- * For non-vcpu functions *handle is set to NULL. @handle may be NULL for those.
+ * For functions without a handle *handle is set to NULL; @handle may be NULL.
  */
-int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn, void **handle);
+int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn,
+			   struct gh_vm_function_handle **handle);
 /* GH_VM_REMOVE_FUNCTION: same name/argument validation; -ENOENT when no bound
  * function of that type matches the argument. */
 int gh_vm_mgr_remove_function(struct gh_vm *vm, const struct gh_vm_function *fn);
@@ -231,12 +272,39 @@ int gh_vm_mgr_remove_function(struct gh_vm *vm, const struct gh_vm_function *fn)
  * GH_VM_ADD_FUNCTION, @handle as in gh_vm_mgr_add_function().
  */
 size_t gh_vm_mgr_ioctl_arg_size(unsigned int cmd);
-int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg, void **handle);
+int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg,
+		    struct gh_vm_function_handle **handle);
+
+/* --- the MMIO write bus (ioeventfd sits on it, as KVM's eventfd.c on kvm_io_bus) ---------- */
+
+/**
+ * struct gh_vm_io_handler - an in-kernel handler of guest MMIO writes
+ * @addr, @len: the range it covers; the bus offers it only accesses that lie
+ *              inside [addr, addr + len)
+ * @write: a guest write of @size bytes of @data (masked to @size) at @addr:
+ *         0 when it completed the access, -ENODEV to pass it on. Runs in a
+ *         vCPU's RUN under the bus's read lock: it may only wake things up
+ *         (no VM calls, nothing that waits)
+ */
+struct gh_vm_io_handler {
+	uint64_t addr;
+	uint64_t len;
+	int (*write)(struct gh_vm_io_handler *h, uint64_t addr, uint32_t size, uint64_t data);
+
+	/* private to vm_mgr */
+	struct gh_vm_io_handler *next;
+};
+
+/* Puts @h on @vm's bus, ahead of the handlers already there. -EINVAL for no
+ * write callback, len 0 or a range that wraps. */
+int gh_vm_mgr_io_register(struct gh_vm *vm, struct gh_vm_io_handler *h);
+/* Takes @h off the bus; returns when no call of @h->write is running. */
+void gh_vm_mgr_io_unregister(struct gh_vm *vm, struct gh_vm_io_handler *h);
 
 /*
- * In-kernel MMIO write path (ioeventfd): a guest write of @len bytes of @data
- * at @addr. 0 when an ioeventfd matched (its eventfd was signalled and the
- * access is complete), -ENODEV when none did.
+ * A guest write of @len bytes of @data at @addr, offered to the bus's
+ * handlers, newest first: 0 when one completed it, -ENODEV when none did (or
+ * @len is not 1..8). Takes no lock while the bus is empty.
  */
 int gh_vm_mgr_mmio_write(struct gh_vm *vm, uint64_t addr, uint32_t len, uint64_t data);
 
@@ -248,8 +316,12 @@ struct gh_vm_function_instance;
  * struct gh_vm_function_type - one kind of VM function
  * @name: as in gh_vm_function.name
  * @arg_size: bytes of the union that belong to the argument (the rest must be 0)
+ * @handle_ops: the ops of the handle bind hands out, or NULL when the type has
+ *               no handle
  * @validate: optional; checks the argument's fields (flags, padding): 0/-EINVAL
- * @bind: creates the function; may set inst->data and *handle
+ * @bind: creates the function; may set inst->data. With handle_ops, @handle
+ *        is not NULL and bind sets *handle to a handle with those ops (its
+ *        reference goes to the caller); without, @handle is NULL
  * @unbind: destroys it (at remove or VM release)
  * @matches: true when @arg (of a remove request) names this instance
  * @conflicts: optional; -EEXIST when @arg clashes with the bound instance
@@ -257,8 +329,9 @@ struct gh_vm_function_instance;
 struct gh_vm_function_type {
 	const char *name;
 	size_t arg_size;
+	const struct gh_vm_function_handle_ops *handle_ops;
 	int (*validate)(const void *arg);
-	int (*bind)(struct gh_vm_function_instance *inst, void **handle);
+	int (*bind)(struct gh_vm_function_instance *inst, struct gh_vm_function_handle **handle);
 	void (*unbind)(struct gh_vm_function_instance *inst);
 	bool (*matches)(const struct gh_vm_function_instance *inst, const void *arg);
 	int (*conflicts)(const struct gh_vm_function_instance *inst, const void *arg);
@@ -273,8 +346,9 @@ struct gh_vm_function_instance {
 };
 
 /*
- * Registers an extra function type (vcpu/ registers "vcpu" through
- * gh_vcpu_register_function()). Process-wide; @type must stay valid until
+ * Registers a function type (vcpu/ registers "vcpu" through
+ * gh_vcpu_register_function(); "irqfd" and "ioeventfd" are built in, written
+ * against this header only). Process-wide; @type must stay valid until
  * unregistered. -EEXIST for a name already registered, -ENOSPC when full.
  */
 int gh_vm_mgr_register_function_type(const struct gh_vm_function_type *type);
