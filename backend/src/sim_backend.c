@@ -17,11 +17,12 @@
 #include <string.h>
 
 #include <gunyah/os_posix.h>
-#include <gunyah/sim_rm.h>
 #include <gunyah/vcpu.h>
 #include <gunyah/vm_mgr.h>
 
 #include <backend_internal.h>
+
+#include "sim_rm.h"
 
 struct sim_backend {
 	struct gh_backend base;
