@@ -78,6 +78,20 @@ int gh_backend_vm_remove_function(struct gh_backend_vm *vm, const struct gh_vm_f
 	return fn ? vm_ioctl(vm, GH_VM_REMOVE_FUNCTION, fn) : -EFAULT;
 }
 
+int gh_backend_vm_exit_description(struct gh_backend_vm *vm, const struct gh_vm_exit_info *info,
+				   char *buf, size_t len)
+{
+	if (!vm)
+		return -EBADF;
+	if (!info || !buf || !len)
+		return -EINVAL;
+	if (vm->b->ops->vm_exit_description)
+		vm->b->ops->vm_exit_description(vm, info, buf, len);
+	else
+		gh_backend_describe_exit_info(info, buf, len);
+	return 0;
+}
+
 struct gh_vcpu_run *gh_backend_vcpu_run_page(struct gh_backend_vcpu *vcpu)
 {
 	return vcpu ? vcpu->b->ops->run_page(vcpu) : NULL;
