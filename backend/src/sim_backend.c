@@ -24,6 +24,9 @@
 
 #include "sim_rm.h"
 
+_Static_assert(GH_BACKEND_SIM_MAX_VCPUS == GH_SIM_MAX_VCPUS,
+	       "backend.h's limit is the simulator's");
+
 struct sim_backend {
 	struct gh_backend base;
 	struct gh_sim_rm *rm;

@@ -44,6 +44,9 @@ struct gh_backend_sim_config {
 	bool timing;	/* time every RUN for gh_backend_vcpu_times() */
 };
 
+/* The most vCPUs a VM of the in-process backend can have (MPIDR Aff0 below it). */
+#define GH_BACKEND_SIM_MAX_VCPUS	8
+
 /* The in-process backend (link //backend:sim). One at a time per process
  * (-EBUSY): the simulator is registered as the process's hypercall
  * transport. @cfg may be NULL. */
