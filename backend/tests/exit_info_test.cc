@@ -29,7 +29,8 @@ gh_vm_exit_info Info(const Case &c)
 	memset(&info, 0, sizeof(info));
 	info.type = c.type;
 	info.reason_size = c.reason_size;
-	memcpy(info.reason, c.reason.data(), std::min(c.reason.size(), sizeof(info.reason)));
+	for (size_t i = 0; i < c.reason.size() && i < sizeof(info.reason); i++)
+		info.reason[i] = c.reason[i];
 	return info;
 }
 

@@ -29,7 +29,8 @@ gh_vcpu_run Mmio(uint64_t addr, uint32_t len, bool write, std::vector<uint8_t> d
 	run.mmio.phys_addr = addr;
 	run.mmio.len = len;
 	run.mmio.is_write = write;
-	memcpy(run.mmio.data, data.data(), std::min(data.size(), sizeof(run.mmio.data)));
+	for (size_t i = 0; i < data.size() && i < sizeof(run.mmio.data); i++)
+		run.mmio.data[i] = data[i];
 	return run;
 }
 
