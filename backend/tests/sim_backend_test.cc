@@ -229,7 +229,8 @@ TEST_F(SimBackend, CrashReportsReason)
 	EXPECT_NE(std::string::npos, std::string(why).find("vCPU 0")) << why;
 	EXPECT_NE(std::string::npos, std::string(why).find("pc 0x4000")) << why;
 	char tiny[6];
-	ASSERT_EQ(0, gh_backend_vm_exit_description(vm_, &run->status.exit_info, tiny, sizeof(tiny)));
+	ASSERT_EQ(0,
+		  gh_backend_vm_exit_description(vm_, &run->status.exit_info, tiny, sizeof(tiny)));
 	EXPECT_EQ(std::string(why).substr(0, 5), std::string(tiny));
 }
 

@@ -216,7 +216,8 @@ int ghvmm_build_dtb(const struct ghvmm_dtb_config *c, void *buf, size_t size, ch
 	if (!m)
 		return ghvmm_fail(err, errlen, -EINVAL, "DTB: no machine");
 	if (!m->cpus || m->cpus > GHVMM_MAX_CPUS)
-		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u CPUs (1..%d)", m->cpus, GHVMM_MAX_CPUS);
+		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u CPUs (1..%d)", m->cpus,
+				  GHVMM_MAX_CPUS);
 	if (m->ndevs > GHVMM_MAX_DEVS)
 		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u devices (at most %d)", m->ndevs,
 				  GHVMM_MAX_DEVS);
@@ -226,8 +227,8 @@ int ghvmm_build_dtb(const struct ghvmm_dtb_config *c, void *buf, size_t size, ch
 		if ((unsigned int)d->kind >= GHVMM_DEV_KINDS || !d->size ||
 		    d->base + d->size < d->base || d->spi > GHVMM_MAX_SPI)
 			return ghvmm_fail(err, errlen, -EINVAL,
-					  "DTB: device %u (kind %d at 0x%llx, SPI %u) is out of range",
-					  i, (int)d->kind, (unsigned long long)d->base, d->spi);
+					  "DTB: device %u (kind %d, 0x%llx, SPI %u) out of range", i,
+					  (int)d->kind, (unsigned long long)d->base, d->spi);
 	}
 	if (c->initrd_end && c->initrd_end <= c->initrd_start)
 		return ghvmm_fail(err, errlen, -EINVAL, "DTB: empty initrd range");
