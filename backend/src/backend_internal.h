@@ -23,6 +23,10 @@ struct gh_backend_ops {
 	void (*vcpu_release)(struct gh_backend_vcpu *vcpu);
 	/* optional: NULL means -EOPNOTSUPP */
 	int (*vcpu_times)(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_times *out);
+	/* optional: NULL means gh_backend_describe_exit_info(); the arguments
+	 * are checked (@len > 0) */
+	void (*vm_exit_description)(struct gh_backend_vm *vm, const struct gh_vm_exit_info *info,
+				    char *buf, size_t len);
 };
 
 struct gh_backend {
@@ -39,5 +43,13 @@ struct gh_backend_vm {
 struct gh_backend_vcpu {
 	struct gh_backend *b;
 };
+
+/*
+ * The UAPI exit info in words, knowing nothing of the hypervisor: the exit
+ * type's name (or its number when unknown) and the reason bytes, at most
+ * GH_VM_LAST_EXIT_INFO_SIZE of them whatever reason_size says, in hex.
+ * @len > 0; the text is cut to fit and NUL-terminated.
+ */
+void gh_backend_describe_exit_info(const struct gh_vm_exit_info *info, char *buf, size_t len);
 
 #endif /* GH_BACKEND_INTERNAL_H */

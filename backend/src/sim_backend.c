@@ -17,11 +17,15 @@
 #include <string.h>
 
 #include <gunyah/os_posix.h>
-#include <gunyah/sim_rm.h>
 #include <gunyah/vcpu.h>
 #include <gunyah/vm_mgr.h>
 
 #include <backend_internal.h>
+
+#include "sim_rm.h"
+
+_Static_assert(GH_BACKEND_SIM_MAX_VCPUS == GH_SIM_MAX_VCPUS,
+	       "backend.h's limit is the simulator's");
 
 struct sim_backend {
 	struct gh_backend base;
@@ -118,6 +122,21 @@ static int sim_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *
 	c->vcpu_id = fn->vcpu.vcpu_id;
 	*out = &c->base;
 	return 0;
+}
+
+/* The simulator's own words for the exit; the generic ones when it has
+ * none (the VM is gone, or it has not exited). */
+static void sim_vm_exit_description(struct gh_backend_vm *vm, const struct gh_vm_exit_info *info,
+				    char *buf, size_t len)
+{
+	struct sim_vm *v = (struct sim_vm *)vm;
+	struct gh_sim_vm *svm = gh_sim_rm_vm(to_be(vm->b)->rm, gh_vm_mgr_vmid(v->vm));
+
+	buf[0] = '\0';
+	if (svm)
+		gh_sim_vm_exit_status(svm, NULL, NULL, buf, len);
+	if (!buf[0])
+		gh_backend_describe_exit_info(info, buf, len);
 }
 
 static struct gh_vcpu_run *sim_run_page(struct gh_backend_vcpu *vcpu)
@@ -247,6 +266,7 @@ static const struct gh_backend_ops sim_ops = {
 	.vcpu_kick = sim_vcpu_kick,
 	.vcpu_release = sim_vcpu_release,
 	.vcpu_times = sim_vcpu_times,
+	.vm_exit_description = sim_vm_exit_description,
 };
 
 int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backend **out)

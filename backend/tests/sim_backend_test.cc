@@ -222,6 +222,32 @@ TEST_F(SimBackend, CrashReportsReason)
 	EXPECT_EQ(GH_VM_EXIT_TYPE_HYP_ERROR, run->status.exit_info.type);
 	EXPECT_EQ(8u, run->status.exit_info.reason_size);
 	EXPECT_EQ(1, run->status.exit_info.reason[0]);	// MMIO without syndrome
+
+	// The simulator's own words for it: the vCPU, the PC and what happened.
+	char why[256];
+	ASSERT_EQ(0, gh_backend_vm_exit_description(vm_, &run->status.exit_info, why, sizeof(why)));
+	EXPECT_NE(std::string::npos, std::string(why).find("vCPU 0")) << why;
+	EXPECT_NE(std::string::npos, std::string(why).find("pc 0x4000")) << why;
+	char tiny[6];
+	ASSERT_EQ(0,
+		  gh_backend_vm_exit_description(vm_, &run->status.exit_info, tiny, sizeof(tiny)));
+	EXPECT_EQ(std::string(why).substr(0, 5), std::string(tiny));
+}
+
+// A clean exit is described too: PSCI SYSTEM_OFF in the simulator's words.
+TEST_F(SimBackend, PowerOffDescribed)
+{
+	Open();
+	Load("mmio_forms");
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_vcpu_run *run;
+	char why[64];
+
+	ASSERT_EQ(0, gh_backend_vm_start(vm_));
+	ASSERT_EQ(0, Loop(c, &run));
+	ASSERT_EQ(GH_VM_STATUS_EXITED, run->status.status);
+	ASSERT_EQ(0, gh_backend_vm_exit_description(vm_, &run->status.exit_info, why, sizeof(why)));
+	EXPECT_NE(nullptr, strstr(why, "SYSTEM_OFF")) << why;
 }
 
 // GH_VM_RESUME_FAULT in the run page: the guest (sim/tests/guests/exc.S)

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/gunyah.h>
@@ -42,6 +43,9 @@ struct gh_backend_sim_config {
 	uint32_t doorbells;
 	bool timing;	/* time every RUN for gh_backend_vcpu_times() */
 };
+
+/* The most vCPUs a VM of the in-process backend can have (MPIDR Aff0 below it). */
+#define GH_BACKEND_SIM_MAX_VCPUS	8
 
 /* The in-process backend (link //backend:sim). One at a time per process
  * (-EBUSY): the simulator is registered as the process's hypercall
@@ -76,6 +80,18 @@ int gh_backend_vm_start(struct gh_backend_vm *vm);
 int gh_backend_vm_add_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn,
 			       struct gh_backend_vcpu **vcpu);
 int gh_backend_vm_remove_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn);
+
+/*
+ * One line saying why @vm stopped, for a VMM's messages: @info is what a
+ * vCPU's run page reported (status.exit_info after GH_VM_EXIT_STATUS). The
+ * simulator gives its own account ("vCPU 0 at pc 0x40000004: ..."); for
+ * /dev/gunyah, whose reason bytes have no layout the UAPI defines, the exit
+ * type's name and the reason bytes in hex ("hypervisor error, reason 01 00
+ * 00 00"). @buf (@len bytes, @len > 0) is always NUL-terminated, the text
+ * cut to fit. 0, -EBADF without @vm, -EINVAL without @info or @buf.
+ */
+int gh_backend_vm_exit_description(struct gh_backend_vm *vm, const struct gh_vm_exit_info *info,
+				   char *buf, size_t len);
 
 /* The vCPU's run page (mmap of the vCPU fd at offset 0). */
 struct gh_vcpu_run *gh_backend_vcpu_run_page(struct gh_backend_vcpu *vcpu);

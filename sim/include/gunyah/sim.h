@@ -7,8 +7,8 @@
  *    vcpu_run, vcpu_run_check, bell_send, bell_set_mask) through a
  *    struct gh_hypercall_backend that gh_sim_register() installs;
  *  - the resource manager: VMs are created, configured, started and stopped
- *    through the gh_sim_vm_* calls (sim/src/rm.c maps vm_mgr's RM ops onto
- *    them), and hand out capability ids for vCPUs and doorbells.
+ *    through the gh_sim_vm_* calls (backend/src/sim_rm.c maps vm_mgr's RM
+ *    ops onto them), and hand out capability ids for vCPUs and doorbells.
  *
  * Inside, per VM: guest RAM shared zero-copy with the VMM, one Unicorn engine
  * per vCPU, PSCI 1.1, a GICv3 (distributor at GH_SIM_GICD_BASE,

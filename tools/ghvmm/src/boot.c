@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
+/* Guest memory, images, initrd and DTB in place before the first vCPU runs. */
 #include "boot.h"
 
 #include <errno.h>
@@ -10,9 +11,7 @@
 #include <unistd.h>
 
 #include "dtb.h"
-#include "machine.h"
 #include "report.h"
-
 
 static int map_mem(struct ghvmm_mem *m, uint64_t gpa, uint64_t size)
 {
@@ -50,7 +49,7 @@ static int read_named(const char *what, const char *path, uint64_t max, uint8_t 
 	return 0;
 }
 
-int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
+int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine *m,
 		       struct ghvmm_boot *b, char *err, size_t errlen)
 {
 	char why[192];
@@ -60,10 +59,10 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 	int r;
 
 	memset(b, 0, sizeof(*b));
-	r = map_mem(&b->ram, GHVMM_RAM_BASE, o->mem_size);
+	r = map_mem(&b->ram, GHVMM_RAM_BASE, m->ram_size);
 	if (r)
 		return ghvmm_fail(err, errlen, r, "--mem %llu: cannot allocate guest RAM: %s",
-			    (unsigned long long)o->mem_size, strerror(-r));
+			    (unsigned long long)m->ram_size, strerror(-r));
 
 	if (o->bios) {
 		r = read_named("--bios", o->bios, GHVMM_FLASH_BANK_SIZE, &data, &len, err,
@@ -82,7 +81,7 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 		memcpy(b->flash.host, data, len);
 		b->entry = GHVMM_FLASH_BASE;
 	} else {
-		r = read_named("--kernel", o->kernel, o->mem_size, &data, &len, err, errlen);
+		r = read_named("--kernel", o->kernel, m->ram_size, &data, &len, err, errlen);
 		if (r)
 			goto out;
 		/* Without firmware the flash window may take an ELF's read-only
@@ -104,7 +103,7 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 	}
 
 	if (o->initrd) {
-		r = read_named("--initrd", o->initrd, o->mem_size, &initrd, &initrd_len, err,
+		r = read_named("--initrd", o->initrd, m->ram_size, &initrd, &initrd_len, err,
 			       errlen);
 		if (r)
 			goto out;
@@ -140,12 +139,10 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
 		ghvmm_mem_write(&b->ram, b->dtb_gpa, dtb_file, dtb_len);
 	} else {
 		struct ghvmm_dtb_config c = {
-			.cpus = o->cpus,
-			.ram_size = o->mem_size,
+			.machine = m,
 			.cmdline = o->cmdline,
 			.initrd_start = initrd_len ? b->initrd_gpa : 0,
 			.initrd_end = initrd_len ? b->initrd_gpa + initrd_len : 0,
-			.virtio_slots = virtio_slots,
 		};
 
 		dtb = malloc(b->dtb_size);

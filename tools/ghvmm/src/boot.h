@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "loader.h"
+#include "machine.h"
 #include "options.h"
 
 struct ghvmm_boot {
@@ -24,11 +25,11 @@ struct ghvmm_boot {
 };
 
 /*
- * Prepares @b from @o with @virtio_slots virtio-mmio devices in the DTB. On
- * failure returns -errno with a one-line message naming the bad file or
- * argument in @err; everything allocated is released.
+ * Prepares @b from @o's images for machine @m (the generated DTB describes
+ * it). On failure returns -errno with a one-line message naming the bad
+ * file or argument in @err; everything allocated is released.
  */
-int ghvmm_boot_prepare(const struct ghvmm_options *o, unsigned int virtio_slots,
+int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine *m,
 		       struct ghvmm_boot *b, char *err, size_t errlen);
 /* Writes the DTB in guest memory to @path. */
 int ghvmm_boot_dump_dtb(const struct ghvmm_boot *b, const char *path, char *err, size_t errlen);

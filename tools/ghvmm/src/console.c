@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
+/* The host terminal for the guest's console: raw mode, the Ctrl-A escape. */
 #include "console.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
+/* ghvmm's device tree, generated from the machine description with libfdt. */
 #include "dtb.h"
 
 #include <errno.h>
@@ -6,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "machine.h"
 #include "report.h"
 
 #define PHANDLE_GIC	1
@@ -17,7 +17,6 @@
 #define GIC_PPI		1
 #define IRQ_EDGE_RISING	1
 #define IRQ_LEVEL_HIGH	4
-
 
 /* Properties built from a list of cells. */
 static int prop_cells(void *fdt, const char *name, const uint32_t *cells, int n)
@@ -47,17 +46,66 @@ static int prop_irq(void *fdt, uint32_t type, uint32_t num, uint32_t flags)
 /* Strings lists: "a\0b\0" with the final NUL counted. */
 #define PROP_STRS(fdt, name, strs) fdt_property(fdt, name, strs, sizeof(strs))
 
-static int build(void *fdt, const struct ghvmm_dtb_config *c)
-{
-	char name[64];
-	int r = 0;
-
 #define T(x)                  \
 	do {                  \
 		r = (x);      \
 		if (r < 0)    \
 			return r; \
 	} while (0)
+
+/* Node names: "<prefix>@<base in hex>". */
+static const char *const node_prefix[GHVMM_DEV_KINDS] = {
+	[GHVMM_DEV_PL011] = "pl011",
+	[GHVMM_DEV_PL031] = "pl031",
+	[GHVMM_DEV_VIRTIO_CONSOLE] = "virtio_mmio",
+	[GHVMM_DEV_VIRTIO_BLK] = "virtio_mmio",
+	[GHVMM_DEV_VIRTIO_RNG] = "virtio_mmio",
+};
+
+static int dev_node(void *fdt, const struct ghvmm_dev_desc *d)
+{
+	char name[64];
+	int r = 0;
+
+	snprintf(name, sizeof(name), "%s@%llx", node_prefix[d->kind], (unsigned long long)d->base);
+	T(fdt_begin_node(fdt, name));
+	switch (d->kind) {
+	case GHVMM_DEV_PL011:
+		T(PROP_STRS(fdt, "compatible", "arm,pl011\0arm,primecell"));
+		break;
+	case GHVMM_DEV_PL031:
+		T(PROP_STRS(fdt, "compatible", "arm,pl031\0arm,primecell"));
+		break;
+	default:
+		T(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+		break;
+	}
+	T(prop_reg(fdt, d->base, d->size));
+	T(prop_irq(fdt, GIC_SPI, d->spi, d->edge ? IRQ_EDGE_RISING : IRQ_LEVEL_HIGH));
+	switch (d->kind) {
+	case GHVMM_DEV_PL011: {
+		const uint32_t clks[2] = { PHANDLE_CLK, PHANDLE_CLK };
+
+		T(prop_cells(fdt, "clocks", clks, 2));
+		T(PROP_STRS(fdt, "clock-names", "uartclk\0apb_pclk"));
+		break;
+	}
+	case GHVMM_DEV_PL031:
+		T(fdt_property_u32(fdt, "clocks", PHANDLE_CLK));
+		T(fdt_property_string(fdt, "clock-names", "apb_pclk"));
+		break;
+	default:
+		T(fdt_property(fdt, "dma-coherent", NULL, 0));
+		break;
+	}
+	return fdt_end_node(fdt);
+}
+
+static int build(void *fdt, const struct ghvmm_dtb_config *c)
+{
+	const struct ghvmm_machine *m = c->machine;
+	char name[64];
+	int r = 0;
 
 	T(fdt_finish_reservemap(fdt));
 	T(fdt_begin_node(fdt, ""));
@@ -68,8 +116,14 @@ static int build(void *fdt, const struct ghvmm_dtb_config *c)
 	T(fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC));
 
 	T(fdt_begin_node(fdt, "chosen"));
-	snprintf(name, sizeof(name), "/pl011@%llx", (unsigned long long)GHVMM_UART_BASE);
-	T(fdt_property_string(fdt, "stdout-path", name));
+	for (unsigned int i = 0; i < m->ndevs; i++) {
+		if (m->devs[i].kind != GHVMM_DEV_PL011)
+			continue;
+		snprintf(name, sizeof(name), "/%s@%llx", node_prefix[GHVMM_DEV_PL011],
+			 (unsigned long long)m->devs[i].base);
+		T(fdt_property_string(fdt, "stdout-path", name));
+		break;
+	}
 	if (c->cmdline)
 		T(fdt_property_string(fdt, "bootargs", c->cmdline));
 	if (c->initrd_end) {
@@ -81,13 +135,13 @@ static int build(void *fdt, const struct ghvmm_dtb_config *c)
 	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)GHVMM_RAM_BASE);
 	T(fdt_begin_node(fdt, name));
 	T(fdt_property_string(fdt, "device_type", "memory"));
-	T(prop_reg(fdt, GHVMM_RAM_BASE, c->ram_size));
+	T(prop_reg(fdt, GHVMM_RAM_BASE, m->ram_size));
 	T(fdt_end_node(fdt));
 
 	T(fdt_begin_node(fdt, "cpus"));
 	T(fdt_property_u32(fdt, "#address-cells", 1));
 	T(fdt_property_u32(fdt, "#size-cells", 0));
-	for (unsigned int i = 0; i < c->cpus; i++) {
+	for (unsigned int i = 0; i < m->cpus; i++) {
 		snprintf(name, sizeof(name), "cpu@%u", i);
 		T(fdt_begin_node(fdt, name));
 		T(fdt_property_string(fdt, "device_type", "cpu"));
@@ -123,7 +177,7 @@ static int build(void *fdt, const struct ghvmm_dtb_config *c)
 	T(fdt_property_u32(fdt, "#interrupt-cells", 3));
 	T(fdt_property(fdt, "interrupt-controller", NULL, 0));
 	{
-		uint64_t gicr_size = (uint64_t)c->cpus * GHVMM_GICR_STRIDE;
+		uint64_t gicr_size = (uint64_t)m->cpus * GHVMM_GICR_STRIDE;
 		const uint32_t regs[8] = {
 			(uint32_t)(GHVMM_GICD_BASE >> 32), (uint32_t)GHVMM_GICD_BASE, 0,
 			(uint32_t)GHVMM_GICD_SIZE,
@@ -143,38 +197,8 @@ static int build(void *fdt, const struct ghvmm_dtb_config *c)
 	T(fdt_property_u32(fdt, "phandle", PHANDLE_CLK));
 	T(fdt_end_node(fdt));
 
-	snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)GHVMM_UART_BASE);
-	T(fdt_begin_node(fdt, name));
-	T(PROP_STRS(fdt, "compatible", "arm,pl011\0arm,primecell"));
-	T(prop_reg(fdt, GHVMM_UART_BASE, GHVMM_UART_SIZE));
-	T(prop_irq(fdt, GIC_SPI, GHVMM_UART_SPI, IRQ_LEVEL_HIGH));
-	{
-		const uint32_t clks[2] = { PHANDLE_CLK, PHANDLE_CLK };
-		T(prop_cells(fdt, "clocks", clks, 2));
-	}
-	T(PROP_STRS(fdt, "clock-names", "uartclk\0apb_pclk"));
-	T(fdt_end_node(fdt));
-
-	snprintf(name, sizeof(name), "pl031@%llx", (unsigned long long)GHVMM_RTC_BASE);
-	T(fdt_begin_node(fdt, name));
-	T(PROP_STRS(fdt, "compatible", "arm,pl031\0arm,primecell"));
-	T(prop_reg(fdt, GHVMM_RTC_BASE, GHVMM_RTC_SIZE));
-	T(prop_irq(fdt, GIC_SPI, GHVMM_RTC_SPI, IRQ_LEVEL_HIGH));
-	T(fdt_property_u32(fdt, "clocks", PHANDLE_CLK));
-	T(fdt_property_string(fdt, "clock-names", "apb_pclk"));
-	T(fdt_end_node(fdt));
-
-	for (unsigned int i = 0; i < c->virtio_slots; i++) {
-		uint64_t base = GHVMM_VIRTIO_BASE + i * GHVMM_VIRTIO_STRIDE;
-
-		snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)base);
-		T(fdt_begin_node(fdt, name));
-		T(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-		T(prop_reg(fdt, base, GHVMM_VIRTIO_STRIDE));
-		T(prop_irq(fdt, GIC_SPI, GHVMM_VIRTIO_SPI0 + i, IRQ_EDGE_RISING));
-		T(fdt_property(fdt, "dma-coherent", NULL, 0));
-		T(fdt_end_node(fdt));
-	}
+	for (unsigned int i = 0; i < m->ndevs; i++)
+		T(dev_node(fdt, &m->devs[i]));
 
 	T(fdt_end_node(fdt));
 	T(fdt_finish(fdt));
@@ -187,11 +211,25 @@ int ghvmm_build_dtb(const struct ghvmm_dtb_config *c, void *buf, size_t size, ch
 {
 	int r;
 
-	if (!c->cpus || c->cpus > GHVMM_MAX_CPUS)
-		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u CPUs (1..%d)", c->cpus, GHVMM_MAX_CPUS);
-	if (c->virtio_slots > GHVMM_VIRTIO_SLOTS)
-		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u virtio slots (at most %d)",
-			    c->virtio_slots, GHVMM_VIRTIO_SLOTS);
+	const struct ghvmm_machine *m = c->machine;
+
+	if (!m)
+		return ghvmm_fail(err, errlen, -EINVAL, "DTB: no machine");
+	if (!m->cpus || m->cpus > GHVMM_MAX_CPUS)
+		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u CPUs (1..%d)", m->cpus,
+				  GHVMM_MAX_CPUS);
+	if (m->ndevs > GHVMM_MAX_DEVS)
+		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u devices (at most %d)", m->ndevs,
+				  GHVMM_MAX_DEVS);
+	for (unsigned int i = 0; i < m->ndevs; i++) {
+		const struct ghvmm_dev_desc *d = &m->devs[i];
+
+		if ((unsigned int)d->kind >= GHVMM_DEV_KINDS || !d->size ||
+		    d->base + d->size < d->base || d->spi > GHVMM_MAX_SPI)
+			return ghvmm_fail(err, errlen, -EINVAL,
+					  "DTB: device %u (kind %d, 0x%llx, SPI %u) out of range", i,
+					  (int)d->kind, (unsigned long long)d->base, d->spi);
+	}
 	if (c->initrd_end && c->initrd_end <= c->initrd_start)
 		return ghvmm_fail(err, errlen, -EINVAL, "DTB: empty initrd range");
 	if (size > INT32_MAX)

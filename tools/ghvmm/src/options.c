@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
+/* ghvmm's command line parsed and checked, and its --help text. */
 #include "options.h"
 
 #include <errno.h>

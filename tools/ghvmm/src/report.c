@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
+/* One-line error reasons for the parts that refuse bad input. */
 #include "report.h"
 
 #include <stdarg.h>

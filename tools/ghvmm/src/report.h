@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* One-line error reasons: how ghvmm's parts say why they refused. */
 #ifndef GHVMM_REPORT_H
 #define GHVMM_REPORT_H
 

@@ -4,6 +4,8 @@
 
 #include <libfdt.h>
 
+#include <cstdio>
+
 #include <string>
 #include <vector>
 
@@ -13,6 +15,24 @@ extern "C" {
 }
 
 namespace {
+
+// The machine ghvmm's command line describes: @cpus, @ram bytes, the PL011
+// and PL031, then @vcon (a virtio console) and @disks disks in virtio slots.
+ghvmm_machine Machine(unsigned int cpus, uint64_t ram, bool vcon = false,
+		      unsigned int disks = 0)
+{
+	ghvmm_options o{};
+	o.cpus = cpus;
+	o.mem_size = ram;
+	o.console = vcon ? GHVMM_CONSOLE_VIRTIO : GHVMM_CONSOLE_UART;
+	o.n_disks = disks;
+	for (unsigned int i = 0; i < disks; i++)
+		o.disks[i].path = "disk.img";
+	ghvmm_machine m;
+	char err[128];
+	EXPECT_EQ(0, ghvmm_machine_describe(&o, &m, err, sizeof(err))) << err;
+	return m;
+}
 
 std::vector<uint8_t> Build(const ghvmm_dtb_config &c)
 {
@@ -47,13 +67,13 @@ std::vector<uint32_t> Cells(const void *fdt, const char *path, const char *prop)
 
 TEST(Dtb, Machine)
 {
+	// Two virtio slots: the console and one disk.
+	const ghvmm_machine m = Machine(4, 256ULL << 20, true, 1);
 	ghvmm_dtb_config c{};
-	c.cpus = 4;
-	c.ram_size = 256ULL << 20;
+	c.machine = &m;
 	c.cmdline = "console=ttyAMA0 earlycon";
 	c.initrd_start = 0x48000000;
 	c.initrd_end = 0x48100000;
-	c.virtio_slots = 2;
 	auto dtb = Build(c);
 	const void *fdt = dtb.data();
 	char err[128];
@@ -85,6 +105,23 @@ TEST(Dtb, Machine)
 	EXPECT_EQ((std::vector<uint32_t>{ 0, 17, 1 }), Cells(fdt, "/virtio_mmio@a000200", "interrupts"));
 	EXPECT_LT(fdt_path_offset(fdt, "/virtio_mmio@a000400"), 0);
 
+	// One node per device of the description, with its window and interrupt.
+	ASSERT_EQ(4u, m.ndevs);
+	for (unsigned int i = 0; i < m.ndevs; i++) {
+		const ghvmm_dev_desc &d = m.devs[i];
+		char path[64];
+		snprintf(path, sizeof(path), "/%s@%llx",
+			 d.kind == GHVMM_DEV_PL011 ? "pl011" :
+			 d.kind == GHVMM_DEV_PL031 ? "pl031" : "virtio_mmio",
+			 (unsigned long long)d.base);
+		SCOPED_TRACE(path);
+		EXPECT_EQ((std::vector<uint32_t>{ (uint32_t)(d.base >> 32), (uint32_t)d.base,
+						  (uint32_t)(d.size >> 32), (uint32_t)d.size }),
+			  Cells(fdt, path, "reg"));
+		EXPECT_EQ((std::vector<uint32_t>{ 0, d.spi, d.edge ? 1u : 4u }),
+			  Cells(fdt, path, "interrupts"));
+	}
+
 	// Every phandle reference resolves.
 	uint32_t gic = Cells(fdt, "/", "interrupt-parent")[0];
 	EXPECT_EQ(gic, Cells(fdt, "/intc@8000000", "phandle")[0]);
@@ -94,9 +131,9 @@ TEST(Dtb, Machine)
 
 TEST(Dtb, Minimal)
 {
+	const ghvmm_machine m = Machine(1, 16ULL << 20);
 	ghvmm_dtb_config c{};
-	c.cpus = 1;
-	c.ram_size = 16ULL << 20;
+	c.machine = &m;
 	auto dtb = Build(c);
 	EXPECT_EQ("<no prop>", Str(dtb.data(), "/chosen", "bootargs"));
 	EXPECT_EQ("<no prop>", Str(dtb.data(), "/chosen", "linux,initrd-start"));
@@ -106,21 +143,41 @@ TEST(Dtb, Refusals)
 {
 	char err[128];
 	std::vector<uint8_t> buf(4096);
+	ghvmm_machine m = Machine(1, 16ULL << 20);
 	ghvmm_dtb_config c{};
-	c.ram_size = 16ULL << 20;
-	c.cpus = 0;
 	EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
-	c.cpus = GHVMM_MAX_CPUS + 1;
+	c.machine = &m;
+	m.cpus = 0;
 	EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
-	c.cpus = 1;
-	c.virtio_slots = GHVMM_VIRTIO_SLOTS + 1;
+	m.cpus = GHVMM_MAX_CPUS + 1;
 	EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
-	c.virtio_slots = 0;
+	m.cpus = 1;
+	m.ndevs = GHVMM_MAX_DEVS + 1;
+	EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
+	m.ndevs = 2;
+	// A device the description cannot mean: unknown kind, empty or wrapping
+	// window, an SPI past the GIC's.
+	for (int bad = 0; bad < 4; bad++) {
+		SCOPED_TRACE(bad);
+		ghvmm_machine b = m;
+		if (bad == 0)
+			b.devs[1].kind = GHVMM_DEV_KINDS;
+		else if (bad == 1)
+			b.devs[1].size = 0;
+		else if (bad == 2)
+			b.devs[1].base = ~0ULL - 0x10;
+		else
+			b.devs[1].spi = GHVMM_MAX_SPI + 1;
+		c.machine = &b;
+		EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
+		EXPECT_NE(nullptr, strstr(err, "device 1")) << err;
+	}
+	c.machine = &m;
 	c.initrd_start = 10;
 	c.initrd_end = 5;
 	EXPECT_EQ(-EINVAL, ghvmm_build_dtb(&c, buf.data(), buf.size(), err, sizeof(err)));
 	c.initrd_end = 0;
-	c.cpus = GHVMM_MAX_CPUS;
+	m.cpus = GHVMM_MAX_CPUS;
 	EXPECT_EQ(-ENOSPC, ghvmm_build_dtb(&c, buf.data(), 512, err, sizeof(err)));
 	EXPECT_NE(nullptr, strstr(err, "512"));
 }
@@ -128,9 +185,9 @@ TEST(Dtb, Refusals)
 TEST(Dtb, CheckRejectsBadBlobs)
 {
 	char err[128];
+	const ghvmm_machine m = Machine(2, 16ULL << 20);
 	ghvmm_dtb_config c{};
-	c.cpus = 2;
-	c.ram_size = 16ULL << 20;
+	c.machine = &m;
 	auto dtb = Build(c);
 	EXPECT_EQ(0, ghvmm_check_dtb(dtb.data(), dtb.size(), err, sizeof(err)));
 	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(dtb.data(), 10, err, sizeof(err)));

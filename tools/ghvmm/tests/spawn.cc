@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
+// A program under test run with its output captured and its input fed (see spawn.h).
 #include "spawn.h"
 
 #include <poll.h>

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Usage: linux_initramfs.sh BUSYBOX OUT.cpio.gz [MODULES_DIR [console]]
+# Usage: make_initramfs.sh BUSYBOX OUT.cpio.gz [MODULES_DIR [console]]
 # A busybox initramfs whose /init prints one line and powers off.
 # With MODULES_DIR (the kernel's lib/modules/<abi>), /init instead loads
 # virtio_mmio, virtio_blk and virtio-rng and checks the devices ghvmm

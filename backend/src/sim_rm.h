@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The simulator as vm_mgr's resource manager: a struct gh_vm_rm_ops over a
- * simulator that this object creates and registers as the hypercall backend.
+ * Private to backend/: the simulator as vm_mgr's resource manager, a struct
+ * gh_vm_rm_ops over a simulator that this object creates and registers as
+ * the hypercall backend. The glue between the cores and sim/, so that sim/
+ * itself depends on nothing but hypercall/ and Unicorn.
  *
  * How VM configuration maps onto the simulator:
  *  - mem_share: a region (flags GH_MEM_ALLOW_*; without WRITE it is read-only,
@@ -19,8 +21,8 @@
  * gh_vm_mgr_notify_status(); wake-up IRQs through the POSIX OS glue's
  * gh_os_posix_irq_raise().
  */
-#ifndef GUNYAH_SIM_RM_H
-#define GUNYAH_SIM_RM_H
+#ifndef GH_BACKEND_SIM_RM_H
+#define GH_BACKEND_SIM_RM_H
 
 #include <gunyah/sim.h>
 #include <gunyah/vm_mgr.h>
@@ -55,4 +57,4 @@ struct gh_sim_vm *gh_sim_rm_vm(struct gh_sim_rm *rm, uint16_t vmid);
 }
 #endif
 
-#endif /* GUNYAH_SIM_RM_H */
+#endif /* GH_BACKEND_SIM_RM_H */

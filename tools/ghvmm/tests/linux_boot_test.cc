@@ -53,7 +53,7 @@ bool Exists(const std::string &path)
 std::string Workspace()
 {
 	char buf[4096];
-	const std::string rel = "sim/tests/linux_initramfs.sh";
+	const std::string rel = "tools/guests/linux/make_initramfs.sh";
 	if (!realpath(rel.c_str(), buf))
 		return "";
 	std::string p(buf);
@@ -106,11 +106,12 @@ std::string MissingModules(const Kernel &k, std::initializer_list<const char *> 
 	return "";
 }
 
-// sim/tests/linux_initramfs.sh BUSYBOX OUT [MODULES [MODE]].
+// tools/guests/linux/make_initramfs.sh BUSYBOX OUT [MODULES [MODE]].
 Spawned MakeInitramfs(const Kernel &k, const std::string &out,
 		      const std::vector<std::string> &extra = {})
 {
-	std::vector<std::string> args = { "sim/tests/linux_initramfs.sh", k.busybox, out };
+	std::vector<std::string> args = { "tools/guests/linux/make_initramfs.sh", k.busybox,
+					  out };
 	args.insert(args.end(), extra.begin(), extra.end());
 	return Spawn("/bin/sh", args, {}, 30000, Stderr::kWithStdout);
 }
@@ -167,7 +168,7 @@ TEST(Linux, BootsToInitAndPowersOff)
 
 // Linux's virtio_mmio, virtio_blk and virtio-rng modules drive ghvmm's
 // devices: slot 0 a 1 MiB read-write disk, slot 1 a read-only one, slot 2
-// the rng. /init (linux_initramfs.sh with the modules) prints one line per
+// the rng. /init (make_initramfs.sh with the modules) prints one line per
 // check; the sector it writes must land in the disk file.
 TEST(Linux, VirtioDriversDriveBlkAndRng)
 {
@@ -245,7 +246,7 @@ TEST(Linux, VirtioDriversDriveBlkAndRng)
 
 // With `--console virtio`, ghvmm's stdin goes to the virtio-console, not the
 // PL011. Linux's virtio_mmio and virtio_console modules drive it: /init
-// (linux_initramfs.sh in console mode) writes a line to /dev/hvc0, which
+// (make_initramfs.sh in console mode) writes a line to /dev/hvc0, which
 // must come out on ghvmm's stdout; only then does the test send a line on
 // ghvmm's stdin, which /init reads from /dev/hvc0 and prints back on the
 // PL011 console with a prefix.

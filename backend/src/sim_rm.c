@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/*
- * vm_mgr's resource-manager ops over the simulator (see sim_rm.h).
- */
+/* vm_mgr's resource-manager ops over the simulator (see sim_rm.h). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gunyah/os_posix.h>
-#include <gunyah/sim_rm.h>
 #include <libfdt.h>
+
+#include "sim_rm.h"
 
 #define RM_MAX_VMS	32
 
