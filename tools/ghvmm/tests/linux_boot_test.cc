@@ -5,8 +5,8 @@
 // initramfs: its /init prints a line and powers off; and, with the
 // kernel's virtio modules loaded, drives ghvmm's virtio-blk (a read-write
 // and a read-only disk) and virtio-rng; and, with virtio_console loaded,
-// carries a line each way over ghvmm's virtio-console. Skipped when
-// .deps/kernel is absent.
+// carries a line each way over ghvmm's virtio-console; and tools/run.sh
+// demo's guest, scripted and as a shell. Skipped when .deps/kernel is absent.
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -292,3 +292,59 @@ TEST(Linux, VirtioConsoleCarriesBothWays)
 }
 
 }  // namespace
+
+// tools/run.sh demo's guest: tools/guests/linux/demo_initramfs.sh on two
+// vCPUs, as the demo starts it, both ways: the scripted session (standard
+// input not a terminal), and the shell (ghvmm.demo=shell) driven through
+// the console, ended by Ctrl-D.
+class LinuxDemo : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		k_ = FindKernel();
+		if (!k_.skip.empty())
+			GTEST_SKIP() << k_.skip;
+		initrd_ = Tmp("demo-initramfs.cpio.gz");
+		const Spawned made =
+			Spawn("/bin/sh", { "tools/guests/linux/demo_initramfs.sh", k_.busybox, initrd_ },
+			      {}, 30000, Stderr::kWithStdout);
+		ASSERT_EQ(0, made.status) << made.out;
+	}
+	Spawned Boot(const std::string &extra_cmdline, const std::vector<Chunk> &input = {})
+	{
+		return Ghvmm({ "--kernel", k_.image, "--initrd", initrd_, "--cmdline",
+			       "console=ttyAMA0 panic=-1 quiet" + extra_cmdline, "--mem", "512M",
+			       "--cpus", "2" },
+			     input);
+	}
+	Kernel k_;
+	std::string initrd_;
+};
+
+TEST_F(LinuxDemo, ScriptedSession)
+{
+	const Spawned run = Boot("");
+	const std::string &out = run.out;
+	EXPECT_EQ(0, run.status) << out;
+	EXPECT_NE(std::string::npos, out.find("ghvmm-demo: Linux ")) << out;
+	EXPECT_NE(std::string::npos, out.find("reached /init after")) << out;
+	EXPECT_NE(std::string::npos, out.find("ghvmm-linux# uname -a")) << out;
+	EXPECT_NE(std::string::npos, out.find("aarch64 GNU/Linux")) << out;
+	// Both vCPUs came up.
+	EXPECT_NE(std::string::npos, out.find("ghvmm-linux# grep -c ^processor /proc/cpuinfo\r\n2\r\n"))
+		<< out;
+	EXPECT_NE(std::string::npos, out.find("ghvmm-demo: powering off")) << out;
+	EXPECT_EQ(std::string::npos, out.find("crashed")) << out;
+}
+
+TEST_F(LinuxDemo, ShellEndsWithCtrlD)
+{
+	const std::string prompt = "ghvmm-linux:/# ";
+	const Spawned run = Boot(" ghvmm.demo=shell", { { 0, "echo $((6*7))\r", prompt },
+						       { 0, "\x04", "42" } });
+	const std::string &out = run.out;
+	EXPECT_EQ(0, run.status) << out;
+	EXPECT_NE(std::string::npos, out.find("a busybox shell")) << out;
+	EXPECT_NE(std::string::npos, out.find("42\r\n")) << out;
+	EXPECT_NE(std::string::npos, out.find("ghvmm-demo: powering off")) << out;
+}
