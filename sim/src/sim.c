@@ -163,8 +163,6 @@ static void vm_exit(struct gh_sim_vm *vm, uint16_t type, bool crashed,
 		}
 	}
 	pthread_mutex_unlock(&vm->lock);
-	if (crashed)
-		fprintf(stderr, "gunyah-sim: VM %u crashed: %s\n", vm->vmid, vm->reason_text);
 }
 
 static bool vm_exited(struct gh_sim_vm *vm)
@@ -1937,7 +1935,7 @@ static void notify_exit(struct gh_sim_vm *vm)
 		return;
 	if (h->vm_exited)
 		h->vm_exited(h->ctx, vm->vmid, vm->exit_type, vm->crashed, vm->exit_reason,
-			     vm->crashed ? 8 : 0);
+			     vm->crashed ? 8 : 0, vm->reason_text);
 }
 
 /* vcpu_run: x1 = @capid, x2..x4 = @resume, x5 = @x5; on GH_ERROR_OK, @res

@@ -70,6 +70,7 @@ TEST(Sim, EveryLoadStoreFormAgainstEcho)
 	EXPECT_EQ(1, vm.exits_);
 	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, vm.exit_type_);
 	EXPECT_FALSE(vm.crashed_);
+	EXPECT_EQ(vm.Reason(), vm.description_);
 }
 
 TEST(Sim, FreestandingCGuest)
@@ -158,6 +159,7 @@ TEST(Sim, UnemulatableAccessEndsTheVm)
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
 		EXPECT_EQ(GH_VCPU_POWEROFF_EXITED, r.state_data[0]);
 		EXPECT_NE(std::string::npos, vm.Reason().find(c.reason)) << vm.Reason();
+		EXPECT_EQ(vm.Reason(), vm.description_);	// reported, not printed
 		EXPECT_EQ(1, vm.exits_);
 		EXPECT_TRUE(vm.crashed_);
 		EXPECT_EQ(GH_VM_EXIT_TYPE_HYP_ERROR, vm.exit_type_);
