@@ -17,6 +17,10 @@
 
 #include <gunyah/sim.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define GH_SIM_GIC_MAX_CPUS	GH_SIM_MAX_VCPUS
 #define GH_SIM_GIC_NR_IRQS	(32 + GH_SIM_NR_SPIS)
 #define GH_SIM_GIC_ACTIVE_DEPTH	16	/* acknowledged, not yet priority-dropped */
@@ -93,5 +97,9 @@ void gh_sim_gic_pulse(struct gh_sim_gic *gic, uint32_t intid);
 /* Makes SPI @intid level-sensitive (@level) or edge-triggered, as its
  * wiring (a doorbell) requires. */
 void gh_sim_gic_set_trigger(struct gh_sim_gic *gic, uint32_t intid, bool level);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* GH_SIM_GIC_H */
