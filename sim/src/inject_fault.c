@@ -56,7 +56,8 @@ static void inject_irq(struct gh_sim_vcpu *v)
 {
 	uint64_t pstate = gh_sim_reg_read(v, UC_ARM64_REG_PSTATE);
 
-	take_exception(v, pstate, gh_sim_reg_read(v, UC_ARM64_REG_PC), vector_offset(pstate) + 0x80);
+	take_exception(v, pstate, gh_sim_reg_read(v, UC_ARM64_REG_PC),
+		       vector_offset(pstate) + 0x80);
 	v->stats.irqs_injected++;
 }
 
@@ -65,8 +66,8 @@ static void inject_irq(struct gh_sim_vcpu *v)
  * (uc_emu_stop) and the fiber loop delivers it when uc_emu_start returns. See
  * gh_sim_deliver_sync().
  */
-void gh_sim_request_sync(struct gh_sim_vcpu *v, uint64_t esr, uint64_t elr, uint32_t crash_code,
-			 const char *what)
+void gh_sim_request_sync(struct gh_sim_vcpu *v, uint64_t esr, uint64_t elr,
+			 uint32_t crash_code, const char *what)
 {
 	v->exc.pending = true;
 	v->exc.esr = esr;

@@ -148,7 +148,8 @@ static uint64_t vmmio_exit(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int siz
 {
 	for (;;) {
 		if (is_write)
-			gh_sim_post(v, GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, gpa, size, value & size_mask(size));
+			gh_sim_post(v, GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, gpa, size,
+				    value & size_mask(size));
 		else
 			gh_sim_post(v, GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, gpa, size, 0);
 		v->mmio.pending = true;
@@ -164,13 +165,13 @@ static uint64_t vmmio_exit(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int siz
 		case GH_VMMIO_ACTION_RETRY:
 			continue;
 		default:
-			/* FAULT: the value returned is discarded (deliver_sync
-			 * restores a load's register) */
+			/* FAULT: the value returned is discarded
+			 * (gh_sim_deliver_sync restores a load's register) */
 			if (gh_sim_request_data_abort(v))
 				return 0;
 			gh_sim_crash(v, GH_SIM_CRASH_VMMIO_FAULT, v->mmio.tb_start,
-			      "the VMM asked for an abort on an MMIO access whose instruction "
-			      "was not found");
+				     "the VMM asked for an abort on an MMIO access whose "
+				     "instruction was not found");
 			gh_sim_park(v);
 			return 0;
 		}
@@ -287,7 +288,7 @@ bool gh_sim_hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int 
 	(void)uc;
 	(void)size;
 	if (v->exc.pending)
-		return false;	/* a data abort, taken by vcpu_main */
+		return false;	/* a data abort, taken by the fiber loop */
 	/* Refusing the write ends uc_emu_start (a hook's "handled" would let
 	 * the store reach the read-only memory); the fiber loop resumes after
 	 * the store. */
