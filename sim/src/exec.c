@@ -4,7 +4,8 @@
  */
 #include "sim_internal.h"
 
-void gh_sim_fire_wakeup(struct gh_sim_vcpu *v)
+/* The host's wake-up IRQ of @v (vm->lock held). */
+static void fire_wakeup(struct gh_sim_vcpu *v)
 {
 	const struct gh_sim_host_ops *h = &v->vm->sim->host;
 
@@ -16,7 +17,7 @@ void gh_sim_wake(struct gh_sim_vcpu *v)
 {
 	if (v->exec.sleeping) {
 		v->exec.sleeping = false;
-		gh_sim_fire_wakeup(v);
+		fire_wakeup(v);
 	}
 }
 

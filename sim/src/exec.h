@@ -52,12 +52,10 @@ void gh_sim_exec_destroy(struct gh_sim_exec *e);
 /* Host side: one entry into @v's fiber, under the VM's execution lock. */
 void gh_sim_run_fiber(struct gh_sim_vcpu *v);
 
-/* The host's wake-up IRQ of @v (vm->lock held). */
-void gh_sim_fire_wakeup(struct gh_sim_vcpu *v);
-/* Wakes @v if the host was told it sleeps (vm->lock held). */
+/* Fires @v's wake-up IRQ if the host was told it sleeps (vm->lock held). */
 void gh_sim_wake(struct gh_sim_vcpu *v);
-/* An interrupt is deliverable on @v (vm->lock held): kicks a running vCPU
- * and wakes a sleeping one. */
+/* An interrupt is deliverable on @v (the GIC's notify op, vm->lock held):
+ * kicks a running vCPU and wakes a sleeping one. */
 void gh_sim_vcpu_notify(struct gh_sim_vcpu *v);
 
 /* UC_HOOK_BLOCK: time slices, kicks and yielding to a waiting vCPU. */

@@ -9,6 +9,7 @@
 #include "hypercalls.h"
 #include "mmu_fault.h"
 #include "sim_internal.h"
+#include "vgic.h"
 #include "walk.h"
 
 /* Unicorn exception numbers (QEMU's EXCP_*) seen by UC_HOOK_INTR */
@@ -142,7 +143,7 @@ bool gh_sim_handle_wfx(struct gh_sim_vcpu *v)
 	if (insn != INSN_WFI)
 		return false;
 	pthread_mutex_lock(&vm->lock);
-	if (gh_sim_gic_pending_irq(&vm->gic, v->id) != GH_SIM_GIC_SPURIOUS) {
+	if (gh_sim_vgic_pending(v) != GH_SIM_GIC_SPURIOUS) {
 		pthread_mutex_unlock(&vm->lock);
 		return false;
 	}

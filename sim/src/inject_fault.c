@@ -168,10 +168,10 @@ void gh_sim_maybe_inject(struct gh_sim_vcpu *v)
 	pthread_mutex_lock(&v->vm->lock);
 	gh_sim_kick_clear(v, KICK_IRQ);
 	intid = gh_sim_vgic_pending(v);
-	if (intid != 1023)
+	if (intid != GH_SIM_GIC_SPURIOUS)
 		gh_sim_kick_set(v, KICK_IRQ);
 	pthread_mutex_unlock(&v->vm->lock);
-	if (intid == 1023)
+	if (intid == GH_SIM_GIC_SPURIOUS)
 		return;
 	if (gh_sim_reg_read(v, UC_ARM64_REG_PSTATE) & PSTATE_I)
 		return;
