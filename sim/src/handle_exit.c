@@ -122,7 +122,7 @@ void gh_sim_hook_intr(uc_engine *uc, uint32_t intno, void *user)
 	gh_sim_stop(v);
 }
 
-bool gh_sim_handle_wfx(struct gh_sim_vcpu *v)
+void gh_sim_handle_wfx(struct gh_sim_vcpu *v)
 {
 	struct gh_sim_vm *vm = v->vm;
 	uint64_t pc = gh_sim_reg_read(v, UC_ARM64_REG_PC);
@@ -130,7 +130,7 @@ bool gh_sim_handle_wfx(struct gh_sim_vcpu *v)
 
 	/* Unicorn returned by itself: WFI (PC after it) or WFE. */
 	if (!gh_sim_fetch_insn(v, pc - 4, &insn))
-		return false;
+		return;
 	if (insn == INSN_WFE) {
 		/* A spin-wait: end the slice so that the vCPU it waits for gets
 		 * the VM's execution lock (a hypervisor traps WFE to yield for
@@ -138,19 +138,18 @@ bool gh_sim_handle_wfx(struct gh_sim_vcpu *v)
 		v->stats.ready_exits++;
 		gh_sim_post(v, GH_VCPU_STATE_READY, 0, 0, 0);
 		gh_sim_yield(v);
-		return true;
+		return;
 	}
 	if (insn != INSN_WFI)
-		return false;
+		return;
 	pthread_mutex_lock(&vm->lock);
 	if (gh_sim_vgic_pending(v) != GH_SIM_GIC_SPURIOUS) {
 		pthread_mutex_unlock(&vm->lock);
-		return false;
+		return;
 	}
 	v->exec.sleeping = true;
 	pthread_mutex_unlock(&vm->lock);
 	v->stats.wfi_exits++;
 	gh_sim_post(v, GH_VCPU_STATE_EXPECTS_WAKEUP, 0, 0, 0);
 	gh_sim_yield(v);
-	return true;
 }

@@ -14,8 +14,8 @@ struct gh_sim_vcpu;
 
 /* UC_HOOK_INTR. */
 void gh_sim_hook_intr(uc_engine *uc, uint32_t intno, void *user);
-/* uc_emu_start returned by itself (WFI or WFE before the PC): true when
- * the fiber yielded to the host. */
-bool gh_sim_handle_wfx(struct gh_sim_vcpu *v);
+/* uc_emu_start returned by itself (WFI or WFE before the PC): WFE ends
+ * the slice, WFI sleeps (EXPECTS_WAKEUP) unless an interrupt is pending. */
+void gh_sim_handle_wfx(struct gh_sim_vcpu *v);
 
 #endif /* GH_SIM_HANDLE_EXIT_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * MMIO: locating the load/store behind an access outside RAM (with a decode cache), the VMMIO exit.
+ * MMIO: the load/store behind an access outside RAM (a decode cache), and the VMMIO exit.
  *
  * Unicorn gives neither a syndrome nor a precise PC in memory callbacks: the
  * block hook records each translation block's start, and an access decodes

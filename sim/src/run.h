@@ -10,8 +10,6 @@
 
 #include <gunyah/hypercall.h>
 
-#include "fiber.h"
-
 struct gh_sim;
 struct gh_sim_vcpu;
 
