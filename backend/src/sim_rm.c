@@ -51,13 +51,14 @@ static void host_wakeup_irq(void *ctx, uint32_t irq)
 }
 
 static void host_vm_exited(void *ctx, uint16_t vmid, uint16_t type, bool crashed,
-			   const uint8_t *reason, uint32_t reason_size)
+			   const uint8_t *reason, uint32_t reason_size, const char *description)
 {
 	struct gh_sim_rm *rm = ctx;
 	struct gh_vm_exit_info info;
 	struct gh_vm *vm = NULL;
 	struct rm_vm *v;
 
+	(void)description;
 	memset(&info, 0, sizeof(info));
 	info.type = type;
 	info.reason_size = reason_size > GH_VM_LAST_EXIT_INFO_SIZE ?

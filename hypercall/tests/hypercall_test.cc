@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <vector>
 
 extern "C" {
@@ -214,6 +215,40 @@ TEST_F(HypercallTest, HypIdentifyDecoding)
 	EXPECT_FALSE(gh_api_has_feature(&id, GH_FEATURE_MEMEXTENT));
 	EXPECT_EQ(0xau, id.flags[1]);
 	EXPECT_EQ(0xbu, id.flags[2]);
+}
+
+// The server-side encoding: every identity reads back through the decoders.
+TEST(HypIdentifyAnswer, RoundTrips)
+{
+	const uint64_t vcpu = 1ULL << GH_FEATURE_VCPU, bell = 1ULL << GH_FEATURE_DOORBELL;
+	struct Case {
+		const char *what;
+		gh_hyp_identity id;
+		uint64_t api_info;
+	} cases[] = {
+		{ "v1 64-bit vcpu+doorbell", { GH_API_V1, true, false, 0, vcpu | bell },
+		  GH_API_V1 | GH_API_INFO_IS_64BIT },
+		{ "32-bit, no features", { GH_API_V1, false, false, 0, 0 }, GH_API_V1 },
+		{ "big-endian with a variant", { 3, true, true, 0x48, bell },
+		  3 | GH_API_INFO_IS_64BIT | GH_API_INFO_BIG_ENDIAN | (0x48ULL << 56) },
+		{ "version wider than 14 bits is cut", { 0xffff, false, false, 0, 0 },
+		  GH_API_INFO_API_VERSION_MASK },
+	};
+	for (const Case &c : cases) {
+		SCOPED_TRACE(c.what);
+		gh_hypercall_hyp_identify_resp r;
+		memset(&r, 0xa5, sizeof(r));
+		gh_hyp_identify_answer(&c.id, &r);
+		EXPECT_EQ(c.api_info, r.api_info);
+		EXPECT_EQ(c.id.features, r.flags[0]);
+		EXPECT_EQ(0u, r.flags[1]);
+		EXPECT_EQ(0u, r.flags[2]);
+		EXPECT_EQ(c.id.api_version & GH_API_INFO_API_VERSION_MASK, gh_api_version(&r));
+		EXPECT_EQ(c.id.is_64bit, gh_api_is_64bit(&r));
+		EXPECT_EQ(c.id.big_endian, gh_api_is_big_endian(&r));
+		EXPECT_EQ(c.id.variant, gh_api_variant(&r));
+		EXPECT_EQ((c.id.features & vcpu) != 0, gh_api_has_feature(&r, GH_FEATURE_VCPU));
+	}
 }
 
 // The UID query and hyp_identify answered differently by function id.

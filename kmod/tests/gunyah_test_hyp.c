@@ -330,6 +330,13 @@ static void th_vcpu_run(struct th_vcpu *v, const struct gh_hypercall_regs *in,
 
 /* --- the hypercall transport ---------------------------------------------------------------- */
 
+/* What this hypervisor implements: vcpu_run and doorbells (no message queues). */
+static const struct gh_hyp_identity th_identity = {
+	.api_version = GH_API_V1,
+	.is_64bit = true,
+	.features = BIT_ULL(GH_FEATURE_VCPU) | BIT_ULL(GH_FEATURE_DOORBELL),
+};
+
 static void th_call(void *ctx, const struct gh_hypercall_regs *in, struct gh_hypercall_regs *out)
 {
 	u64 capid = in->x[1];
@@ -342,11 +349,16 @@ static void th_call(void *ctx, const struct gh_hypercall_regs *in, struct gh_hyp
 		out->x[2] = GH_UID2;
 		out->x[3] = GH_UID3;
 		return;
-	case GH_HYPERCALL_HYP_IDENTIFY:
-		out->x[0] = GH_API_V1 | GH_API_INFO_IS_64BIT;
-		out->x[1] = BIT(GH_FEATURE_DOORBELL) | BIT(GH_FEATURE_MSGQUEUE) |
-			    BIT(GH_FEATURE_VCPU);
+	case GH_HYPERCALL_HYP_IDENTIFY: {
+		struct gh_hypercall_hyp_identify_resp id;
+
+		gh_hyp_identify_answer(&th_identity, &id);
+		out->x[0] = id.api_info;
+		out->x[1] = id.flags[0];
+		out->x[2] = id.flags[1];
+		out->x[3] = id.flags[2];
 		return;
+	}
 	case GH_HYPERCALL_VCPU_RUN:
 		capid -= TH_VCPU_CAPID_BASE;
 		vm = capid / TH_MAX_VCPUS < TH_MAX_VMS ?

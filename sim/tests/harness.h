@@ -221,7 +221,7 @@ public:
 	}
 
 	static void Exited(void *ctx, uint16_t vmid, uint16_t type, bool crashed,
-			   const uint8_t *reason, uint32_t reason_size)
+			   const uint8_t *reason, uint32_t reason_size, const char *description)
 	{
 		Vm *self = static_cast<Vm *>(ctx);
 		std::lock_guard<std::mutex> g(self->mu_);
@@ -231,6 +231,7 @@ public:
 		self->exit_type_ = type;
 		self->crashed_ = crashed;
 		self->reason_.assign(reason, reason + reason_size);
+		self->description_ = description;
 	}
 
 	std::vector<uint64_t> Reports()
@@ -282,6 +283,7 @@ public:
 	uint16_t exit_type_ = 0xffff;
 	bool crashed_ = false;
 	std::vector<uint8_t> reason_;
+	std::string description_;	// vm_exited's description
 };
 
 }  // namespace simtest

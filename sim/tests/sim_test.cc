@@ -24,6 +24,10 @@ TEST(Sim, IdentifiesAsGunyah)
 	EXPECT_EQ(GH_API_V1, gh_api_version(&id));
 	EXPECT_TRUE(gh_api_is_64bit(&id));
 	EXPECT_TRUE(gh_api_has_feature(&id, GH_FEATURE_VCPU));
+	EXPECT_TRUE(gh_api_has_feature(&id, GH_FEATURE_DOORBELL));
+	EXPECT_FALSE(gh_api_has_feature(&id, GH_FEATURE_MSGQUEUE));
+	EXPECT_EQ(0u, id.flags[1]);
+	EXPECT_EQ(0u, id.flags[2]);
 }
 
 TEST(Sim, EveryLoadStoreFormAgainstEcho)
@@ -70,6 +74,7 @@ TEST(Sim, EveryLoadStoreFormAgainstEcho)
 	EXPECT_EQ(1, vm.exits_);
 	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, vm.exit_type_);
 	EXPECT_FALSE(vm.crashed_);
+	EXPECT_EQ(vm.Reason(), vm.description_);
 }
 
 TEST(Sim, FreestandingCGuest)
@@ -158,6 +163,7 @@ TEST(Sim, UnemulatableAccessEndsTheVm)
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
 		EXPECT_EQ(GH_VCPU_POWEROFF_EXITED, r.state_data[0]);
 		EXPECT_NE(std::string::npos, vm.Reason().find(c.reason)) << vm.Reason();
+		EXPECT_EQ(vm.Reason(), vm.description_);	// reported, not printed
 		EXPECT_EQ(1, vm.exits_);
 		EXPECT_TRUE(vm.crashed_);
 		EXPECT_EQ(GH_VM_EXIT_TYPE_HYP_ERROR, vm.exit_type_);
@@ -515,8 +521,12 @@ TEST(Sim, PsciQueriesAndSystemOffReset)
 
 		ASSERT_EQ(0, vm.Start());
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+		struct gh_hypercall_hyp_identify_resp host_id;
+
+		gh_hypercall_hyp_identify(&host_id);	// the guest gets the same answer
 		EXPECT_EQ((std::vector<uint64_t>{ 0x10001, 0x10001, 0, 0xffffffffULL, 2, ~0ULL,
-						  GH_UID0, GH_UID1, 0x80000000ULL }),
+						  GH_UID0, GH_UID1, host_id.api_info,
+						  host_id.flags[0], ~0ULL, 0x80000000ULL }),
 			  vm.Reports());
 		EXPECT_EQ(1, vm.exits_);
 		EXPECT_EQ(c.exit_type, vm.exit_type_);

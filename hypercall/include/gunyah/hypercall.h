@@ -202,6 +202,40 @@ static inline bool gh_api_has_feature(const struct gh_hypercall_hyp_identify_res
 	return (r->flags[0] >> (unsigned int)f) & 1;
 }
 
+/**
+ * struct gh_hyp_identity - what a hypervisor says about itself in hyp_identify
+ * @api_version: GH_API_V1 (14 bits; higher bits are dropped)
+ * @is_64bit: the 64-bit ABI (GH_API_INFO_IS_64BIT)
+ * @big_endian: GH_API_INFO_BIG_ENDIAN
+ * @variant: bits 63:56 of api_info
+ * @features: flags[0], a set of 1 << enum gh_api_feature
+ */
+struct gh_hyp_identity {
+	uint16_t api_version;
+	bool is_64bit;
+	bool big_endian;
+	uint8_t variant;
+	uint64_t features;
+};
+
+/*
+ * The server side of hyp_identify: the answer's x0..x3 (api_info and
+ * flags[0..2], in that order) for @id. Every hypervisor this project serves
+ * (the simulator, the kernel test module) encodes its answer here, so the
+ * decoders above read what they wrote.
+ */
+static inline void gh_hyp_identify_answer(const struct gh_hyp_identity *id,
+					  struct gh_hypercall_hyp_identify_resp *resp)
+{
+	resp->api_info = ((uint64_t)id->api_version & GH_API_INFO_API_VERSION_MASK) |
+			 (id->is_64bit ? GH_API_INFO_IS_64BIT : 0) |
+			 (id->big_endian ? GH_API_INFO_BIG_ENDIAN : 0) |
+			 ((uint64_t)id->variant << GH_API_INFO_VARIANT_SHIFT);
+	resp->flags[0] = id->features;
+	resp->flags[1] = 0;
+	resp->flags[2] = 0;
+}
+
 /* x0..x3 of the SMCCC vendor-hypervisor UID query. */
 void gh_hypercall_get_uid(uint32_t uid[4]);
 /* True when the UID query answers with Gunyah's UID. */

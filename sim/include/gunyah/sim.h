@@ -58,14 +58,17 @@ struct gh_sim_vm;
  *              it must not block nor call back into the simulator.
  * @vm_exited: the VM @vmid stopped; @exit_type is a GH_VM_EXIT_TYPE_*,
  *             @crashed tells EXITED from CRASHED, @reason/@reason_size the
- *             exit info's reason bytes. Called once, from the thread of the
- *             vcpu_run that observed it or of gh_sim_vm_stop(), with no
- *             simulator lock held.
+ *             exit info's reason bytes, @description a NUL-terminated
+ *             human-readable reason ("" when there is none), the text
+ *             gh_sim_vm_exit_status() returns. Called once, from the thread
+ *             of the vcpu_run that observed it or of gh_sim_vm_stop(), with
+ *             no simulator lock held. The simulator prints nothing: this is
+ *             how a crash is reported.
  */
 struct gh_sim_host_ops {
 	void (*wakeup_irq)(void *ctx, uint32_t irq);
 	void (*vm_exited)(void *ctx, uint16_t vmid, uint16_t exit_type, bool crashed,
-			  const uint8_t *reason, uint32_t reason_size);
+			  const uint8_t *reason, uint32_t reason_size, const char *description);
 	void *ctx;
 };
 

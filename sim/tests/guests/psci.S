@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * PSCI and SMCCC queries over HVC and SMC, each answer reported; then x19
+ * PSCI, SMCCC and Gunyah queries over HVC and SMC, each answer reported; then x19
  * (x0 at boot) picks the end: 0 SYSTEM_OFF (HVC), 1 SYSTEM_RESET (HVC),
  * 2 SYSTEM_OFF (SMC).
  */
@@ -34,6 +34,13 @@ _start:
 	hvc	#0
 	report	x0
 	report	x1
+	movl	x0, 0xc6008000		/* hyp_identify: the host's answer */
+	hvc	#0
+	report	x0
+	report	x1
+	movl	x0, 0xc6008065		/* vcpu_run: the host's call only */
+	hvc	#0
+	report	x0
 	mrs	x0, mpidr_el1
 	report	x0
 	cbz	x19, off

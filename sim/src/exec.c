@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The execution lock, entries into a vCPU's fiber, kicks and wake-ups, and the block hook.
+ */
+#include "sim_internal.h"
+
+/* The host's wake-up IRQ of @v (vm->lock held). */
+static void fire_wakeup(struct gh_sim_vcpu *v)
+{
+	const struct gh_sim_host_ops *h = &v->vm->sim->host;
+
+	if (h->wakeup_irq)
+		h->wakeup_irq(h->ctx, v->irq);
+}
+
+void gh_sim_wake(struct gh_sim_vcpu *v)
+{
+	if (v->exec.sleeping) {
+		v->exec.sleeping = false;
+		fire_wakeup(v);
+	}
+}
+
+void gh_sim_vcpu_notify(struct gh_sim_vcpu *v)
+{
+	gh_sim_kick_set(v, KICK_IRQ);
+	if (v->psci.power == POWER_ON)
+		gh_sim_wake(v);
+}
+
+/* --- the execution lock ------------------------------------------------------- */
+
+/*
+ * A FIFO ticket lock: uncontended, one atomic add and one load, no syscall;
+ * waiters sleep on the condition of their ticket's slot, and an unlock wakes
+ * that of the next ticket only (a broadcast to every waiter made each exit of
+ * an 8-vCPU VM wake 7 threads, 6 of them for nothing). The waiter count and
+ * the serving counter are a Dekker pair (sequentially consistent): an unlock
+ * either sees the waiter and signals, or the waiter sees its turn before
+ * sleeping.
+ */
+_Static_assert(GH_SIM_MAX_VCPUS < GH_SIM_EXEC_SLOTS, "a ticket slot per possible waiter");
+
+void gh_sim_exec_init(struct gh_sim_exec *e)
+{
+	unsigned int c;
+
+	pthread_mutex_init(&e->mu, NULL);
+	for (c = 0; c < GH_SIM_EXEC_SLOTS; c++)
+		pthread_cond_init(&e->cv[c], NULL);
+}
+
+void gh_sim_exec_destroy(struct gh_sim_exec *e)
+{
+	unsigned int c;
+
+	for (c = 0; c < GH_SIM_EXEC_SLOTS; c++)
+		pthread_cond_destroy(&e->cv[c]);
+	pthread_mutex_destroy(&e->mu);
+}
+
+static void exec_lock(struct gh_sim_exec *e)
+{
+	uint64_t ticket = __atomic_fetch_add(&e->next, 1, __ATOMIC_SEQ_CST);
+
+	if (__atomic_load_n(&e->serving, __ATOMIC_SEQ_CST) == ticket)
+		return;
+	pthread_mutex_lock(&e->mu);
+	__atomic_fetch_add(&e->waiters, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&e->serving, __ATOMIC_SEQ_CST) != ticket)
+		pthread_cond_wait(&e->cv[ticket % GH_SIM_EXEC_SLOTS], &e->mu);
+	__atomic_fetch_sub(&e->waiters, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&e->mu);
+}
+
+static void exec_unlock(struct gh_sim_exec *e)
+{
+	uint64_t next = __atomic_add_fetch(&e->serving, 1, __ATOMIC_SEQ_CST);
+
+	if (!__atomic_load_n(&e->waiters, __ATOMIC_SEQ_CST))
+		return;
+	pthread_mutex_lock(&e->mu);
+	pthread_cond_broadcast(&e->cv[next % GH_SIM_EXEC_SLOTS]);
+	pthread_mutex_unlock(&e->mu);
+}
+
+void gh_sim_run_fiber(struct gh_sim_vcpu *v)
+{
+	struct gh_sim_vm *vm = v->vm;
+
+	exec_lock(&vm->exec);
+	/* a new entry: the service thread restarts its slice count (only the
+	 * exec-lock holder writes run_gen: no read-modify-write needed) */
+	__atomic_store_n(&v->exec.run_gen,
+			 __atomic_load_n(&v->exec.run_gen, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
+	v->exec.contended_tbs = 0;
+	/* A KICK_READY left from before this entry is kept: a kick racing
+	 * with the caller's last look at immediate_exit must not be lost (a
+	 * stale one costs one early READY). */
+	__atomic_store_n(&v->exec.running, 1, __ATOMIC_SEQ_CST);
+	/* An idle ticker keeps no time slices: wake it to count this one. */
+	if (__atomic_load_n(&vm->sim->ticker.idle, __ATOMIC_SEQ_CST))
+		gh_sim_ticker_wake(vm->sim);
+	gh_sim_fiber_enter(&v->fiber);
+	__atomic_store_n(&v->exec.running, 0, __ATOMIC_RELEASE);
+	exec_unlock(&vm->exec);
+}
+
+/* --- the block hook ------------------------------------------------------------- */
+
+/* Returns READY to the host from inside the engine; false when the VM is
+ * being destroyed (the engine is stopped). */
+static bool yield_ready(struct gh_sim_vcpu *v)
+{
+	v->stats.ready_exits++;
+	gh_sim_post(v, GH_VCPU_STATE_READY, 0, 0, 0);
+	gh_sim_yield(v);
+	if (v->run.terminate) {
+		gh_sim_stop(v);
+		return false;
+	}
+	return true;
+}
+
+void gh_sim_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+	struct gh_sim_vcpu *v = user;
+	unsigned int k;
+
+	(void)uc;
+	(void)size;
+	v->mmio.tb_start = addr;
+	v->mmio.scan_pc = addr;
+	/*
+	 * Guest code of a VM runs on one host thread at a time. When another
+	 * vCPU waits for its turn, end this slice early: a spin-wait (WFE is a
+	 * no-op in Unicorn) would otherwise hold up the vCPU it waits for for a
+	 * whole tick.
+	 */
+	if (__builtin_expect(__atomic_load_n(&v->vm->exec.waiters, __ATOMIC_RELAXED) != 0, 0) &&
+	    ++v->exec.contended_tbs >= GH_SIM_CONTENDED_TBS) {
+		v->exec.contended_tbs = 0;
+		if (!yield_ready(v))
+			return;
+	}
+	k = __atomic_load_n(&v->exec.kick, __ATOMIC_ACQUIRE);
+	if (__builtin_expect(!k, 1))
+		return;
+	if (k & KICK_STOP) {
+		gh_sim_stop(v);
+		return;
+	}
+	if ((k & KICK_IRQ) && !(gh_sim_reg_read(v, UC_ARM64_REG_PSTATE) & PSTATE_I)) {
+		gh_sim_stop(v);
+		return;
+	}
+	if (k & KICK_READY) {
+		gh_sim_kick_clear(v, KICK_READY);
+		yield_ready(v);
+	}
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The execution lock (one host thread in a VM's guest code) and kicks to a running vCPU.
+ */
+#ifndef GH_SIM_EXEC_H
+#define GH_SIM_EXEC_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <unicorn/unicorn.h>
+
+struct gh_sim_vcpu;
+struct gh_sim_vm;
+
+/* While another vCPU of the VM waits for the execution lock, the running one
+ * yields after this many translation blocks (tens of microseconds). */
+#define GH_SIM_CONTENDED_TBS	4096
+
+/* exec.kick bits: requests to the running fiber, checked at each block */
+#define KICK_READY	(1U << 0)	/* return READY to the host */
+#define KICK_IRQ	(1U << 1)	/* an interrupt may be deliverable */
+#define KICK_STOP	(1U << 2)	/* leave uc_emu_start (power/exit change) */
+
+/* One condition per ticket slot: an unlock wakes the next ticket's waiter
+ * only (at most GH_SIM_MAX_VCPUS tickets are ever outstanding). */
+#define GH_SIM_EXEC_SLOTS	16
+
+/* A VM's execution lock: a FIFO ticket lock (exec.c). */
+struct gh_sim_exec {
+	pthread_mutex_t mu;
+	pthread_cond_t cv[GH_SIM_EXEC_SLOTS];
+	uint64_t next;			/* atomic */
+	uint64_t serving;		/* atomic */
+	unsigned int waiters;		/* atomic */
+};
+
+/* A vCPU's side of it. */
+struct gh_sim_exec_cpu {
+	unsigned int kick;		/* atomic: KICK_* */
+	int running;			/* atomic: inside the fiber */
+	uint64_t run_gen;		/* atomic: counts entries into the fiber */
+	unsigned int contended_tbs;	/* blocks run this entry while others wait */
+	bool sleeping;			/* under vm->lock: told the host
+					 * EXPECTS_WAKEUP/POWERED_OFF */
+};
+
+void gh_sim_exec_init(struct gh_sim_exec *e);
+void gh_sim_exec_destroy(struct gh_sim_exec *e);
+
+/* Host side: one entry into @v's fiber, under the VM's execution lock. */
+void gh_sim_run_fiber(struct gh_sim_vcpu *v);
+
+/* Fires @v's wake-up IRQ if the host was told it sleeps (vm->lock held). */
+void gh_sim_wake(struct gh_sim_vcpu *v);
+/* An interrupt is deliverable on @v (the GIC's notify op, vm->lock held):
+ * kicks a running vCPU and wakes a sleeping one. */
+void gh_sim_vcpu_notify(struct gh_sim_vcpu *v);
+
+/* UC_HOOK_BLOCK: time slices, kicks and yielding to a waiting vCPU. */
+void gh_sim_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user);
+
+#endif /* GH_SIM_EXEC_H */
