@@ -18,9 +18,8 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	gic_enable_spi(UART_SPI_INTID, 0);
 	uart_enable_rx_irq();
 	uart_puts("echo: type something (Ctrl-D powers off)\n");
-	irq_enable();
 	while (!done)
-		wfi();
+		wait_for_irq();
 	uart_puts("\necho: bye\n");
 	psci_system_off();
 }

@@ -31,9 +31,8 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	period = freq / 10;
 	uart_puts("timer: 5 ticks, 100 ms apart\n");
 	timer_arm();
-	irq_enable();
 	while (ticks < TICKS)
-		wfi();
+		wait_for_irq();
 	__asm__ volatile("msr cntv_ctl_el0, %0" ::"r"(0UL));
 	uart_puts("timer: done\n");
 	psci_system_off();

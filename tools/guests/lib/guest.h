@@ -54,6 +54,26 @@ void gic_eoi(uint32_t intid);
 void vectors_install(void);
 void irq_handler(uint32_t intid);
 static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
 static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
+
+/*
+ * Sleeps until an interrupt has been handled. Called with IRQs masked, in a
+ * loop that tests what the handler changes:
+ *	while (!done)
+ *		wait_for_irq();
+ * WFI wakes on a pending interrupt even while IRQs are masked, so one that
+ * arrives between the test and the sleep is not lost (with IRQs unmasked it
+ * would be handled there, and the WFI after it would sleep for good); the
+ * handler then runs in the window the unmask opens, and IRQs are masked again
+ * before the loop tests.
+ */
+static inline void wait_for_irq(void)
+{
+	wfi();
+	irq_enable();
+	__asm__ volatile("isb" ::: "memory");
+	irq_disable();
+}
 
 #endif
