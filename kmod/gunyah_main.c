@@ -38,7 +38,7 @@
 static bool wait_for_platform;
 module_param(wait_for_platform, bool, 0444);
 MODULE_PARM_DESC(wait_for_platform,
-		 "load without a Gunyah hypervisor and wait for a backend module to register");
+                 "load without a Gunyah hypervisor and wait for a backend module to register");
 
 static int live_objects_get(char *buf, const struct kernel_param *kp)
 {
@@ -150,7 +150,7 @@ static void vm_file_put(struct gunyah_vm_file *vmf)
 }
 
 int gunyah_vm_notify_status(u16 vmid, enum gh_vm_mgr_status status,
-			    const struct gh_vm_exit_info *info)
+                            const struct gh_vm_exit_info *info)
 {
 	struct gunyah_vm_file *vmf;
 	int ret;
@@ -235,7 +235,7 @@ static const struct file_operations gunyah_fn_fops = {
 
 /* ADD_FUNCTION handed out a handle (any function's): wrap it in a file. */
 static int gunyah_fn_create_fd(struct gunyah_vm_file *vmf, struct gh_vm_function_handle *h,
-			       const struct gh_vm_function *fn)
+                               const struct gh_vm_function *fn)
 {
 	struct gunyah_fn_file *fnf;
 	int fd;
@@ -338,7 +338,7 @@ static int gunyah_create_vm(void)
 	}
 	fd = anon_inode_getfd("gunyah-vm", &gunyah_vm_fops, vmf, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		vm_file_put(vmf);	/* drops the VM and the module too */
+		vm_file_put(vmf); /* drops the VM and the module too */
 	return fd;
 
 err_put_vm:
@@ -355,7 +355,7 @@ static long gunyah_dev_ioctl(struct file *file, unsigned int cmd, unsigned long 
 	switch (cmd) {
 	case GH_CREATE_VM:
 		if (arg)
-			return -EINVAL;	/* the VM type; only 0 exists */
+			return -EINVAL; /* the VM type; only 0 exists */
 		return gunyah_create_vm();
 	default:
 		return -ENOTTY;
@@ -408,7 +408,7 @@ static int __init gunyah_init(void)
 		return ret;
 	}
 	pr_info("gunyah: %s\n", native_gunyah ? "Gunyah found; waiting for its RM client" :
-						 "no Gunyah; waiting for a backend module");
+	                                        "no Gunyah; waiting for a backend module");
 	return 0;
 }
 

@@ -226,7 +226,7 @@ void gh_os_yield(void)
 
 /* refcount_t's rules on the cores' plain counter: no increment from zero, no
  * wrap; a misuse warns and saturates instead of freeing twice. */
-#define GH_REF_SATURATED	(UINT_MAX / 2)
+#define GH_REF_SATURATED (UINT_MAX / 2)
 
 void gh_os_ref_init(struct gh_os_ref *r)
 {
@@ -251,7 +251,7 @@ bool gh_os_ref_get_unless_zero(struct gh_os_ref *r)
 		if (old >= GH_REF_SATURATED)
 			return true;
 	} while (!__atomic_compare_exchange_n(&r->count, &old, old + 1, true, __ATOMIC_RELAXED,
-					      __ATOMIC_RELAXED));
+	                                      __ATOMIC_RELAXED));
 	return true;
 }
 
@@ -335,7 +335,8 @@ void gh_os_irq_free(uint32_t irq, void *arg)
 	struct gh_os_irq *r, *found = NULL;
 
 	mutex_lock(&irqs_lock);
-	list_for_each_entry(r, &irqs, node) {
+	list_for_each_entry(r, &irqs, node)
+	{
 		if (r->irq == irq && r->arg == arg) {
 			list_del(&r->node);
 			found = r;
@@ -345,7 +346,7 @@ void gh_os_irq_free(uint32_t irq, void *arg)
 	mutex_unlock(&irqs_lock);
 	if (WARN_ONCE(!found, "gunyah: freeing irq %u that was not requested", irq))
 		return;
-	free_irq(irq, found);	/* waits for a running handler */
+	free_irq(irq, found); /* waits for a running handler */
 	gh_os_free(found);
 }
 
@@ -373,7 +374,7 @@ int gh_os_eventfd_get(int fd, struct gh_os_eventfd **out)
 	ctx = eventfd_ctx_fileget(file);
 	if (IS_ERR(ctx)) {
 		fput(file);
-		return PTR_ERR(ctx);	/* -EINVAL: not an eventfd */
+		return PTR_ERR(ctx); /* -EINVAL: not an eventfd */
 	}
 	e = obj_alloc(sizeof(*e));
 	if (!e) {
@@ -445,7 +446,7 @@ static void watch_queue_proc(struct file *file, wait_queue_head_t *wqh, poll_tab
 }
 
 int gh_os_eventfd_watch(struct gh_os_eventfd *e, void (*fn)(void *arg), void *arg,
-			struct gh_os_eventfd_watch **out)
+                        struct gh_os_eventfd_watch **out)
 {
 	struct gh_os_eventfd_watch *w;
 	__poll_t events;

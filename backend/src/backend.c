@@ -39,7 +39,7 @@ static int vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *arg)
 }
 
 int gh_backend_vm_set_user_mem_region(struct gh_backend_vm *vm,
-				      const struct gh_userspace_memory_region *r)
+                                      const struct gh_userspace_memory_region *r)
 {
 	return r ? vm_ioctl(vm, GH_VM_SET_USER_MEM_REGION, r) : -EFAULT;
 }
@@ -60,7 +60,7 @@ int gh_backend_vm_start(struct gh_backend_vm *vm)
 }
 
 int gh_backend_vm_add_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn,
-			       struct gh_backend_vcpu **vcpu)
+                               struct gh_backend_vcpu **vcpu)
 {
 	if (!vm)
 		return -EBADF;
@@ -114,7 +114,7 @@ void gh_backend_describe_exit_info(const struct gh_vm_exit_info *info, char *buf
 }
 
 int gh_backend_vm_exit_description(struct gh_backend_vm *vm, const struct gh_vm_exit_info *info,
-				   char *buf, size_t len)
+                                   char *buf, size_t len)
 {
 	if (!vm)
 		return -EBADF;

@@ -16,7 +16,7 @@ struct gh_backend_ops {
 	 * that is -EINVAL and nothing stays bound.
 	 */
 	int (*vm_ioctl)(struct gh_backend_vm *vm, unsigned int cmd, const void *arg,
-			struct gh_backend_vcpu **vcpu);
+	                struct gh_backend_vcpu **vcpu);
 	struct gh_vcpu_run *(*run_page)(struct gh_backend_vcpu *vcpu);
 	int (*vcpu_run)(struct gh_backend_vcpu *vcpu);
 	void (*vcpu_kick)(struct gh_backend_vcpu *vcpu);
@@ -26,7 +26,7 @@ struct gh_backend_ops {
 	/* optional: NULL means gh_backend_describe_exit_info(); the arguments
 	 * are checked (@len > 0) */
 	void (*vm_exit_description)(struct gh_backend_vm *vm, const struct gh_vm_exit_info *info,
-				    char *buf, size_t len);
+	                            char *buf, size_t len);
 };
 
 struct gh_backend {

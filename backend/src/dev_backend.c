@@ -116,7 +116,7 @@ err:
 }
 
 static int dev_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *arg,
-			struct gh_backend_vcpu **out)
+                        struct gh_backend_vcpu **out)
 {
 	struct dev_vm *v = (struct dev_vm *)vm;
 	int r;
@@ -212,7 +212,7 @@ int gh_backend_open_dev(const char *path, struct gh_backend **out)
 		return -ENOMEM;
 	}
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = kick_handler;	/* no SA_RESTART: the ioctl returns -EINTR */
+	sa.sa_handler = kick_handler; /* no SA_RESTART: the ioctl returns -EINTR */
 	sigemptyset(&sa.sa_mask);
 	sigaction(GH_BACKEND_KICK_SIGNAL, &sa, NULL);
 	d->base.ops = &dev_ops;

@@ -25,7 +25,7 @@
 #include "sim_rm.h"
 
 _Static_assert(GH_BACKEND_SIM_MAX_VCPUS == GH_SIM_MAX_VCPUS,
-	       "backend.h's limit is the simulator's");
+               "backend.h's limit is the simulator's");
 
 struct sim_backend {
 	struct gh_backend base;
@@ -41,10 +41,10 @@ struct sim_vm {
 struct sim_vcpu {
 	struct gh_backend_vcpu base;
 	struct gh_vcpu *vcpu;
-	struct gh_vm *vm;		/* a reference: the sim VM outlives us */
+	struct gh_vm *vm; /* a reference: the sim VM outlives us */
 	uint32_t vcpu_id;
-	struct gh_os_task *runner;	/* atomic: the thread inside RUN, if any */
-	unsigned int kickers;		/* atomic: kicks looking at runner */
+	struct gh_os_task *runner; /* atomic: the thread inside RUN, if any */
+	unsigned int kickers;      /* atomic: kicks looking at runner */
 };
 
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -95,7 +95,7 @@ static void sim_vm_release(struct gh_backend_vm *vm)
 }
 
 static int sim_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *arg,
-			struct gh_backend_vcpu **out)
+                        struct gh_backend_vcpu **out)
 {
 	struct sim_vm *v = (struct sim_vm *)vm;
 	const struct gh_vm_function *fn = arg;
@@ -127,7 +127,7 @@ static int sim_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *
 /* The simulator's own words for the exit; the generic ones when it has
  * none (the VM is gone, or it has not exited). */
 static void sim_vm_exit_description(struct gh_backend_vm *vm, const struct gh_vm_exit_info *info,
-				    char *buf, size_t len)
+                                    char *buf, size_t len)
 {
 	struct sim_vm *v = (struct sim_vm *)vm;
 	struct gh_sim_vm *svm = gh_sim_rm_vm(to_be(vm->b)->rm, gh_vm_mgr_vmid(v->vm));
@@ -193,7 +193,7 @@ static int sim_vcpu_run(struct gh_backend_vcpu *vcpu)
 	int ret;
 
 	registered = self && __atomic_compare_exchange_n(&c->runner, &none, self, false,
-							 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+	                                                 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
 	ret = gh_vcpu_ioctl(c->vcpu, GH_VCPU_RUN, 0);
 	if (ret == -EINTR)
 		gh_os_posix_clear_kick();
@@ -237,8 +237,7 @@ static int sim_vcpu_times(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_t
 	svm = gh_sim_rm_vm(be->rm, gh_vm_mgr_vmid(c->vm));
 	if (!svm)
 		return -ENODEV;
-	ret = gh_sim_vcpu_stats(gh_sim_rm_sim(be->rm), gh_sim_vm_vcpu_capid(svm, c->vcpu_id),
-				&st);
+	ret = gh_sim_vcpu_stats(gh_sim_rm_sim(be->rm), gh_sim_vm_vcpu_capid(svm, c->vcpu_id), &st);
 	if (ret)
 		return ret;
 	out->ns_guest = st.ns_guest;

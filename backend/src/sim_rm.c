@@ -10,7 +10,7 @@
 
 #include "sim_rm.h"
 
-#define RM_MAX_VMS	32
+#define RM_MAX_VMS 32
 
 struct rm_vm {
 	bool used;
@@ -47,11 +47,11 @@ static struct rm_vm *find(struct gh_sim_rm *rm, uint16_t vmid)
 static void host_wakeup_irq(void *ctx, uint32_t irq)
 {
 	(void)ctx;
-	gh_os_posix_irq_raise(irq);	/* -ENOENT: nobody waits on it yet */
+	gh_os_posix_irq_raise(irq); /* -ENOENT: nobody waits on it yet */
 }
 
 static void host_vm_exited(void *ctx, uint16_t vmid, uint16_t type, bool crashed,
-			   const uint8_t *reason, uint32_t reason_size, const char *description)
+                           const uint8_t *reason, uint32_t reason_size, const char *description)
 {
 	struct gh_sim_rm *rm = ctx;
 	struct gh_vm_exit_info info;
@@ -61,8 +61,8 @@ static void host_vm_exited(void *ctx, uint16_t vmid, uint16_t type, bool crashed
 	(void)description;
 	memset(&info, 0, sizeof(info));
 	info.type = type;
-	info.reason_size = reason_size > GH_VM_LAST_EXIT_INFO_SIZE ?
-			   GH_VM_LAST_EXIT_INFO_SIZE : reason_size;
+	info.reason_size = reason_size > GH_VM_LAST_EXIT_INFO_SIZE ? GH_VM_LAST_EXIT_INFO_SIZE :
+	                                                             reason_size;
 	memcpy(info.reason, reason, info.reason_size);
 	pthread_mutex_lock(&rm->lock);
 	v = find(rm, vmid);
@@ -70,8 +70,8 @@ static void host_vm_exited(void *ctx, uint16_t vmid, uint16_t type, bool crashed
 		vm = v->vm;
 	pthread_mutex_unlock(&rm->lock);
 	if (vm)
-		gh_vm_mgr_notify_status(vm, crashed ? GH_VM_MGR_STATUS_CRASHED :
-				       GH_VM_MGR_STATUS_EXITED, &info);
+		gh_vm_mgr_notify_status(
+			vm, crashed ? GH_VM_MGR_STATUS_CRASHED : GH_VM_MGR_STATUS_EXITED, &info);
 }
 
 /* --- the ops ------------------------------------------------------------------------ */
@@ -137,9 +137,9 @@ static int rm_mem_share(void *ctx, uint16_t vmid, const struct gh_userspace_memo
 	if (!v)
 		return -ENOENT;
 	return gh_sim_vm_add_region(v->svm, r->label, r->guest_phys_addr, r->memory_size,
-				    (void *)(uintptr_t)r->userspace_addr,
-				    r->flags & (GH_SIM_MEM_READ | GH_SIM_MEM_WRITE |
-						GH_SIM_MEM_EXEC));
+	                            (void *)(uintptr_t)r->userspace_addr,
+	                            r->flags &
+	                                    (GH_SIM_MEM_READ | GH_SIM_MEM_WRITE | GH_SIM_MEM_EXEC));
 }
 
 static int rm_set_dtb(void *ctx, uint16_t vmid, const struct gh_vm_dtb_config *dtb)
@@ -165,7 +165,7 @@ static int rm_set_boot_context(void *ctx, uint16_t vmid, const struct gh_vm_boot
 	if (!v)
 		return -ENOENT;
 	return gh_sim_vm_set_boot_reg(v->svm, (bc->reg >> GH_VM_BOOT_CONTEXT_REG_SHIFT) & 0xff,
-				      bc->reg & 0xff, bc->value);
+	                              bc->reg & 0xff, bc->value);
 }
 
 /* vCPU ids from the DTB's /cpus: -ENOENT when there is no usable DTB. */
@@ -184,7 +184,8 @@ static int cpus_from_dtb(struct rm_vm *v, uint32_t *mask)
 	cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus < 0)
 		return -ENOENT;
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
 		const fdt32_t *reg;
 		const char *type;
 		uint64_t mpidr;
@@ -198,9 +199,9 @@ static int cpus_from_dtb(struct rm_vm *v, uint32_t *mask)
 		if (!reg || (len != 4 && len != 8))
 			return -EINVAL;
 		mpidr = len == 4 ? fdt32_to_cpu(reg[0]) :
-			((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+		                   ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
 		if (mpidr >= GH_SIM_MAX_VCPUS)
-			return -EINVAL;		/* only Aff0 < 8 is simulated */
+			return -EINVAL; /* only Aff0 < 8 is simulated */
 		*mask |= 1U << mpidr;
 	}
 	return *mask ? 0 : -ENOENT;
@@ -239,7 +240,7 @@ static int rm_vm_init(void *ctx, uint16_t vmid)
 }
 
 static int rm_get_resources(void *ctx, uint16_t vmid, struct gh_vm_resource *out, size_t max,
-			    size_t *n)
+                            size_t *n)
 {
 	struct rm_vm *v = get(ctx, vmid);
 	size_t k = 0;
@@ -252,15 +253,17 @@ static int rm_get_resources(void *ctx, uint16_t vmid, struct gh_vm_resource *out
 			continue;
 		if (k == max)
 			return -ENOSPC;
-		out[k++] = (struct gh_vm_resource){ .type = GH_RESOURCE_TYPE_VCPU, .label = i,
-						    .capid = v->vcpu_capid[i],
-						    .irq = v->vcpu_irq[i] };
+		out[k++] = (struct gh_vm_resource){ .type = GH_RESOURCE_TYPE_VCPU,
+			                            .label = i,
+			                            .capid = v->vcpu_capid[i],
+			                            .irq = v->vcpu_irq[i] };
 	}
 	for (i = 0; i < v->nbells; i++) {
 		if (k == max)
 			return -ENOSPC;
-		out[k++] = (struct gh_vm_resource){ .type = GH_RESOURCE_TYPE_BELL_TX, .label = i,
-						    .capid = v->bell_capid[i] };
+		out[k++] = (struct gh_vm_resource){ .type = GH_RESOURCE_TYPE_BELL_TX,
+			                            .label = i,
+			                            .capid = v->bell_capid[i] };
 	}
 	*n = k;
 	return 0;

@@ -34,8 +34,8 @@ extern "C" {
 struct gh_sim_rm;
 
 struct gh_sim_rm_config {
-	uint32_t default_vcpus;		/* 0 means 1 */
-	uint32_t doorbells;		/* 0 means 16; at most GH_SIM_NR_SPIS */
+	uint32_t default_vcpus; /* 0 means 1 */
+	uint32_t doorbells;     /* 0 means 16; at most GH_SIM_NR_SPIS */
 };
 
 /* Creates the simulator and registers it as the hypercall backend (-EBUSY

@@ -31,7 +31,7 @@ std::vector<uint8_t> LoadGuest(const std::string &name)
 {
 	std::ifstream f("sim/tests/guests/" + name + ".bin", std::ios::binary);
 	return std::vector<uint8_t>(std::istreambuf_iterator<char>(f),
-				    std::istreambuf_iterator<char>());
+	                            std::istreambuf_iterator<char>());
 }
 
 struct gh_vm_function VcpuFn(uint32_t id)
@@ -60,7 +60,7 @@ protected:
 
 		ASSERT_FALSE(img.empty());
 		ram_ = static_cast<uint8_t *>(mmap(nullptr, kRamSize, PROT_READ | PROT_WRITE,
-						   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+		                                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
 		memcpy(ram_, img.data(), img.size());
 		struct gh_userspace_memory_region r = {};
 		r.label = 0;
@@ -212,7 +212,7 @@ TEST_F(SimBackend, CrashReportsReason)
 {
 	Open();
 	Load("nosyndrome");
-	SetX(0, 0);		// LDP to MMIO
+	SetX(0, 0); // LDP to MMIO
 	struct gh_backend_vcpu *c = AddVcpu(0);
 	struct gh_vcpu_run *run;
 
@@ -221,7 +221,7 @@ TEST_F(SimBackend, CrashReportsReason)
 	EXPECT_EQ(GH_VM_STATUS_CRASHED, run->status.status);
 	EXPECT_EQ(GH_VM_EXIT_TYPE_HYP_ERROR, run->status.exit_info.type);
 	EXPECT_EQ(8u, run->status.exit_info.reason_size);
-	EXPECT_EQ(1, run->status.exit_info.reason[0]);	// MMIO without syndrome
+	EXPECT_EQ(1, run->status.exit_info.reason[0]); // MMIO without syndrome
 
 	// The simulator's own words for it: the vCPU, the PC and what happened.
 	char why[256];
@@ -230,7 +230,7 @@ TEST_F(SimBackend, CrashReportsReason)
 	EXPECT_NE(std::string::npos, std::string(why).find("pc 0x4000")) << why;
 	char tiny[6];
 	ASSERT_EQ(0,
-		  gh_backend_vm_exit_description(vm_, &run->status.exit_info, tiny, sizeof(tiny)));
+	          gh_backend_vm_exit_description(vm_, &run->status.exit_info, tiny, sizeof(tiny)));
 	EXPECT_EQ(std::string(why).substr(0, 5), std::string(tiny));
 }
 
@@ -267,8 +267,8 @@ TEST_F(SimBackend, ResumeFaultInjectsADataAbort)
 	EXPECT_EQ(GH_VM_STATUS_EXITED, run->status.status);
 	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, run->status.exit_info.type);
 	EXPECT_EQ((std::vector<uint64_t>{ 0x09000040, 0x09000048, 0x09000052, 0x09000058,
-					  0x09000060, 0x09000068, 0x09000070 }),
-		  faulted_);
+	                                  0x09000060, 0x09000068, 0x09000070 }),
+	          faulted_);
 	ASSERT_EQ(55u, reports_.size());
 	// the 8-byte load: EC 0x25, IL, ISV, SAS 3, SRT 2, SF, DFSC 0x10; FAR;
 	// ELR at the load
@@ -280,7 +280,7 @@ TEST_F(SimBackend, ResumeFaultInjectsADataAbort)
 	EXPECT_EQ(0x09000070u, reports_[42]);
 	EXPECT_EQ(reports_[40], reports_[43]);
 	EXPECT_EQ((std::vector<uint64_t>{ 0x5a5a0002, 0x5a5a0004, 0x5a5a0006, 0x5a5a0008, 10 }),
-		  std::vector<uint64_t>(reports_.end() - 5, reports_.end()));
+	          std::vector<uint64_t>(reports_.end() - 5, reports_.end()));
 	EXPECT_TRUE(writes_.empty());
 	EXPECT_EQ(0, reads_);
 }
@@ -319,8 +319,8 @@ TEST_F(SimBackend, EightVcpusCpuOnBarrier)
 		EXPECT_EQ(GH_VM_EXIT_STATUS, gh_backend_vcpu_run_page(vcpus_[i])->exit_reason);
 	}
 	EXPECT_EQ((std::vector<uint64_t>{ (uint64_t)-2, (uint64_t)-4, (uint64_t)-2, 1000ULL * n,
-					  (uint64_t)n }),
-		  reports_);
+	                                  (uint64_t)n }),
+	          reports_);
 }
 
 TEST_F(SimBackend, IrqfdRaisesDoorbellSpis)
@@ -337,7 +337,7 @@ TEST_F(SimBackend, IrqfdRaisesDoorbellSpis)
 		struct gh_vm_function fn = {};
 		strcpy(fn.name, "irqfd");
 		fn.irqfd.fd = (uint32_t)efd[i];
-		fn.irqfd.label = 8 + i;		// doorbell label L raises SPI 32 + L
+		fn.irqfd.label = 8 + i; // doorbell label L raises SPI 32 + L
 		ASSERT_EQ(0, gh_backend_vm_add_function(vm_, &fn, nullptr));
 	}
 	ASSERT_EQ(0, gh_backend_vm_start(vm_));
@@ -377,12 +377,13 @@ TEST_F(SimBackend, KickInterruptsASpinningGuest)
 		std::atomic<int> ret{ 1 };
 		std::thread t([&] { ret = gh_backend_vcpu_run(c); });
 		std::this_thread::sleep_for(std::chrono::milliseconds(20));
-		EXPECT_EQ(1, ret.load());		// still inside RUN
+		EXPECT_EQ(1, ret.load()); // still inside RUN
 		auto t0 = std::chrono::steady_clock::now();
 		gh_backend_vcpu_kick(c);
 		t.join();
 		EXPECT_EQ(-EINTR, ret.load());
-		EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2)); // not stuck
+		EXPECT_LT(std::chrono::steady_clock::now() - t0,
+		          std::chrono::seconds(2)); // not stuck
 		// immediate_exit stays set until the VMM clears it
 		EXPECT_EQ(-EINTR, gh_backend_vcpu_run(c));
 		run->immediate_exit = 0;
@@ -400,7 +401,7 @@ TEST_F(SimBackend, ErrnoLikeTheKernel)
 	EXPECT_EQ(-ENOENT, gh_backend_vm_add_function(vm_, &fn, nullptr));
 	struct gh_userspace_memory_region r = {};
 	r.memory_size = 4096;
-	r.userspace_addr = 123;	// not page aligned
+	r.userspace_addr = 123; // not page aligned
 	EXPECT_EQ(-EINVAL, gh_backend_vm_set_user_mem_region(vm_, &r));
 	struct gh_vm_boot_context bc = {};
 	bc.reg = 0xffff0000;
@@ -432,4 +433,4 @@ TEST(DevBackend, AbsentDeviceIsAnErrno)
 	gh_backend_close(b);
 }
 
-}  // namespace
+} // namespace

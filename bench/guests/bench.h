@@ -15,8 +15,8 @@
 #error "BENCH_N (the work size) must be defined by the build"
 #endif
 
-#define PL011_FR	0x018
-#define PL011_ILPR	0x020	/* IrDA low-power counter: a plain, silent register */
+#define PL011_FR   0x018
+#define PL011_ILPR 0x020 /* IrDA low-power counter: a plain, silent register */
 
 static inline volatile uint32_t *pl011(uint32_t off)
 {

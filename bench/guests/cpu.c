@@ -17,7 +17,7 @@ void guest_main(uint64_t cpu, uint64_t x0)
 		y ^= x >> 29;
 		y = (y << 13) | (y >> 51);
 		y += i;
-		__asm__ volatile("" : "+r"(x), "+r"(y));	/* keep the loop as written */
+		__asm__ volatile("" : "+r"(x), "+r"(y)); /* keep the loop as written */
 	}
 	uart_puts("bench-cpu: ");
 	uart_put_uint(BENCH_N);

@@ -11,7 +11,7 @@
 #ifndef BUF_MIB
 #define BUF_MIB 64
 #endif
-#define WORDS ((uint64_t)BUF_MIB << 17)	/* 8-byte words */
+#define WORDS ((uint64_t)BUF_MIB << 17) /* 8-byte words */
 
 extern char __stacks_top[];
 

@@ -15,7 +15,7 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	(void)x0;
 	uart_init();
 	for (uint32_t i = 0; i < BENCH_N; i++) {
-		while (*pl011(PL011_FR) & (1u << 5))	/* TXFF */
+		while (*pl011(PL011_FR) & (1u << 5)) /* TXFF */
 			polls++;
 		*pl011(PL011_ILPR) = i & 0xff;
 	}

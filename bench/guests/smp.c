@@ -21,12 +21,12 @@ static uint32_t done_add(void)
 	uint32_t old, tmp, fail;
 
 	__asm__ volatile("1: ldaxr %w0, [%3]\n"
-			 "   add %w1, %w0, #1\n"
-			 "   stlxr %w2, %w1, [%3]\n"
-			 "   cbnz %w2, 1b\n"
-			 : "=&r"(old), "=&r"(tmp), "=&r"(fail)
-			 : "r"(&done)
-			 : "memory");
+	                 "   add %w1, %w0, #1\n"
+	                 "   stlxr %w2, %w1, [%3]\n"
+	                 "   cbnz %w2, 1b\n"
+	                 : "=&r"(old), "=&r"(tmp), "=&r"(fail)
+	                 : "r"(&done)
+	                 : "memory");
 	return old + 1;
 }
 

@@ -23,10 +23,10 @@
 
 #include <unicorn/unicorn.h>
 
-#define RAM_BASE	0x40000000ULL
-#define UART_BASE	0x09000000ULL
-#define PSCI_VERSION	0x84000000ULL
-#define PSCI_SYSTEM_OFF	0x84000008ULL
+#define RAM_BASE        0x40000000ULL
+#define UART_BASE       0x09000000ULL
+#define PSCI_VERSION    0x84000000ULL
+#define PSCI_SYSTEM_OFF 0x84000008ULL
 
 static uint32_t uart_regs[0x1000 / 4];
 static uint64_t accesses;
@@ -47,7 +47,7 @@ static uint64_t uart_read(uc_engine *uc, uint64_t off, unsigned int size, void *
 	(void)u;
 	accesses++;
 	if (off == 0x18)
-		return 0x90;	/* FR: TXFE | RXFE */
+		return 0x90; /* FR: TXFE | RXFE */
 	return off < sizeof(uart_regs) ? uart_regs[off / 4] : 0;
 }
 
@@ -68,7 +68,7 @@ static void intr(uc_engine *uc, uint32_t intno, void *u)
 	uint64_t x0;
 
 	(void)u;
-	if (intno != 11) {	/* only HVC is expected */
+	if (intno != 11) { /* only HVC is expected */
 		fprintf(stderr, "raw_unicorn: unexpected exception %u\n", intno);
 		uc_emu_stop(uc);
 		return;
@@ -102,8 +102,8 @@ static int load_elf(const char *path, uint8_t *ram, uint64_t ram_size, uint64_t 
 			goto out;
 		if (ph.p_type != PT_LOAD)
 			continue;
-		if (ph.p_paddr < RAM_BASE || ph.p_filesz > ph.p_memsz ||
-		    ph.p_memsz > ram_size || ph.p_paddr - RAM_BASE > ram_size - ph.p_memsz)
+		if (ph.p_paddr < RAM_BASE || ph.p_filesz > ph.p_memsz || ph.p_memsz > ram_size ||
+		    ph.p_paddr - RAM_BASE > ram_size - ph.p_memsz)
 			goto out;
 		if (fseek(f, (long)ph.p_offset, SEEK_SET) ||
 		    fread(ram + (ph.p_paddr - RAM_BASE), 1, ph.p_filesz, f) != ph.p_filesz)
@@ -120,8 +120,9 @@ int main(int argc, char **argv)
 {
 	uint64_t ram_size = (argc > 2 ? strtoull(argv[2], NULL, 0) : 256) << 20, entry, pstate;
 	uc_arm64_cp_reg scr = { .crn = 1, .crm = 1, .op0 = 3, .op1 = 6, .op2 = 0, .val = 0x531 };
-	uc_arm64_cp_reg hcr = { .crn = 1, .crm = 1, .op0 = 3, .op1 = 4, .op2 = 0,
-				.val = 1ULL << 31 };
+	uc_arm64_cp_reg hcr = {
+		.crn = 1, .crm = 1, .op0 = 3, .op1 = 4, .op2 = 0, .val = 1ULL << 31
+	};
 	uint8_t *ram;
 	uc_engine *uc;
 	uc_hook h;
@@ -156,7 +157,7 @@ int main(int argc, char **argv)
 	if (err)
 		fprintf(stderr, "raw_unicorn: %s\n", uc_strerror(err));
 	fprintf(stderr, "raw_unicorn: mmio_accesses %llu seconds %.6f\n",
-		(unsigned long long)accesses, t1 - t0);
+	        (unsigned long long)accesses, t1 - t0);
 	uc_close(uc);
 	munmap(ram, ram_size);
 	return powered_off && !err ? 0 : 1;

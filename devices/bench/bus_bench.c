@@ -14,7 +14,7 @@
 #include <gunyah/devices/bus.h>
 
 #define ITERS 4000000u
-#define BASE 0x0a000000ull
+#define BASE  0x0a000000ull
 
 static uint64_t sink;
 
@@ -98,7 +98,7 @@ int main(void)
 			return 1;
 		for (unsigned int i = 0; i < n; i++)
 			if (gh_bus_register(bus, BASE + 0x200ull * i, 0x200, &ops,
-					    (void *)(uintptr_t)i))
+			                    (void *)(uintptr_t)i))
 				return 1;
 		double direct = time_direct(&ops, n);
 		double viabus = time_bus(bus, n);

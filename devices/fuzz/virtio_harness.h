@@ -21,8 +21,8 @@ constexpr uint64_t kRamBase = 0x40000000;
 constexpr size_t kRamSize = 0x40000;
 
 inline void run_virtio_script(Input &in, ghtest::GuestRam &ram, ghtest::IrqLine &irq,
-			      struct gh_virtio_mmio *t, uint16_t nq,
-			      const std::function<void(Input &)> &device_step)
+                              struct gh_virtio_mmio *t, uint16_t nq,
+                              const std::function<void(Input &)> &device_step)
 {
 	ghtest::MmioDriver drv{ t };
 	std::vector<ghtest::Ring> rings;

@@ -47,8 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (out != c->out_bytes || inb != c->in_bytes)
 			abort();
 		uint8_t buf[64];
-		gh_virtq_chain_read(&mem, c.get(), 0, buf, std::min<size_t>(c->out_bytes, sizeof(buf)));
-		gh_virtq_chain_write(&mem, c.get(), 0, buf, std::min<size_t>(c->in_bytes, sizeof(buf)));
+		gh_virtq_chain_read(&mem, c.get(), 0, buf,
+		                    std::min<size_t>(c->out_bytes, sizeof(buf)));
+		gh_virtq_chain_write(&mem, c.get(), 0, buf,
+		                     std::min<size_t>(c->in_bytes, sizeof(buf)));
 		bool notify;
 		if (gh_virtq_push(&vq, c->head, c->in_bytes, &notify))
 			abort();

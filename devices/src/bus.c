@@ -134,8 +134,8 @@ static void bus_publish(struct gh_bus *bus, struct bus_map *m)
 	free(old);
 }
 
-int gh_bus_register(struct gh_bus *bus, uint64_t base, uint64_t len,
-		    const struct gh_mmio_ops *ops, void *dev)
+int gh_bus_register(struct gh_bus *bus, uint64_t base, uint64_t len, const struct gh_mmio_ops *ops,
+                    void *dev)
 {
 	struct bus_map *cur, *m;
 	uint64_t last;
@@ -229,8 +229,8 @@ static bool size_ok(uint32_t size)
 	return size == 1 || size == 2 || size == 4 || size == 8;
 }
 
-static int bus_dispatch(struct gh_bus *bus, uint64_t addr, uint32_t size,
-			bool is_write, uint64_t *val)
+static int bus_dispatch(struct gh_bus *bus, uint64_t addr, uint32_t size, bool is_write,
+                        uint64_t *val)
 {
 	const struct bus_map *m;
 	const struct bus_entry *e;

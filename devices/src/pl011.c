@@ -21,9 +21,9 @@
 
 #define FIFO GH_PL011_FIFO_DEPTH
 
-#define RSR_OE (1u << 3)
-#define CR_MASK 0xff87u /* bits 3..6 are reserved */
-#define IFLS_MASK 0x3fu
+#define RSR_OE     (1u << 3)
+#define CR_MASK    0xff87u /* bits 3..6 are reserved */
+#define IFLS_MASK  0x3fu
 #define DMACR_MASK 0x7u
 
 static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
@@ -232,8 +232,7 @@ int gh_pl011_create(const struct gh_pl011_config *cfg, struct gh_pl011 **out)
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	if (!cfg || !cfg->chr || !cfg->chr->write ||
-	    (cfg->flags & ~GH_PL011_F_TX_WHEN_DISABLED))
+	if (!cfg || !cfg->chr || !cfg->chr->write || (cfg->flags & ~GH_PL011_F_TX_WHEN_DISABLED))
 		return -EINVAL;
 	u = calloc(1, sizeof(*u));
 	if (!u)
@@ -528,8 +527,7 @@ static bool state_valid(const struct gh_pl011_state *s)
 		return false;
 	if (s->rsr > 0xf || s->ilpr > 0xff || s->ibrd > 0xffff || s->fbrd > 0x3f ||
 	    s->lcr_h > 0xff || (s->cr & ~CR_MASK) || s->ifls > IFLS_MASK ||
-	    s->imsc > GH_PL011_INT_ALL || s->ris > GH_PL011_INT_ALL ||
-	    s->dmacr > DMACR_MASK)
+	    s->imsc > GH_PL011_INT_ALL || s->ris > GH_PL011_INT_ALL || s->dmacr > DMACR_MASK)
 		return false;
 	/* TX may hold more than the 1-entry holding register after FEN was
 	 * cleared with bytes queued; RX is emptied on every FEN change. */

@@ -355,8 +355,8 @@ int gh_pl031_restore(struct gh_pl031 *r, const struct gh_pl031_state *s)
 
 	if (!r || !s)
 		return -EINVAL;
-	if (s->version != GH_PL031_STATE_VERSION || s->reserved || s->cr > 1 ||
-	    s->imsc > 1 || s->ris > 1)
+	if (s->version != GH_PL031_STATE_VERSION || s->reserved || s->cr > 1 || s->imsc > 1 ||
+	    s->ris > 1)
 		return -EINVAL;
 	now = clock_now(r);
 	pthread_mutex_lock(&r->lock);

@@ -11,8 +11,8 @@
 
 #include <gunyah/devices/virtio_blk.h>
 
-#define BOUNCE 4096u
-#define HDR_LEN 16u
+#define BOUNCE     4096u
+#define HDR_LEN    16u
 #define CONFIG_LEN 60u
 
 struct gh_virtio_blk {
@@ -39,7 +39,7 @@ static bool in_bounds(const struct gh_virtio_blk *b, uint64_t sector, uint64_t b
 
 /* Device to guest: backend -> writable part [0, len). */
 static uint8_t do_read(struct gh_virtio_blk *b, const struct gh_virtq_chain *c, uint64_t sector,
-		       uint32_t len, uint32_t *moved)
+                       uint32_t len, uint32_t *moved)
 {
 	uint8_t buf[BOUNCE];
 
@@ -57,7 +57,7 @@ static uint8_t do_read(struct gh_virtio_blk *b, const struct gh_virtq_chain *c, 
 
 /* Guest to device: readable part [HDR_LEN, HDR_LEN + len) -> backend. */
 static uint8_t do_write(struct gh_virtio_blk *b, const struct gh_virtq_chain *c, uint64_t sector,
-			uint32_t len)
+                        uint32_t len)
 {
 	uint8_t buf[BOUNCE];
 
@@ -97,8 +97,8 @@ static uint32_t blk_request(struct gh_virtio_blk *b, const struct gh_virtq_chain
 		status = do_write(b, c, h.sector, len);
 		break;
 	case GH_VIRTIO_BLK_T_FLUSH:
-		status = (!b->ops->flush || !b->ops->flush(b->ctx)) ? GH_VIRTIO_BLK_S_OK
-								     : GH_VIRTIO_BLK_S_IOERR;
+		status = (!b->ops->flush || !b->ops->flush(b->ctx)) ? GH_VIRTIO_BLK_S_OK :
+		                                                      GH_VIRTIO_BLK_S_IOERR;
 		break;
 	case GH_VIRTIO_BLK_T_GET_ID:
 		len = c->in_bytes - 1;
@@ -168,13 +168,12 @@ int gh_virtio_blk_create(const struct gh_virtio_blk_config *cfg, struct gh_virti
 	b->read_only = cfg->read_only;
 	memcpy(b->serial, cfg->serial, sizeof(b->serial));
 
-	put_le(config + 0, b->sectors, 8);                  /* capacity */
-	put_le(config + 12, GH_VIRTQ_MAX_SEGS - 2, 4);      /* seg_max */
-	put_le(config + 20, GH_VIRTIO_BLK_SECTOR, 4);       /* blk_size */
+	put_le(config + 0, b->sectors, 8);             /* capacity */
+	put_le(config + 12, GH_VIRTQ_MAX_SEGS - 2, 4); /* seg_max */
+	put_le(config + 20, GH_VIRTIO_BLK_SECTOR, 4);  /* blk_size */
 	tc.device_id = GH_VIRTIO_ID_BLOCK;
 	tc.device_features = (1ull << GH_VIRTIO_BLK_F_SEG_MAX) |
-			     (1ull << GH_VIRTIO_BLK_F_BLK_SIZE) |
-			     (1ull << GH_VIRTIO_BLK_F_FLUSH);
+	                     (1ull << GH_VIRTIO_BLK_F_BLK_SIZE) | (1ull << GH_VIRTIO_BLK_F_FLUSH);
 	if (cfg->read_only)
 		tc.device_features |= 1ull << GH_VIRTIO_BLK_F_RO;
 	tc.num_queues = 1;

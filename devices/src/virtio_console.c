@@ -13,7 +13,7 @@
 
 #define RX_QUEUE 0
 #define TX_QUEUE 1
-#define CHUNK 256u
+#define CHUNK    256u
 
 struct gh_virtio_console {
 	struct gh_virtio_mmio *t;
@@ -61,7 +61,7 @@ static const struct gh_virtio_dev_ops console_ops = {
 };
 
 int gh_virtio_console_create(const struct gh_virtio_console_config *cfg,
-			     struct gh_virtio_console **out)
+                             struct gh_virtio_console **out)
 {
 	/* cols, rows, max_nr_ports, emerg_wr: all unused without features. */
 	static const uint8_t config[12];
@@ -130,7 +130,7 @@ int gh_virtio_console_transport(struct gh_virtio_console *c, struct gh_virtio_mm
 }
 
 int gh_virtio_console_receive(struct gh_virtio_console *c, const uint8_t *buf, size_t len,
-			      size_t *accepted)
+                              size_t *accepted)
 {
 	struct gh_virtq_chain chain;
 	uint32_t token;

@@ -19,8 +19,7 @@
 #include "irq_line.h"
 
 #define DEVICE_FEATURE_MASK 0xffffffull /* bits 0..23 */
-#define TRANSPORT_FEATURES \
-	((1ull << GH_VIRTIO_F_VERSION_1) | (1ull << GH_VIRTIO_F_INDIRECT_DESC))
+#define TRANSPORT_FEATURES  ((1ull << GH_VIRTIO_F_VERSION_1) | (1ull << GH_VIRTIO_F_INDIRECT_DESC))
 
 struct queue {
 	uint32_t num;
@@ -221,8 +220,7 @@ static bool write_status(struct gh_virtio_mmio *t, uint32_t v)
 	if ((added & GH_VIRTIO_STATUS_FEATURES_OK) &&
 	    (!(v & GH_VIRTIO_STATUS_DRIVER) || !features_acceptable(t)))
 		accepted &= ~GH_VIRTIO_STATUS_FEATURES_OK;
-	if ((added & GH_VIRTIO_STATUS_DRIVER_OK) &&
-	    !(accepted & GH_VIRTIO_STATUS_FEATURES_OK))
+	if ((added & GH_VIRTIO_STATUS_DRIVER_OK) && !(accepted & GH_VIRTIO_STATUS_FEATURES_OK))
 		accepted &= ~GH_VIRTIO_STATUS_DRIVER_OK;
 	t->status = accepted | (t->status & GH_VIRTIO_STATUS_NEEDS_RESET);
 	return accepted == v; /* a refused bit counts as a bad write */
@@ -250,7 +248,7 @@ static bool queue_ready(struct gh_virtio_mmio *t, struct queue *q, uint32_t v)
 	}
 	indirect = t->driver_features & (1ull << GH_VIRTIO_F_INDIRECT_DESC);
 	if (gh_virtq_init(&q->vq, &t->mem, (uint16_t)q->num, q->desc, q->avail, q->used,
-			  indirect)) {
+	                  indirect)) {
 		set_broken(t);
 		return false;
 	}
@@ -423,7 +421,7 @@ int gh_virtio_mmio_stats(struct gh_virtio_mmio *t, struct gh_dev_stats *stats)
 }
 
 int gh_virtio_mmio_pop(struct gh_virtio_mmio *t, uint16_t queue, struct gh_virtq_chain *chain,
-		       uint32_t *token)
+                       uint32_t *token)
 {
 	struct queue *q;
 	int ret;
@@ -450,7 +448,7 @@ int gh_virtio_mmio_pop(struct gh_virtio_mmio *t, uint16_t queue, struct gh_virtq
 }
 
 int gh_virtio_mmio_push(struct gh_virtio_mmio *t, uint16_t queue, uint16_t head, uint32_t len,
-			uint32_t token)
+                        uint32_t token)
 {
 	struct queue *q;
 	bool notify = false;
@@ -480,7 +478,7 @@ int gh_virtio_mmio_push(struct gh_virtio_mmio *t, uint16_t queue, uint16_t head,
 }
 
 int gh_virtio_mmio_set_config(struct gh_virtio_mmio *t, uint32_t offset, const void *buf,
-			      uint32_t len)
+                              uint32_t len)
 {
 	if (!t || (!buf && len))
 		return -EINVAL;

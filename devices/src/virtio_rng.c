@@ -28,8 +28,8 @@ static void rng_notify(void *dev, uint16_t queue)
 
 		if (gh_virtio_mmio_pop(r->t, 0, &chain, &token))
 			break;
-		want = chain.in_bytes < GH_VIRTIO_RNG_MAX_CHAIN ? chain.in_bytes
-								: GH_VIRTIO_RNG_MAX_CHAIN;
+		want = chain.in_bytes < GH_VIRTIO_RNG_MAX_CHAIN ? chain.in_bytes :
+		                                                  GH_VIRTIO_RNG_MAX_CHAIN;
 		while (done < want) {
 			uint32_t n = want - done < CHUNK ? want - done : CHUNK;
 

@@ -48,13 +48,12 @@ static int mem_write(const struct gh_guest_mem *m, uint64_t gpa, const void *buf
 	return m->ops->write(m->ctx, gpa, buf, len) ? -EFAULT : 0;
 }
 
-int gh_virtq_init(struct gh_virtq *vq, const struct gh_guest_mem *mem, uint16_t size,
-		  uint64_t desc, uint64_t avail, uint64_t used, bool indirect)
+int gh_virtq_init(struct gh_virtq *vq, const struct gh_guest_mem *mem, uint16_t size, uint64_t desc,
+                  uint64_t avail, uint64_t used, bool indirect)
 {
 	int ret;
 
-	if (!vq || !mem || !mem->ops || !mem->ops->read || !mem->ops->write ||
-	    !mem->ops->check)
+	if (!vq || !mem || !mem->ops || !mem->ops->read || !mem->ops->write || !mem->ops->check)
 		return -EINVAL;
 	if (!size || size > GH_VIRTQ_MAX_SIZE || (size & (size - 1)))
 		return -EINVAL;
@@ -163,7 +162,7 @@ int gh_virtq_pop(struct gh_virtq *vq, struct gh_virtq_chain *chain)
 	/* The ring entry is read after the index that published it. */
 	atomic_thread_fence(memory_order_acquire);
 	ret = mem_read(&vq->mem, vq->avail + 4 + 2ull * (vq->last_avail % vq->size), &head,
-		       sizeof(head));
+	               sizeof(head));
 	if (ret)
 		return ret;
 	ret = walk_chain(vq, head, chain);
@@ -183,7 +182,7 @@ int gh_virtq_push(struct gh_virtq *vq, uint16_t head, uint32_t len, bool *notify
 		return -EINVAL;
 	*notify = false;
 	ret = mem_write(&vq->mem, vq->used + 4 + 8ull * (vq->used_idx % vq->size), elem,
-			sizeof(elem));
+	                sizeof(elem));
 	if (ret)
 		return ret;
 	/* The element is visible before the index that publishes it. */
@@ -204,8 +203,8 @@ int gh_virtq_push(struct gh_virtq *vq, uint16_t head, uint32_t len, bool *notify
 
 /* Walk segments [first, first + n) copying @len bytes at @offset. */
 static int chain_copy(const struct gh_guest_mem *mem, const struct gh_virtq_seg *seg,
-		      unsigned int n, uint64_t total, uint64_t offset, uint8_t *buf,
-		      size_t len, bool to_guest)
+                      unsigned int n, uint64_t total, uint64_t offset, uint8_t *buf, size_t len,
+                      bool to_guest)
 {
 	unsigned int i;
 	int ret;
@@ -238,7 +237,7 @@ static int chain_copy(const struct gh_guest_mem *mem, const struct gh_virtq_seg 
 }
 
 int gh_virtq_chain_read(const struct gh_guest_mem *mem, const struct gh_virtq_chain *c,
-			uint64_t offset, void *buf, size_t len)
+                        uint64_t offset, void *buf, size_t len)
 {
 	if (!c)
 		return -EINVAL;
@@ -246,10 +245,10 @@ int gh_virtq_chain_read(const struct gh_guest_mem *mem, const struct gh_virtq_ch
 }
 
 int gh_virtq_chain_write(const struct gh_guest_mem *mem, const struct gh_virtq_chain *c,
-			 uint64_t offset, const void *buf, size_t len)
+                         uint64_t offset, const void *buf, size_t len)
 {
 	if (!c || (unsigned int)c->n_out + c->n_in > GH_VIRTQ_MAX_SEGS)
 		return -EINVAL;
 	return chain_copy(mem, c->seg + c->n_out, c->n_in, c->in_bytes, offset,
-			  (uint8_t *)(uintptr_t)buf, len, true);
+	                  (uint8_t *)(uintptr_t)buf, len, true);
 }

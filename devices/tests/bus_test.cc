@@ -202,7 +202,9 @@ TEST_F(BusTest, ManyDevicesRandomOrder)
 	std::mt19937 rng(42);
 	std::shuffle(order.begin(), order.end(), rng);
 	for (int i : order)
-		ASSERT_EQ(gh_bus_register(bus_, 0x0a000000 + 0x200ull * i, 0x200, &fake_ops, &devs[i]), 0);
+		ASSERT_EQ(gh_bus_register(bus_, 0x0a000000 + 0x200ull * i, 0x200, &fake_ops,
+		                          &devs[i]),
+		          0);
 	for (int i = 0; i < kN; i++) {
 		SCOPED_TRACE(i);
 		uint64_t v;
@@ -262,7 +264,8 @@ TEST_F(BusTest, ConcurrentDispatchAndUpdate)
 				if (gh_bus_read(bus_, addr, 4, &v) == 0)
 					local++;
 				gh_bus_write(bus_, addr + 4, 4, x);
-				if (gh_bus_read(bus_, 0x100010, 4, &v) != 0 || v != ((7ull << 32) | 0x10))
+				if (gh_bus_read(bus_, 0x100010, 4, &v) != 0 ||
+				    v != ((7ull << 32) | 0x10))
 					abort();
 				if (!counted) {
 					counted = true;

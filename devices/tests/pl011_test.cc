@@ -158,8 +158,8 @@ TEST_F(Pl011Test, ResetValuesAndIds)
 
 TEST_F(Pl011Test, EveryUnknownOffsetAndOddAccess)
 {
-	const std::set<uint64_t> known = { 0x00, 0x04, 0x18, 0x20, 0x24, 0x28, 0x2c, 0x44,
-					   0x30, 0x34, 0x38, 0x3c, 0x40, 0x48 };
+	const std::set<uint64_t> known = { 0x00, 0x04, 0x18, 0x20, 0x24, 0x28, 0x2c,
+		                           0x44, 0x30, 0x34, 0x38, 0x3c, 0x40, 0x48 };
 	struct gh_pl011_state before, after;
 	UbootInit();
 	W(GH_PL011_IMSC, GH_PL011_INT_ALL);
@@ -182,7 +182,7 @@ TEST_F(Pl011Test, EveryUnknownOffsetAndOddAccess)
 	struct Odd {
 		uint64_t off;
 		uint32_t size;
-	} odd[] = { { 0x30, 0 }, { 0x30, 3 }, { 0x30, 8 }, { 0x31, 1 }, { 0x32, 2 },
+	} odd[] = { { 0x30, 0 }, { 0x30, 3 },  { 0x30, 8 },   { 0x31, 1 },          { 0x32, 2 },
 		    { 0x02, 2 }, { 0xfe1, 1 }, { 0x1000, 4 }, { UINT64_MAX - 3, 4 } };
 	for (const auto &o : odd) {
 		SCOPED_TRACE(o.off);
@@ -205,9 +205,9 @@ TEST_F(Pl011Test, RegisterWidthsAreMasked)
 		uint64_t off;
 		uint32_t mask;
 	} cases[] = {
-		{ GH_PL011_ILPR, 0xff },   { GH_PL011_IBRD, 0xffff }, { GH_PL011_FBRD, 0x3f },
-		{ GH_PL011_LCR_H, 0xff },  { GH_PL011_CR, 0xff87 },   { GH_PL011_IFLS, 0x3f },
-		{ GH_PL011_IMSC, 0x7ff },  { GH_PL011_DMACR, 0x7 },
+		{ GH_PL011_ILPR, 0xff },  { GH_PL011_IBRD, 0xffff }, { GH_PL011_FBRD, 0x3f },
+		{ GH_PL011_LCR_H, 0xff }, { GH_PL011_CR, 0xff87 },   { GH_PL011_IFLS, 0x3f },
+		{ GH_PL011_IMSC, 0x7ff }, { GH_PL011_DMACR, 0x7 },
 	};
 	for (const auto &c : cases) {
 		SCOPED_TRACE(c.off);
@@ -375,7 +375,7 @@ TEST_F(Pl011Test, RxFlowControlAndRxReady)
 	R(GH_PL011_DR);
 	EXPECT_EQ(sink_.rx_ready.load(), 2);
 	R(GH_PL011_DR);
-	EXPECT_EQ(sink_.rx_ready.load(), 2); // only once per refusal
+	EXPECT_EQ(sink_.rx_ready.load(), 2);              // only once per refusal
 	EXPECT_EQ(R(GH_PL011_RIS) & GH_PL011_INT_OE, 0u); // never an overrun
 }
 
@@ -445,7 +445,11 @@ TEST_F(Pl011Test, SaveRestoreRoundTripAndValidation)
 		{ "ris", [](struct gh_pl011_state *b) { b->ris = 0x1000; } },
 		{ "dmacr", [](struct gh_pl011_state *b) { b->dmacr = 8; } },
 		{ "rx_count", [](struct gh_pl011_state *b) { b->rx_count = 33; } },
-		{ "rx_count no fifo", [](struct gh_pl011_state *b) { b->lcr_h = 0; b->rx_count = 2; } },
+		{ "rx_count no fifo",
+		  [](struct gh_pl011_state *b) {
+			  b->lcr_h = 0;
+			  b->rx_count = 2;
+		  } },
 		{ "tx_count", [](struct gh_pl011_state *b) { b->tx_count = 33; } },
 		{ "rx entry", [](struct gh_pl011_state *b) { b->rx_fifo[1] = 0x1000; } },
 	};

@@ -133,8 +133,8 @@ TEST_F(Pl031Test, EveryUnknownOffsetAndOddAccess)
 	struct Odd {
 		uint64_t off;
 		uint32_t size;
-	} odd[] = { { 0x04, 0 }, { 0x04, 3 }, { 0x04, 8 }, { 0x05, 1 }, { 0x06, 2 },
-		    { 0x1000, 4 }, { UINT64_MAX, 1 } };
+	} odd[] = { { 0x04, 0 }, { 0x04, 3 },   { 0x04, 8 },      { 0x05, 1 },
+		    { 0x06, 2 }, { 0x1000, 4 }, { UINT64_MAX, 1 } };
 	for (const auto &o : odd) {
 		SCOPED_TRACE(o.off);
 		uint64_t v = 1;

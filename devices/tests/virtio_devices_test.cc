@@ -242,7 +242,7 @@ constexpr uint64_t kSectors = 64;
 class BlkTest : public ::testing::Test {
 protected:
 	void Make(bool ro, const struct gh_blk_ops *ops = &MemDisk::ops, void *ctx = nullptr,
-		  uint64_t capacity = kSectors * 512 + 100)
+	          uint64_t capacity = kSectors * 512 + 100)
 	{
 		struct gh_virtio_blk_config cfg = {};
 		cfg.blk = ops;
@@ -267,8 +267,8 @@ protected:
 		std::vector<uint8_t> data;
 	};
 	// One request: header (+ out data) readable, in_len data + status writable.
-	Result Submit(uint32_t type, uint64_t sector, const std::vector<uint8_t> &out, uint32_t in_len,
-		      uint32_t hdr_len = 16, bool status = true)
+	Result Submit(uint32_t type, uint64_t sector, const std::vector<uint8_t> &out,
+	              uint32_t in_len, uint32_t hdr_len = 16, bool status = true)
 	{
 		uint8_t hdr[16];
 		memcpy(hdr, &type, 4);
@@ -298,7 +298,7 @@ protected:
 	std::vector<uint8_t> Sectors(uint64_t first, uint64_t n)
 	{
 		return std::vector<uint8_t>(disk_.bytes.begin() + first * 512,
-					    disk_.bytes.begin() + (first + n) * 512);
+		                            disk_.bytes.begin() + (first + n) * 512);
 	}
 
 	GuestRam ram_;
@@ -339,20 +339,70 @@ TEST_F(BlkTest, RequestTable)
 		bool status_byte = true;
 	} cases[] = {
 		{ "read first sector", GH_VIRTIO_BLK_T_IN, 0, {}, 512, GH_VIRTIO_BLK_S_OK, 513 },
-		{ "read last sector", GH_VIRTIO_BLK_T_IN, kSectors - 1, {}, 512, GH_VIRTIO_BLK_S_OK, 513 },
-		{ "read 9 sectors through the bounce buffer", GH_VIRTIO_BLK_T_IN, 3, {}, 9 * 512, GH_VIRTIO_BLK_S_OK, 9 * 512 + 1 },
-		{ "read past the end", GH_VIRTIO_BLK_T_IN, kSectors, {}, 512, GH_VIRTIO_BLK_S_IOERR, 1 },
-		{ "read straddling the end", GH_VIRTIO_BLK_T_IN, kSectors - 1, {}, 1024, GH_VIRTIO_BLK_S_IOERR, 1 },
-		{ "read at a huge sector", GH_VIRTIO_BLK_T_IN, UINT64_MAX, {}, 512, GH_VIRTIO_BLK_S_IOERR, 1 },
-		{ "read at a sector that overflows bytes", GH_VIRTIO_BLK_T_IN, UINT64_MAX / 512 + 1, {}, 512, GH_VIRTIO_BLK_S_IOERR, 1 },
-		{ "read of a partial sector", GH_VIRTIO_BLK_T_IN, 0, {}, 100, GH_VIRTIO_BLK_S_IOERR, 1 },
+		{ "read last sector",
+		  GH_VIRTIO_BLK_T_IN,
+		  kSectors - 1,
+		  {},
+		  512,
+		  GH_VIRTIO_BLK_S_OK,
+		  513 },
+		{ "read 9 sectors through the bounce buffer",
+		  GH_VIRTIO_BLK_T_IN,
+		  3,
+		  {},
+		  9 * 512,
+		  GH_VIRTIO_BLK_S_OK,
+		  9 * 512 + 1 },
+		{ "read past the end",
+		  GH_VIRTIO_BLK_T_IN,
+		  kSectors,
+		  {},
+		  512,
+		  GH_VIRTIO_BLK_S_IOERR,
+		  1 },
+		{ "read straddling the end",
+		  GH_VIRTIO_BLK_T_IN,
+		  kSectors - 1,
+		  {},
+		  1024,
+		  GH_VIRTIO_BLK_S_IOERR,
+		  1 },
+		{ "read at a huge sector",
+		  GH_VIRTIO_BLK_T_IN,
+		  UINT64_MAX,
+		  {},
+		  512,
+		  GH_VIRTIO_BLK_S_IOERR,
+		  1 },
+		{ "read at a sector that overflows bytes",
+		  GH_VIRTIO_BLK_T_IN,
+		  UINT64_MAX / 512 + 1,
+		  {},
+		  512,
+		  GH_VIRTIO_BLK_S_IOERR,
+		  1 },
+		{ "read of a partial sector",
+		  GH_VIRTIO_BLK_T_IN,
+		  0,
+		  {},
+		  100,
+		  GH_VIRTIO_BLK_S_IOERR,
+		  1 },
 		{ "read of nothing", GH_VIRTIO_BLK_T_IN, 0, {}, 0, GH_VIRTIO_BLK_S_OK, 1 },
 		{ "write two sectors", GH_VIRTIO_BLK_T_OUT, 2, pattern, 0, GH_VIRTIO_BLK_S_OK, 1 },
-		{ "write past the end", GH_VIRTIO_BLK_T_OUT, kSectors - 1, pattern, 0, GH_VIRTIO_BLK_S_IOERR, 1 },
-		{ "write of a partial sector", GH_VIRTIO_BLK_T_OUT, 0, std::vector<uint8_t>(10, 1), 0, GH_VIRTIO_BLK_S_IOERR, 1 },
+		{ "write past the end", GH_VIRTIO_BLK_T_OUT, kSectors - 1, pattern, 0,
+		  GH_VIRTIO_BLK_S_IOERR, 1 },
+		{ "write of a partial sector", GH_VIRTIO_BLK_T_OUT, 0, std::vector<uint8_t>(10, 1),
+		  0, GH_VIRTIO_BLK_S_IOERR, 1 },
 		{ "flush", GH_VIRTIO_BLK_T_FLUSH, 0, {}, 0, GH_VIRTIO_BLK_S_OK, 1 },
 		{ "get id", GH_VIRTIO_BLK_T_GET_ID, 0, {}, 20, GH_VIRTIO_BLK_S_OK, 21 },
-		{ "get id into a short buffer", GH_VIRTIO_BLK_T_GET_ID, 0, {}, 6, GH_VIRTIO_BLK_S_OK, 7 },
+		{ "get id into a short buffer",
+		  GH_VIRTIO_BLK_T_GET_ID,
+		  0,
+		  {},
+		  6,
+		  GH_VIRTIO_BLK_S_OK,
+		  7 },
 		{ "unknown type", 99, 0, {}, 0, GH_VIRTIO_BLK_S_UNSUPP, 1 },
 		{ "discard (not offered)", 11, 0, {}, 0, GH_VIRTIO_BLK_S_UNSUPP, 1 },
 		{ "short header", GH_VIRTIO_BLK_T_IN, 0, {}, 512, GH_VIRTIO_BLK_S_IOERR, 1, 8 },
@@ -374,8 +424,9 @@ TEST_F(BlkTest, RequestTable)
 		if (c.type == GH_VIRTIO_BLK_T_FLUSH && c.status_byte)
 			EXPECT_EQ(disk_.flushes, flushes + 1);
 		if (c.type == GH_VIRTIO_BLK_T_GET_ID)
-			EXPECT_EQ(std::string(r.data.begin(), r.data.begin() + std::min<uint32_t>(c.in_len, 13)),
-				  std::string("gunyah-disk-0").substr(0, c.in_len));
+			EXPECT_EQ(std::string(r.data.begin(),
+			                      r.data.begin() + std::min<uint32_t>(c.in_len, 13)),
+			          std::string("gunyah-disk-0").substr(0, c.in_len));
 	}
 	EXPECT_FALSE(drv_.R(GH_VIRTIO_MMIO_STATUS) & GH_VIRTIO_STATUS_NEEDS_RESET);
 }
@@ -401,8 +452,8 @@ TEST_F(BlkTest, IndirectRequest)
 	uint8_t hdr[16] = { 0 }; // IN, sector 0
 	ram_.fill(kBuf, hdr, 16);
 	std::vector<Desc> table = { { kBuf, 16, GH_VIRTQ_DESC_F_NEXT, 1 },
-				    { kBuf + 0x10000, 512, W | GH_VIRTQ_DESC_F_NEXT, 2 },
-				    { kBuf + 0x30000, 1, W, 0 } };
+		                    { kBuf + 0x10000, 512, W | GH_VIRTQ_DESC_F_NEXT, 2 },
+		                    { kBuf + 0x30000, 1, W, 0 } };
 	ram_.fill(kBuf + 0x40000, table.data(), 48);
 	ring_.add({ { kBuf + 0x40000, 48, GH_VIRTQ_DESC_F_INDIRECT, 0 } });
 	drv_.Notify(0);

@@ -27,7 +27,8 @@ struct GuestRam {
 
 	bool in(uint64_t gpa, uint64_t len) const
 	{
-		return gpa >= base && gpa - base <= bytes.size() && len <= bytes.size() - (gpa - base);
+		return gpa >= base && gpa - base <= bytes.size() &&
+		       len <= bytes.size() - (gpa - base);
 	}
 	static int read(void *ctx, uint64_t gpa, void *buf, size_t len)
 	{
@@ -74,7 +75,7 @@ struct GuestRam {
 	}
 };
 inline const struct gh_guest_mem_ops GuestRam::ops = { GuestRam::read, GuestRam::write,
-						       GuestRam::check };
+	                                               GuestRam::check };
 
 struct Desc {
 	uint64_t addr;
@@ -179,7 +180,7 @@ struct MmioDriver {
 		W(GH_VIRTIO_MMIO_STATUS, GH_VIRTIO_STATUS_ACKNOWLEDGE | GH_VIRTIO_STATUS_DRIVER);
 		DriverFeatures(f);
 		W(GH_VIRTIO_MMIO_STATUS, GH_VIRTIO_STATUS_ACKNOWLEDGE | GH_VIRTIO_STATUS_DRIVER |
-						 GH_VIRTIO_STATUS_FEATURES_OK);
+		                                 GH_VIRTIO_STATUS_FEATURES_OK);
 		return R(GH_VIRTIO_MMIO_STATUS);
 	}
 	void SetupQueue(uint16_t q, const Ring &r)

@@ -41,12 +41,13 @@ struct EchoDev {
 	static void reset(void *dev) { static_cast<EchoDev *>(dev)->resets++; }
 	static void config_write(void *dev, uint32_t off, uint32_t size, uint32_t val)
 	{
-		static_cast<EchoDev *>(dev)->config_writes.push_back(off << 24 | size << 16 | (val & 0xffff));
+		static_cast<EchoDev *>(dev)->config_writes.push_back(off << 24 | size << 16 |
+		                                                     (val & 0xffff));
 	}
 };
 const struct gh_virtio_dev_ops echo_ops = { EchoDev::notify, EchoDev::reset, nullptr };
 const struct gh_virtio_dev_ops echo_ops_cw = { EchoDev::notify, EchoDev::reset,
-					       EchoDev::config_write };
+	                                       EchoDev::config_write };
 
 class VirtioMmioTest : public ::testing::Test {
 protected:
@@ -116,13 +117,21 @@ TEST(VirtioMmioApi, CreateValidation)
 		void (*mutate)(struct gh_virtio_mmio_config *);
 	} cases[] = {
 		{ "no queues", [](struct gh_virtio_mmio_config *c) { c->num_queues = 0; } },
-		{ "too many queues", [](struct gh_virtio_mmio_config *c) { c->num_queues = GH_VIRTIO_MAX_QUEUES + 1; } },
+		{ "too many queues",
+		  [](struct gh_virtio_mmio_config *c) {
+			  c->num_queues = GH_VIRTIO_MAX_QUEUES + 1;
+		  } },
 		{ "queue_max 0", [](struct gh_virtio_mmio_config *c) { c->queue_max = 0; } },
-		{ "queue_max not a power of two", [](struct gh_virtio_mmio_config *c) { c->queue_max = 12; } },
-		{ "queue_max too big", [](struct gh_virtio_mmio_config *c) { c->queue_max = 2048; } },
-		{ "transport feature bits", [](struct gh_virtio_mmio_config *c) { c->device_features = 1ull << 29; } },
-		{ "config too long", [](struct gh_virtio_mmio_config *c) { c->config_len = 0x101; } },
-		{ "config without bytes", [](struct gh_virtio_mmio_config *c) { c->config_len = 4; } },
+		{ "queue_max not a power of two",
+		  [](struct gh_virtio_mmio_config *c) { c->queue_max = 12; } },
+		{ "queue_max too big",
+		  [](struct gh_virtio_mmio_config *c) { c->queue_max = 2048; } },
+		{ "transport feature bits",
+		  [](struct gh_virtio_mmio_config *c) { c->device_features = 1ull << 29; } },
+		{ "config too long",
+		  [](struct gh_virtio_mmio_config *c) { c->config_len = 0x101; } },
+		{ "config without bytes",
+		  [](struct gh_virtio_mmio_config *c) { c->config_len = 4; } },
 		{ "no dev ops", [](struct gh_virtio_mmio_config *c) { c->dev_ops = nullptr; } },
 		{ "no mem", [](struct gh_virtio_mmio_config *c) { c->mem.ops = nullptr; } },
 	};
@@ -197,8 +206,8 @@ TEST_F(VirtioMmioTest, IdentityAndResetValues)
 
 TEST_F(VirtioMmioTest, EveryUnknownOffsetAndOddAccess)
 {
-	const std::set<uint64_t> readable = { 0x000, 0x004, 0x008, 0x00c, 0x010, 0x034,
-					      0x044, 0x060, 0x070, 0x0fc };
+	const std::set<uint64_t> readable = { 0x000, 0x004, 0x008, 0x00c, 0x010,
+		                              0x034, 0x044, 0x060, 0x070, 0x0fc };
 	uint64_t bad_reads = 0;
 	for (uint64_t off = 0; off < 0x100; off += 4) {
 		if (readable.count(off))
@@ -207,8 +216,9 @@ TEST_F(VirtioMmioTest, EveryUnknownOffsetAndOddAccess)
 		EXPECT_EQ(drv_.R(off), 0u);
 		bad_reads++;
 	}
-	const std::set<uint64_t> writable = { 0x014, 0x020, 0x024, 0x030, 0x038, 0x044, 0x050,
-					      0x064, 0x070, 0x080, 0x084, 0x090, 0x094, 0x0a0, 0x0a4 };
+	const std::set<uint64_t> writable = { 0x014, 0x020, 0x024, 0x030, 0x038,
+		                              0x044, 0x050, 0x064, 0x070, 0x080,
+		                              0x084, 0x090, 0x094, 0x0a0, 0x0a4 };
 	uint64_t bad_writes = 0;
 	for (uint64_t off = 0; off < 0x100; off += 4) {
 		if (writable.count(off))
@@ -221,7 +231,8 @@ TEST_F(VirtioMmioTest, EveryUnknownOffsetAndOddAccess)
 	struct Odd {
 		uint64_t off;
 		uint32_t size;
-	} odd[] = { { 0x000, 1 }, { 0x000, 2 }, { 0x000, 8 }, { 0x001, 4 }, { 0x070, 3 }, { 0x072, 2 } };
+	} odd[] = { { 0x000, 1 }, { 0x000, 2 }, { 0x000, 8 },
+		    { 0x001, 4 }, { 0x070, 3 }, { 0x072, 2 } };
 	for (const auto &o : odd) {
 		SCOPED_TRACE(o.off);
 		EXPECT_EQ(drv_.R(o.off, o.size), 0u);
@@ -229,7 +240,7 @@ TEST_F(VirtioMmioTest, EveryUnknownOffsetAndOddAccess)
 	}
 	// Config space: past its 12 bytes, past the window, misaligned.
 	struct Odd cfg_odd[] = { { 0x10c, 1 }, { 0x10a, 4 }, { 0x108, 8 }, { 0x101, 2 },
-				 { 0x1fc, 4 }, { 0x200, 4 }, { 0x100, 3 } };
+		                 { 0x1fc, 4 }, { 0x200, 4 }, { 0x100, 3 } };
 	for (const auto &o : cfg_odd) {
 		SCOPED_TRACE(o.off);
 		EXPECT_EQ(drv_.R(o.off, o.size), 0u);
@@ -335,7 +346,8 @@ TEST_F(VirtioMmioTest, StatusRules)
 	EXPECT_EQ(drv_.R(GH_VIRTIO_MMIO_STATUS), GH_VIRTIO_STATUS_ACKNOWLEDGE);
 	// FAILED sticks until reset.
 	drv_.W(GH_VIRTIO_MMIO_STATUS, GH_VIRTIO_STATUS_ACKNOWLEDGE | GH_VIRTIO_STATUS_FAILED);
-	EXPECT_EQ(drv_.R(GH_VIRTIO_MMIO_STATUS), GH_VIRTIO_STATUS_ACKNOWLEDGE | GH_VIRTIO_STATUS_FAILED);
+	EXPECT_EQ(drv_.R(GH_VIRTIO_MMIO_STATUS),
+	          GH_VIRTIO_STATUS_ACKNOWLEDGE | GH_VIRTIO_STATUS_FAILED);
 }
 
 TEST_F(VirtioMmioTest, QueueSetupRules)

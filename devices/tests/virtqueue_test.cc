@@ -16,7 +16,7 @@ using ghtest::GuestRam;
 using ghtest::Ring;
 
 constexpr uint64_t kBase = 0x40000000;
-constexpr uint64_t kData = kBase + 0x10000; // buffers
+constexpr uint64_t kData = kBase + 0x10000;  // buffers
 constexpr uint64_t kTable = kBase + 0x20000; // indirect tables
 constexpr uint16_t W = GH_VIRTQ_DESC_F_WRITE;
 constexpr uint16_t N = GH_VIRTQ_DESC_F_NEXT;
@@ -51,94 +51,156 @@ struct ChainCase {
 TEST(Virtqueue, ChainValidationTable)
 {
 	std::vector<ChainCase> cases = {
-		{ "one readable", [](Fixture &f) { f.ring.add({ { kData, 100, 0, 0 } }); }, 0, 1, 0, 100, 0 },
+		{ "one readable",
+		  [](Fixture &f) {
+			  f.ring.add({ { kData, 100, 0, 0 } });
+		  },
+		  0, 1, 0, 100, 0 },
 		{ "readable then writable",
-		  [](Fixture &f) { f.ring.add({ { kData, 16, 0, 0 }, { kData + 16, 513, W, 0 } }); }, 0, 1, 1, 16, 513 },
-		{ "zero-length buffer", [](Fixture &f) { f.ring.add({ { kData, 0, 0, 0 } }); }, 0, 1, 0, 0, 0 },
+		  [](Fixture &f) {
+			  f.ring.add({ { kData, 16, 0, 0 }, { kData + 16, 513, W, 0 } });
+		  },
+		  0, 1, 1, 16, 513 },
+		{ "zero-length buffer",
+		  [](Fixture &f) {
+			  f.ring.add({ { kData, 0, 0, 0 } });
+		  },
+		  0, 1, 0, 0, 0 },
 		{ "whole queue as one chain",
-		  [](Fixture &f) { f.ring.add(std::vector<Desc>(16, Desc{ kData, 1, 0, 0 })); }, 0, 16, 0, 16, 0 },
+		  [](Fixture &f) {
+			  f.ring.add(std::vector<Desc>(16, Desc{ kData, 1, 0, 0 }));
+		  },
+		  0, 16, 0, 16, 0 },
 		{ "writable then readable",
-		  [](Fixture &f) { f.ring.add({ { kData, 16, W, 0 }, { kData, 16, 0, 0 } }); }, -EINVAL },
+		  [](Fixture &f) {
+			  f.ring.add({ { kData, 16, W, 0 }, { kData, 16, 0, 0 } });
+		  },
+		  -EINVAL },
 		{ "self loop",
-		  [](Fixture &f) { f.ring.put_desc(0, { kData, 8, N, 0 }); f.ring.publish(0); }, -EINVAL },
+		  [](Fixture &f) {
+			  f.ring.put_desc(0, { kData, 8, N, 0 });
+			  f.ring.publish(0);
+		  },
+		  -EINVAL },
 		{ "two-descriptor loop",
 		  [](Fixture &f) {
 			  f.ring.put_desc(3, { kData, 8, N, 7 });
 			  f.ring.put_desc(7, { kData, 8, N, 3 });
 			  f.ring.publish(3);
-		  }, -EINVAL },
+		  },
+		  -EINVAL },
 		{ "next out of the table",
-		  [](Fixture &f) { f.ring.put_desc(0, { kData, 8, N, 16 }); f.ring.publish(0); }, -EINVAL },
+		  [](Fixture &f) {
+			  f.ring.put_desc(0, { kData, 8, N, 16 });
+			  f.ring.publish(0);
+		  },
+		  -EINVAL },
 		{ "head out of the table", [](Fixture &f) { f.ring.publish(16); }, -EINVAL },
 		{ "head far out", [](Fixture &f) { f.ring.publish(0xffff); }, -EINVAL },
-		{ "buffer outside RAM", [](Fixture &f) { f.ring.add({ { kBase - 16, 8, 0, 0 } }); }, -EFAULT },
+		{ "buffer outside RAM",
+		  [](Fixture &f) {
+			  f.ring.add({ { kBase - 16, 8, 0, 0 } });
+		  },
+		  -EFAULT },
 		{ "buffer runs off the end of RAM",
-		  [](Fixture &f) { f.ring.add({ { kBase + (1 << 20) - 4, 8, W, 0 } }); }, -EFAULT },
+		  [](Fixture &f) {
+			  f.ring.add({ { kBase + (1 << 20) - 4, 8, W, 0 } });
+		  },
+		  -EFAULT },
 		{ "buffer wraps the address space",
-		  [](Fixture &f) { f.ring.add({ { UINT64_MAX - 3, 8, 0, 0 } }); }, -EFAULT },
+		  [](Fixture &f) {
+			  f.ring.add({ { UINT64_MAX - 3, 8, 0, 0 } });
+		  },
+		  -EFAULT },
 		{ "indirect table",
 		  [](Fixture &f) {
-			  f.table(kTable, { { kData, 16, N, 1 }, { kData + 16, 512, N | W, 2 }, { kData + 600, 1, W, 0 } });
+			  f.table(kTable, { { kData, 16, N, 1 },
+		                            { kData + 16, 512, N | W, 2 },
+		                            { kData + 600, 1, W, 0 } });
 			  f.ring.add({ { kTable, 48, I, 0 } });
-		  }, 0, 1, 2, 16, 513 },
+		  },
+		  0, 1, 2, 16, 513 },
 		{ "indirect table, WRITE on the table descriptor is ignored",
 		  [](Fixture &f) {
 			  f.table(kTable, { { kData, 16, 0, 0 } });
 			  f.ring.add({ { kTable, 16, I | W, 0 } });
-		  }, 0, 1, 0, 16, 0 },
+		  },
+		  0, 1, 0, 16, 0 },
 		{ "indirect table of the maximum size",
 		  [](Fixture &f) {
 			  std::vector<Desc> t(GH_VIRTQ_MAX_SEGS);
 			  for (uint16_t i = 0; i < t.size(); i++)
-				  t[i] = { kData + i, 1, (uint16_t)(i + 1 < t.size() ? N : 0), (uint16_t)(i + 1) };
+				  t[i] = { kData + i, 1, (uint16_t)(i + 1 < t.size() ? N : 0),
+				           (uint16_t)(i + 1) };
 			  f.table(kTable, t);
 			  f.ring.add({ { kTable, (uint32_t)(16 * t.size()), I, 0 } });
-		  }, 0, GH_VIRTQ_MAX_SEGS, 0, GH_VIRTQ_MAX_SEGS, 0 },
+		  },
+		  0, GH_VIRTQ_MAX_SEGS, 0, GH_VIRTQ_MAX_SEGS, 0 },
 		{ "indirect table too big",
-		  [](Fixture &f) { f.ring.add({ { kTable, 16 * (GH_VIRTQ_MAX_SEGS + 1), I, 0 } }); }, -EINVAL },
-		{ "indirect table of length 0", [](Fixture &f) { f.ring.add({ { kTable, 0, I, 0 } }); }, -EINVAL },
+		  [](Fixture &f) {
+			  f.ring.add({ { kTable, 16 * (GH_VIRTQ_MAX_SEGS + 1), I, 0 } });
+		  },
+		  -EINVAL },
+		{ "indirect table of length 0",
+		  [](Fixture &f) {
+			  f.ring.add({ { kTable, 0, I, 0 } });
+		  },
+		  -EINVAL },
 		{ "indirect table length not a multiple of 16",
-		  [](Fixture &f) { f.ring.add({ { kTable, 17, I, 0 } }); }, -EINVAL },
+		  [](Fixture &f) {
+			  f.ring.add({ { kTable, 17, I, 0 } });
+		  },
+		  -EINVAL },
 		{ "indirect with NEXT",
 		  [](Fixture &f) {
 			  f.table(kTable, { { kData, 16, 0, 0 } });
 			  f.ring.put_desc(0, { kTable, 16, I | N, 1 });
 			  f.ring.put_desc(1, { kData, 16, 0, 0 });
 			  f.ring.publish(0);
-		  }, -EINVAL },
+		  },
+		  -EINVAL },
 		{ "indirect after a direct descriptor",
 		  [](Fixture &f) {
 			  f.table(kTable, { { kData, 16, 0, 0 } });
 			  f.ring.add({ { kData, 8, 0, 0 }, { kTable, 16, I, 0 } });
-		  }, -EINVAL },
+		  },
+		  -EINVAL },
 		{ "nested indirect",
 		  [](Fixture &f) {
 			  f.table(kTable, { { kTable + 0x100, 16, I, 0 } });
 			  f.table(kTable + 0x100, { { kData, 16, 0, 0 } });
 			  f.ring.add({ { kTable, 16, I, 0 } });
-		  }, -EINVAL },
+		  },
+		  -EINVAL },
 		{ "loop inside an indirect table",
 		  [](Fixture &f) {
 			  f.table(kTable, { { kData, 16, N, 1 }, { kData, 16, N, 0 } });
 			  f.ring.add({ { kTable, 32, I, 0 } });
-		  }, -EINVAL },
+		  },
+		  -EINVAL },
 		{ "next out of an indirect table",
 		  [](Fixture &f) {
 			  f.table(kTable, { { kData, 16, N, 2 }, { kData, 16, 0, 0 } });
 			  f.ring.add({ { kTable, 32, I, 0 } });
-		  }, -EINVAL },
+		  },
+		  -EINVAL },
 		{ "indirect table outside RAM",
-		  [](Fixture &f) { f.ring.add({ { kBase + (1 << 20) - 16, 32, I, 0 } }); }, -EFAULT },
+		  [](Fixture &f) {
+			  f.ring.add({ { kBase + (1 << 20) - 16, 32, I, 0 } });
+		  },
+		  -EFAULT },
 		{ "indirect buffer outside RAM",
 		  [](Fixture &f) {
 			  f.table(kTable, { { 0x1000, 16, 0, 0 } });
 			  f.ring.add({ { kTable, 16, I, 0 } });
-		  }, -EFAULT },
+		  },
+		  -EFAULT },
 		{ "indirect not negotiated",
 		  [](Fixture &f) {
 			  f.table(kTable, { { kData, 16, 0, 0 } });
 			  f.ring.add({ { kTable, 16, I, 0 } });
-		  }, -EINVAL, 0, 0, 0, 0, false },
+		  },
+		  -EINVAL, 0, 0, 0, 0, false },
 		{ "avail index jumps past the queue size",
 		  [](Fixture &f) { f.ram.put<uint16_t>(f.ring.avail + 2, 17); }, -EINVAL },
 		{ "avail index moves backwards",
@@ -170,7 +232,7 @@ TEST(Virtqueue, TotalLengthBounded)
 {
 	GuestRam ram;
 	const struct gh_guest_mem_ops lax = { GuestRam::read, GuestRam::write,
-					      [](void *, uint64_t, uint64_t) { return 0; } };
+		                              [](void *, uint64_t, uint64_t) { return 0; } };
 	struct gh_guest_mem mem = { &lax, &ram };
 	Ring ring(&ram, 8, kBase);
 	struct gh_virtq vq;
@@ -201,16 +263,20 @@ TEST(Virtqueue, InitValidation)
 		{ "avail misaligned", 8, kBase, kBase + 0x1001, kBase + 0x2000, -EINVAL },
 		{ "used misaligned", 8, kBase, kBase + 0x1000, kBase + 0x2002, -EINVAL },
 		{ "desc outside RAM", 8, 0x1000, kBase + 0x1000, kBase + 0x2000, -EFAULT },
-		{ "used runs off RAM", 256, kBase, kBase + 0x1000, kBase + (1 << 20) - 0x100, -EFAULT },
+		{ "used runs off RAM", 256, kBase, kBase + 0x1000, kBase + (1 << 20) - 0x100,
+		  -EFAULT },
 		{ "avail wraps", 8, kBase, UINT64_MAX - 1, kBase + 0x2000, -EFAULT },
 	};
 	for (const auto &c : cases) {
 		SCOPED_TRACE(c.name);
 		EXPECT_EQ(gh_virtq_init(&vq, &mem, c.size, c.desc, c.avail, c.used, false), c.ret);
 	}
-	EXPECT_EQ(gh_virtq_init(&vq, &bad_mem, 8, kBase, kBase + 0x1000, kBase + 0x2000, false), -EINVAL);
-	EXPECT_EQ(gh_virtq_init(nullptr, &mem, 8, kBase, kBase + 0x1000, kBase + 0x2000, false), -EINVAL);
-	EXPECT_EQ(gh_virtq_init(&vq, nullptr, 8, kBase, kBase + 0x1000, kBase + 0x2000, false), -EINVAL);
+	EXPECT_EQ(gh_virtq_init(&vq, &bad_mem, 8, kBase, kBase + 0x1000, kBase + 0x2000, false),
+	          -EINVAL);
+	EXPECT_EQ(gh_virtq_init(nullptr, &mem, 8, kBase, kBase + 0x1000, kBase + 0x2000, false),
+	          -EINVAL);
+	EXPECT_EQ(gh_virtq_init(&vq, nullptr, 8, kBase, kBase + 0x1000, kBase + 0x2000, false),
+	          -EINVAL);
 }
 
 // Run the 16-bit indices all the way round, twice.
@@ -254,8 +320,10 @@ TEST(Virtqueue, ChainCopyAcrossSegments)
 	Fixture f;
 	f.ram.fill(kData, "hello ", 6);
 	f.ram.fill(kData + 0x100, "world", 5);
-	f.ring.add({ { kData, 6, 0, 0 }, { kData + 0x100, 5, 0, 0 }, { kData + 0x200, 3, W, 0 },
-		     { kData + 0x300, 4, W, 0 } });
+	f.ring.add({ { kData, 6, 0, 0 },
+	             { kData + 0x100, 5, 0, 0 },
+	             { kData + 0x200, 3, W, 0 },
+	             { kData + 0x300, 4, W, 0 } });
 	auto c = std::make_unique<gh_virtq_chain>();
 	ASSERT_EQ(gh_virtq_pop(&f.vq, c.get()), 0);
 	char buf[16] = {};

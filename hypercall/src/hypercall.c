@@ -15,8 +15,8 @@ int gh_hypercall_register_backend(const struct gh_hypercall_backend *be)
 
 	if (!be || !be->call)
 		return -EINVAL;
-	if (!__atomic_compare_exchange_n(&registered, &expected, be, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	if (!__atomic_compare_exchange_n(&registered, &expected, be, false, __ATOMIC_ACQ_REL,
+	                                 __ATOMIC_ACQUIRE))
 		return -EBUSY;
 	return 0;
 }
@@ -26,7 +26,7 @@ int gh_hypercall_unregister_backend(const struct gh_hypercall_backend *be)
 	const struct gh_hypercall_backend *expected = be;
 
 	if (!be || !__atomic_compare_exchange_n(&registered, &expected, NULL, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return -ENOENT;
 	return 0;
 }
@@ -92,8 +92,7 @@ bool gh_hypercall_is_gunyah(void)
 	uint32_t uid[4];
 
 	gh_hypercall_get_uid(uid);
-	return uid[0] == GH_UID0 && uid[1] == GH_UID1 && uid[2] == GH_UID2 &&
-	       uid[3] == GH_UID3;
+	return uid[0] == GH_UID0 && uid[1] == GH_UID1 && uid[2] == GH_UID2 && uid[3] == GH_UID3;
 }
 
 bool gh_hypercall_probe(bool need_vcpu, struct gh_hypercall_hyp_identify_resp *resp)
@@ -136,7 +135,7 @@ enum gh_error gh_hypercall_bell_set_mask(uint64_t capid, uint64_t enable_mask, u
 }
 
 enum gh_error gh_hypercall_msgq_send(uint64_t capid, uint64_t size, uint64_t buf_addr,
-				     uint64_t tx_flags, bool *ready)
+                                     uint64_t tx_flags, bool *ready)
 {
 	struct gh_hypercall_regs in = { { 0 } }, out;
 	enum gh_error err;
@@ -153,7 +152,7 @@ enum gh_error gh_hypercall_msgq_send(uint64_t capid, uint64_t size, uint64_t buf
 }
 
 enum gh_error gh_hypercall_msgq_recv(uint64_t capid, uint64_t buf_addr, uint64_t size,
-				     uint64_t *recv_size, bool *ready)
+                                     uint64_t *recv_size, bool *ready)
 {
 	struct gh_hypercall_regs in = { { 0 } }, out;
 	enum gh_error err;
@@ -174,7 +173,7 @@ enum gh_error gh_hypercall_msgq_recv(uint64_t capid, uint64_t buf_addr, uint64_t
 }
 
 static enum gh_error vcpu_run_call(uint32_t fn, uint64_t capid, const uint64_t resume[3],
-				   struct gh_hypercall_vcpu_run_resp *resp)
+                                   struct gh_hypercall_vcpu_run_resp *resp)
 {
 	struct gh_hypercall_regs in = { { 0 } }, out;
 	enum gh_error err;
@@ -198,7 +197,7 @@ static enum gh_error vcpu_run_call(uint32_t fn, uint64_t capid, const uint64_t r
 }
 
 enum gh_error gh_hypercall_vcpu_run(uint64_t capid, const uint64_t resume_data[3],
-				    struct gh_hypercall_vcpu_run_resp *resp)
+                                    struct gh_hypercall_vcpu_run_resp *resp)
 {
 	const struct gh_hypercall_backend *be = gh_hypercall_current_backend();
 

@@ -34,14 +34,8 @@ protected:
 		backend_ = { "recorder", &Recorder::Call, &rec_ };
 		ASSERT_EQ(0, gh_hypercall_register_backend(&backend_));
 	}
-	void TearDown() override
-	{
-		EXPECT_EQ(0, gh_hypercall_unregister_backend(&backend_));
-	}
-	const gh_hypercall_regs &Last()
-	{
-		return rec_.calls.back();
-	}
+	void TearDown() override { EXPECT_EQ(0, gh_hypercall_unregister_backend(&backend_)); }
+	const gh_hypercall_regs &Last() { return rec_.calls.back(); }
 
 	Recorder rec_;
 	gh_hypercall_backend backend_{};
@@ -166,8 +160,8 @@ TEST_F(HypercallTest, MsgqMarshalling)
 {
 	bool ready = false;
 	rec_.answer.x[1] = 1;
-	ASSERT_EQ(GH_ERROR_OK, gh_hypercall_msgq_send(9, 16, 0x1000, GH_HYPERCALL_MSGQ_TX_FLAGS_PUSH,
-						      &ready));
+	ASSERT_EQ(GH_ERROR_OK,
+	          gh_hypercall_msgq_send(9, 16, 0x1000, GH_HYPERCALL_MSGQ_TX_FLAGS_PUSH, &ready));
 	EXPECT_EQ(GH_HYPERCALL_MSGQ_SEND, Last().x[0]);
 	EXPECT_EQ(9u, Last().x[1]);
 	EXPECT_EQ(16u, Last().x[2]);
@@ -226,12 +220,15 @@ TEST(HypIdentifyAnswer, RoundTrips)
 		gh_hyp_identity id;
 		uint64_t api_info;
 	} cases[] = {
-		{ "v1 64-bit vcpu+doorbell", { GH_API_V1, true, false, 0, vcpu | bell },
+		{ "v1 64-bit vcpu+doorbell",
+		  { GH_API_V1, true, false, 0, vcpu | bell },
 		  GH_API_V1 | GH_API_INFO_IS_64BIT },
 		{ "32-bit, no features", { GH_API_V1, false, false, 0, 0 }, GH_API_V1 },
-		{ "big-endian with a variant", { 3, true, true, 0x48, bell },
+		{ "big-endian with a variant",
+		  { 3, true, true, 0x48, bell },
 		  3 | GH_API_INFO_IS_64BIT | GH_API_INFO_BIG_ENDIAN | (0x48ULL << 56) },
-		{ "version wider than 14 bits is cut", { 0xffff, false, false, 0, 0 },
+		{ "version wider than 14 bits is cut",
+		  { 0xffff, false, false, 0, 0 },
 		  GH_API_INFO_API_VERSION_MASK },
 	};
 	for (const Case &c : cases) {
@@ -294,7 +291,9 @@ TEST(HypercallProbe, Table)
 	};
 	for (const Case &c : cases) {
 		SCOPED_TRACE(c.what);
-		Identity idn = { { c.uid0, gunyah[1], gunyah[2], gunyah[3] }, c.api_info, c.flags0 };
+		Identity idn = { { c.uid0, gunyah[1], gunyah[2], gunyah[3] },
+			         c.api_info,
+			         c.flags0 };
 		gh_hypercall_backend be = { "identity", &Identity::Call, &idn };
 		ASSERT_EQ(0, gh_hypercall_register_backend(&be));
 		gh_hypercall_hyp_identify_resp id{};
@@ -308,7 +307,7 @@ TEST(HypercallProbe, Table)
 // vcpu_run_check and the rest still go through call().
 struct TypedRun {
 	static enum gh_error Run(void *ctx, uint64_t capid, const uint64_t resume[3],
-				 gh_hypercall_vcpu_run_resp *resp)
+	                         gh_hypercall_vcpu_run_resp *resp)
 	{
 		TypedRun *t = static_cast<TypedRun *>(ctx);
 		t->calls++;

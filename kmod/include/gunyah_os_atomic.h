@@ -11,10 +11,10 @@
 #include <linux/atomic.h>
 #include <linux/compiler.h>
 
-#define GH_READ_ONCE(x)		READ_ONCE(x)
-#define GH_WRITE_ONCE(x, v)	WRITE_ONCE(x, v)
-#define GH_LOAD_ACQUIRE(x)	smp_load_acquire(&(x))
-#define GH_STORE_RELEASE(x, v)	smp_store_release(&(x), (v))
+#define GH_READ_ONCE(x)        READ_ONCE(x)
+#define GH_WRITE_ONCE(x, v)    WRITE_ONCE(x, v)
+#define GH_LOAD_ACQUIRE(x)     smp_load_acquire(&(x))
+#define GH_STORE_RELEASE(x, v) smp_store_release(&(x), (v))
 
 struct gh_os_atomic {
 	atomic_t v;

@@ -47,6 +47,6 @@ void gunyah_unregister_platform(struct gunyah_platform *p);
  * not be called from an RM op or a hypercall of the same VM.
  */
 int gunyah_vm_notify_status(u16 vmid, enum gh_vm_mgr_status status,
-			    const struct gh_vm_exit_info *info);
+                            const struct gh_vm_exit_info *info);
 
 #endif /* GUNYAH_PLATFORM_H */

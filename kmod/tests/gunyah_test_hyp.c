@@ -26,10 +26,10 @@
 
 #include "gunyah_test_hyp.h"
 
-#define TH_VCPU_CAPID_BASE	0x100000ULL
-#define TH_BELL_CAPID_BASE	0x200000ULL
-#define TH_NOTIFY_DELAY_MS	5
-#define TH_WAITBELL_POLLS	200000
+#define TH_VCPU_CAPID_BASE 0x100000ULL
+#define TH_BELL_CAPID_BASE 0x200000ULL
+#define TH_NOTIFY_DELAY_MS 5
+#define TH_WAITBELL_POLLS  200000
 
 /* Counters the selftest reads in /sys/module/gunyah_test_hyp/parameters. */
 static int vm_starts, vm_stops, vm_resets, vms_live, bell_rings, vcpu_runs;
@@ -41,20 +41,25 @@ module_param(bell_rings, int, 0444);
 module_param(vcpu_runs, int, 0444);
 
 enum th_op {
-	OP_OFF,		/* POWERED_OFF (EXITED); the VM exits */
-	OP_READ,	/* VMMIO read of len at addr */
-	OP_BADLEN,	/* VMMIO read reported with an impossible len */
-	OP_WRITE,	/* VMMIO write of val */
-	OP_ECHO,	/* VMMIO write of the last read's value */
-	OP_REPORT,	/* VMMIO write (8 bytes) of counter val */
-	OP_WFI,		/* EXPECTS_WAKEUP; wake-up IRQ after val ms (0: never) */
-	OP_STATE,	/* returns state val (READY, BLOCKED, unknown ones) */
-	OP_HYPERR,	/* vcpu_run fails with hypervisor error val */
-	OP_CRASH,	/* FAULT; the VM crashes */
-	OP_WAITBELL,	/* BLOCKED until the doorbell rang */
+	OP_OFF,      /* POWERED_OFF (EXITED); the VM exits */
+	OP_READ,     /* VMMIO read of len at addr */
+	OP_BADLEN,   /* VMMIO read reported with an impossible len */
+	OP_WRITE,    /* VMMIO write of val */
+	OP_ECHO,     /* VMMIO write of the last read's value */
+	OP_REPORT,   /* VMMIO write (8 bytes) of counter val */
+	OP_WFI,      /* EXPECTS_WAKEUP; wake-up IRQ after val ms (0: never) */
+	OP_STATE,    /* returns state val (READY, BLOCKED, unknown ones) */
+	OP_HYPERR,   /* vcpu_run fails with hypervisor error val */
+	OP_CRASH,    /* FAULT; the VM crashes */
+	OP_WAITBELL, /* BLOCKED until the doorbell rang */
 };
 
-enum th_counter { C_STARTS, C_BELLS, C_LAST_ACTION, C_VCPU_ID };
+enum th_counter {
+	C_STARTS,
+	C_BELLS,
+	C_LAST_ACTION,
+	C_VCPU_ID
+};
 
 struct th_step {
 	u8 op;
@@ -63,46 +68,94 @@ struct th_step {
 	u64 val;
 };
 
-#define S_OFF()		{ OP_OFF, 0, 0, 0 }
-#define S_READ(a, l)	{ OP_READ, l, a, 0 }
-#define S_BADLEN(a, l)	{ OP_BADLEN, l, a, 0 }
-#define S_WRITE(a, l, v)	{ OP_WRITE, l, a, v }
-#define S_ECHO(a, l)	{ OP_ECHO, l, a, 0 }
-#define S_REPORT(c)	{ OP_REPORT, 8, TH_REPORT_ADDR, c }
-#define S_MARK(v)		S_WRITE(TH_MARK_ADDR, 4, v)
-#define S_WFI(ms)		{ OP_WFI, 0, 0, ms }
-#define S_STATE(s)	{ OP_STATE, 0, 0, s }
-#define S_HYPERR(e)	{ OP_HYPERR, 0, 0, (u64)(s64)(e) }
+#define S_OFF()                 \
+	{                       \
+		OP_OFF, 0, 0, 0 \
+	}
+#define S_READ(a, l)             \
+	{                        \
+		OP_READ, l, a, 0 \
+	}
+#define S_BADLEN(a, l)             \
+	{                          \
+		OP_BADLEN, l, a, 0 \
+	}
+#define S_WRITE(a, l, v)          \
+	{                         \
+		OP_WRITE, l, a, v \
+	}
+#define S_ECHO(a, l)             \
+	{                        \
+		OP_ECHO, l, a, 0 \
+	}
+#define S_REPORT(c)                             \
+	{                                       \
+		OP_REPORT, 8, TH_REPORT_ADDR, c \
+	}
+#define S_MARK(v) S_WRITE(TH_MARK_ADDR, 4, v)
+#define S_WFI(ms)                \
+	{                        \
+		OP_WFI, 0, 0, ms \
+	}
+#define S_STATE(s)                \
+	{                         \
+		OP_STATE, 0, 0, s \
+	}
+#define S_HYPERR(e)                            \
+	{                                      \
+		OP_HYPERR, 0, 0, (u64)(s64)(e) \
+	}
 
 static const struct th_step prog_off[] = { S_OFF() };
 static const struct th_step prog_mmio[] = {
-	S_READ(TH_READ_ADDR(0), 1), S_ECHO(TH_ECHO_ADDR(0), 1),
-	S_READ(TH_READ_ADDR(1), 2), S_ECHO(TH_ECHO_ADDR(1), 2),
-	S_READ(TH_READ_ADDR(2), 4), S_ECHO(TH_ECHO_ADDR(2), 4),
-	S_READ(TH_READ_ADDR(3), 8), S_ECHO(TH_ECHO_ADDR(3), 8),
-	S_WRITE(TH_WRITE_ADDR(0), 1, TH_WVAL(1)), S_WRITE(TH_WRITE_ADDR(1), 2, TH_WVAL(2)),
-	S_WRITE(TH_WRITE_ADDR(2), 4, TH_WVAL(4)), S_WRITE(TH_WRITE_ADDR(3), 8, TH_WVAL(8)),
+	S_READ(TH_READ_ADDR(0), 1),
+	S_ECHO(TH_ECHO_ADDR(0), 1),
+	S_READ(TH_READ_ADDR(1), 2),
+	S_ECHO(TH_ECHO_ADDR(1), 2),
+	S_READ(TH_READ_ADDR(2), 4),
+	S_ECHO(TH_ECHO_ADDR(2), 4),
+	S_READ(TH_READ_ADDR(3), 8),
+	S_ECHO(TH_ECHO_ADDR(3), 8),
+	S_WRITE(TH_WRITE_ADDR(0), 1, TH_WVAL(1)),
+	S_WRITE(TH_WRITE_ADDR(1), 2, TH_WVAL(2)),
+	S_WRITE(TH_WRITE_ADDR(2), 4, TH_WVAL(4)),
+	S_WRITE(TH_WRITE_ADDR(3), 8, TH_WVAL(8)),
 	S_OFF(),
 };
 static const struct th_step prog_exits[] = {
-	S_STATE(GH_VCPU_STATE_READY), S_STATE(GH_VCPU_STATE_BLOCKED), S_HYPERR(GH_ERROR_RETRY),
-	S_STATE(0x77), S_WFI(20), S_MARK(1), S_HYPERR(GH_ERROR_DENIED), S_MARK(2), S_OFF(),
+	S_STATE(GH_VCPU_STATE_READY),
+	S_STATE(GH_VCPU_STATE_BLOCKED),
+	S_HYPERR(GH_ERROR_RETRY),
+	S_STATE(0x77),
+	S_WFI(20),
+	S_MARK(1),
+	S_HYPERR(GH_ERROR_DENIED),
+	S_MARK(2),
+	S_OFF(),
 };
 static const struct th_step prog_crash[] = { S_MARK(3), { OP_CRASH, 0, 0, 0 } };
 static const struct th_step prog_wfi[] = { S_WFI(300), S_MARK(0xc0ffee), S_OFF() };
 static const struct th_step prog_resume[] = {
-	S_READ(TH_READ_ADDR(0), 2), S_ECHO(TH_ECHO_ADDR(0), 2),
-	S_READ(TH_READ_ADDR(1), 4), S_ECHO(TH_ECHO_ADDR(1), 4),
-	S_READ(TH_READ_ADDR(2), 4), S_ECHO(TH_ECHO_ADDR(2), 8),
-	S_READ(TH_READ_ADDR(3), 4), S_ECHO(TH_ECHO_ADDR(3), 4),
-	S_BADLEN(TH_READ_ADDR(0), 4096), S_REPORT(C_LAST_ACTION),
-	S_BADLEN(TH_READ_ADDR(0), 0), S_REPORT(C_LAST_ACTION),
+	S_READ(TH_READ_ADDR(0), 2),
+	S_ECHO(TH_ECHO_ADDR(0), 2),
+	S_READ(TH_READ_ADDR(1), 4),
+	S_ECHO(TH_ECHO_ADDR(1), 4),
+	S_READ(TH_READ_ADDR(2), 4),
+	S_ECHO(TH_ECHO_ADDR(2), 8),
+	S_READ(TH_READ_ADDR(3), 4),
+	S_ECHO(TH_ECHO_ADDR(3), 4),
+	S_BADLEN(TH_READ_ADDR(0), 4096),
+	S_REPORT(C_LAST_ACTION),
+	S_BADLEN(TH_READ_ADDR(0), 0),
+	S_REPORT(C_LAST_ACTION),
 	S_OFF(),
 };
 static const struct th_step prog_starts[] = { S_REPORT(C_STARTS), S_REPORT(C_VCPU_ID), S_OFF() };
 static const struct th_step prog_irqfd[] = { { OP_WAITBELL, 0, 0, 1 }, S_REPORT(C_BELLS), S_OFF() };
 static const struct th_step prog_ioeventfd[] = {
-	S_WRITE(TH_IOEVENT_ADDR, 4, 0x1234), S_MARK(0x5678), S_OFF(),
+	S_WRITE(TH_IOEVENT_ADDR, 4, 0x1234),
+	S_MARK(0x5678),
+	S_OFF(),
 };
 static const struct th_step prog_forever[] = { S_WFI(0), S_OFF() };
 
@@ -152,7 +205,7 @@ struct th_vm {
 };
 
 static DEFINE_MUTEX(th_lock);
-static struct th_vm *slots[TH_MAX_VMS];	/* written under th_lock, read by vcpu_run */
+static struct th_vm *slots[TH_MAX_VMS]; /* written under th_lock, read by vcpu_run */
 static u16 next_vmid = 1;
 static int irq_base;
 static struct workqueue_struct *th_wq;
@@ -206,7 +259,7 @@ static enum hrtimer_restart th_wakeup(struct hrtimer *t)
 	struct th_vcpu *v = container_of(t, struct th_vcpu, timer);
 
 	atomic_set(&v->woken, 1);
-	generic_handle_irq_safe(v->irq);	/* the wake-up IRQ, as Gunyah raises it */
+	generic_handle_irq_safe(v->irq); /* the wake-up IRQ, as Gunyah raises it */
 	return HRTIMER_NORESTART;
 }
 
@@ -231,8 +284,8 @@ static u64 len_mask(u32 len)
 	return len >= 8 ? ~0ULL : (1ULL << (8 * len)) - 1;
 }
 
-static void mmio_out(struct th_vcpu *v, struct gh_hypercall_regs *out, bool read, u64 addr,
-		     u32 len, u64 val)
+static void mmio_out(struct th_vcpu *v, struct gh_hypercall_regs *out, bool read, u64 addr, u32 len,
+                     u64 val)
 {
 	v->mmio_pending = true;
 	v->mmio_read = read;
@@ -244,7 +297,7 @@ static void mmio_out(struct th_vcpu *v, struct gh_hypercall_regs *out, bool read
 }
 
 static void th_vcpu_run(struct th_vcpu *v, const struct gh_hypercall_regs *in,
-			struct gh_hypercall_regs *out)
+                        struct gh_hypercall_regs *out)
 {
 	const struct th_step *s;
 
@@ -257,7 +310,8 @@ static void th_vcpu_run(struct th_vcpu *v, const struct gh_hypercall_regs *in,
 		if (in->x[3] != GH_VMMIO_ACTION_RETRY) {
 			if (v->mmio_read)
 				v->last = in->x[3] == GH_VMMIO_ACTION_EMULATE ?
-					  in->x[2] & len_mask(v->mmio_len) : TH_FAULT_MARK;
+				                  in->x[2] & len_mask(v->mmio_len) :
+				                  TH_FAULT_MARK;
 			v->pc++;
 		}
 	}
@@ -283,7 +337,7 @@ static void th_vcpu_run(struct th_vcpu *v, const struct gh_hypercall_regs *in,
 				atomic_set(&v->woken, 0);
 				if (s->val)
 					hrtimer_start(&v->timer, ms_to_ktime(s->val),
-						      HRTIMER_MODE_REL);
+					              HRTIMER_MODE_REL);
 			}
 			if (atomic_read(&v->woken)) {
 				v->waiting = false;
@@ -311,7 +365,7 @@ static void th_vcpu_run(struct th_vcpu *v, const struct gh_hypercall_regs *in,
 		case OP_CRASH:
 			if (!v->stopped)
 				th_notify(v->vm->vmid, GH_VM_MGR_STATUS_CRASHED,
-					  GH_VM_EXIT_TYPE_ASYNC_EXT_ABORT);
+				          GH_VM_EXIT_TYPE_ASYNC_EXT_ABORT);
 			v->stopped = true;
 			out->x[1] = GH_VCPU_STATE_FAULT;
 			return;
@@ -319,7 +373,7 @@ static void th_vcpu_run(struct th_vcpu *v, const struct gh_hypercall_regs *in,
 		default:
 			if (!v->stopped)
 				th_notify(v->vm->vmid, GH_VM_MGR_STATUS_EXITED,
-					  GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
+				          GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
 			v->stopped = true;
 			out->x[1] = GH_VCPU_STATE_POWERED_OFF;
 			out->x[2] = GH_VCPU_POWEROFF_EXITED;
@@ -361,8 +415,8 @@ static void th_call(void *ctx, const struct gh_hypercall_regs *in, struct gh_hyp
 	}
 	case GH_HYPERCALL_VCPU_RUN:
 		capid -= TH_VCPU_CAPID_BASE;
-		vm = capid / TH_MAX_VCPUS < TH_MAX_VMS ?
-		     READ_ONCE(slots[capid / TH_MAX_VCPUS]) : NULL;
+		vm = capid / TH_MAX_VCPUS < TH_MAX_VMS ? READ_ONCE(slots[capid / TH_MAX_VCPUS]) :
+		                                         NULL;
 		if (!vm || in->x[5]) {
 			out->x[0] = vm ? GH_ERROR_ARG_INVAL : GH_ERROR_CSPACE_CAP_NULL;
 			return;
@@ -466,8 +520,7 @@ static int th_set_boot_context(void *ctx, u16 vmid, const struct gh_vm_boot_cont
 	return vm ? 0 : -ENOENT;
 }
 
-static int th_get_resources(void *ctx, u16 vmid, struct gh_vm_resource *out, size_t max,
-			    size_t *n)
+static int th_get_resources(void *ctx, u16 vmid, struct gh_vm_resource *out, size_t max, size_t *n)
 {
 	struct th_vm *vm;
 	size_t i = 0;
@@ -582,7 +635,7 @@ static void __exit th_exit(void)
 {
 	/* No VM exists: each holds a reference on this module. */
 	gunyah_unregister_platform(&th_platform);
-	destroy_workqueue(th_wq);	/* runs what is queued: those VMs are gone */
+	destroy_workqueue(th_wq); /* runs what is queued: those VMs are gone */
 	irq_free_descs(irq_base, TH_MAX_VMS * TH_MAX_VCPUS);
 }
 

@@ -9,28 +9,28 @@
 #ifndef GUNYAH_TEST_HYP_H
 #define GUNYAH_TEST_HYP_H
 
-#define TH_MAX_VMS		16
-#define TH_MAX_VCPUS		4	/* vCPU resources handed out: labels 0..3 */
-#define TH_BELL_LABEL		7	/* the doorbell resource (irqfd) */
+#define TH_MAX_VMS    16
+#define TH_MAX_VCPUS  4 /* vCPU resources handed out: labels 0..3 */
+#define TH_BELL_LABEL 7 /* the doorbell resource (irqfd) */
 
 /* Boot context X0 = TH_FAIL_START: vm_start fails with -TH_START_ERRNO. */
-#define TH_FAIL_START		0xdeadULL
-#define TH_START_ERRNO		71	/* EPROTO */
+#define TH_FAIL_START  0xdeadULL
+#define TH_START_ERRNO 71 /* EPROTO */
 
-#define TH_MMIO_BASE		0x09000000ULL
-#define TH_READ_ADDR(i)		(TH_MMIO_BASE + 0x8 * (i))	/* reads */
-#define TH_ECHO_ADDR(i)		(TH_MMIO_BASE + 0x100 + 0x8 * (i)) /* echo of read i */
-#define TH_WRITE_ADDR(i)	(TH_MMIO_BASE + 0x200 + 0x8 * (i))
-#define TH_MARK_ADDR		(TH_MMIO_BASE + 0x300)	/* 4-byte progress marks */
-#define TH_REPORT_ADDR		(TH_MMIO_BASE + 0x400)	/* 8-byte counters */
-#define TH_IOEVENT_ADDR		(TH_MMIO_BASE + 0x500)
+#define TH_MMIO_BASE     0x09000000ULL
+#define TH_READ_ADDR(i)  (TH_MMIO_BASE + 0x8 * (i))         /* reads */
+#define TH_ECHO_ADDR(i)  (TH_MMIO_BASE + 0x100 + 0x8 * (i)) /* echo of read i */
+#define TH_WRITE_ADDR(i) (TH_MMIO_BASE + 0x200 + 0x8 * (i))
+#define TH_MARK_ADDR     (TH_MMIO_BASE + 0x300) /* 4-byte progress marks */
+#define TH_REPORT_ADDR   (TH_MMIO_BASE + 0x400) /* 8-byte counters */
+#define TH_IOEVENT_ADDR  (TH_MMIO_BASE + 0x500)
 
 /* What the guest reads when its MMIO read completed with a fault. */
-#define TH_FAULT_MARK		0xfa17fa17fa17fa17ULL
+#define TH_FAULT_MARK 0xfa17fa17fa17fa17ULL
 
 /* Programs (boot context PC). Every vCPU of a VM runs the VM's program. */
 enum th_program {
-	TH_PROG_OFF = 0,	/* power off at once */
+	TH_PROG_OFF = 0, /* power off at once */
 	/* read 1,2,4,8 bytes at READ(0..3), each echoed to ECHO(i) with the
 	 * same length; writes of 1,2,4,8 bytes of TH_WVAL(len) at WRITE(0..3);
 	 * power off (EXITED, PSCI_POWER_OFF) */
@@ -59,7 +59,10 @@ enum th_program {
 	TH_PROG_COUNT
 };
 
-#define TH_WVAL(len)	((len) == 1 ? 0x11ULL : (len) == 2 ? 0x2222ULL : \
-			 (len) == 4 ? 0x44444444ULL : 0x8888888888888888ULL)
+#define TH_WVAL(len)                  \
+	((len) == 1 ? 0x11ULL :       \
+	 (len) == 2 ? 0x2222ULL :     \
+	 (len) == 4 ? 0x44444444ULL : \
+	              0x8888888888888888ULL)
 
 #endif /* GUNYAH_TEST_HYP_H */

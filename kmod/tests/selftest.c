@@ -37,25 +37,25 @@ static int passed, failed;
 static char why[256];
 static long page;
 
-#define CHECK(cond)                                                                   \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
-			snprintf(why, sizeof(why), "line %d: %s (errno %d %s)",      \
-				 __LINE__, #cond, errno, strerror(errno));            \
-			return -1;                                                    \
-		}                                                                     \
+#define CHECK(cond)                                                                              \
+	do {                                                                                     \
+		if (!(cond)) {                                                                   \
+			snprintf(why, sizeof(why), "line %d: %s (errno %d %s)", __LINE__, #cond, \
+			         errno, strerror(errno));                                        \
+			return -1;                                                               \
+		}                                                                                \
 	} while (0)
 
 /* ioctl() returning -1 with errno @e */
-#define CHECK_ERR(call, e)                                                            \
-	do {                                                                          \
-		errno = 0;                                                            \
-		long r_ = (call);                                                     \
-		if (r_ != -1 || errno != (e)) {                                       \
+#define CHECK_ERR(call, e)                                                                     \
+	do {                                                                                   \
+		errno = 0;                                                                     \
+		long r_ = (call);                                                              \
+		if (r_ != -1 || errno != (e)) {                                                \
 			snprintf(why, sizeof(why), "line %d: %s = %ld errno %d (%s), want %s", \
-				 __LINE__, #call, r_, errno, strerror(errno), #e);    \
-			return -1;                                                    \
-		}                                                                     \
+			         __LINE__, #call, r_, errno, strerror(errno), #e);             \
+			return -1;                                                             \
+		}                                                                              \
 	} while (0)
 
 static void run_case(const char *name, int (*fn)(void))
@@ -107,7 +107,7 @@ static long param(const char *mod, const char *name)
 	return strtol(buf, NULL, 0);
 }
 
-#define TH_PARAM(n)	param("gunyah_test_hyp", "parameters/" n)
+#define TH_PARAM(n) param("gunyah_test_hyp", "parameters/" n)
 
 /* --- VMs and vCPUs ------------------------------------------------------------------------ */
 
@@ -120,7 +120,8 @@ struct vcpu {
 
 static int set_reg(int vm, uint32_t set, uint32_t index, uint64_t value)
 {
-	struct gh_vm_boot_context bc = { .reg = GH_VM_BOOT_CONTEXT_REG(set, index), .value = value };
+	struct gh_vm_boot_context bc = { .reg = GH_VM_BOOT_CONTEXT_REG(set, index),
+		                         .value = value };
 
 	return ioctl(vm, GH_VM_SET_BOOT_CONTEXT, &bc);
 }
@@ -130,7 +131,9 @@ static int vm_create(int prog, uint64_t x0)
 {
 	static void *mem;
 	struct gh_userspace_memory_region region = {
-		.label = 0, .flags = GH_MEM_ALLOW_RWX, .guest_phys_addr = 0x40000000,
+		.label = 0,
+		.flags = GH_MEM_ALLOW_RWX,
+		.guest_phys_addr = 0x40000000,
 		.memory_size = 0x10000,
 	};
 	struct gh_vm_dtb_config dtb = { .guest_phys_addr = 0x40008000, .size = 0x1000 };
@@ -139,9 +142,11 @@ static int vm_create(int prog, uint64_t x0)
 	if (vm < 0)
 		return -1;
 	if (!mem)
-		mem = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		mem = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		           0);
 	region.userspace_addr = (uintptr_t)mem;
-	if (ioctl(vm, GH_VM_SET_USER_MEM_REGION, &region) || ioctl(vm, GH_VM_SET_DTB_CONFIG, &dtb) ||
+	if (ioctl(vm, GH_VM_SET_USER_MEM_REGION, &region) ||
+	    ioctl(vm, GH_VM_SET_DTB_CONFIG, &dtb) ||
 	    set_reg(vm, GH_VM_BOOT_CONTEXT_REG_SET_PC, 0, prog) ||
 	    set_reg(vm, GH_VM_BOOT_CONTEXT_REG_SET_X, 0, x0)) {
 		close(vm);
@@ -217,22 +222,23 @@ static int expect_mmio(struct vcpu *v, int is_write, uint64_t addr, uint32_t len
 	if (ret || v->run->exit_reason != GH_VM_EXIT_MMIO || v->run->mmio.is_write != is_write ||
 	    v->run->mmio.phys_addr != addr || v->run->mmio.len != len ||
 	    (is_write && mmio_value(v->run) != val)) {
-		snprintf(why, sizeof(why),
-			 "RUN=%d exit %u write %u addr %#llx len %u data %#llx; want MMIO %s %#llx/%u %#llx",
-			 ret, v->run->exit_reason, v->run->mmio.is_write,
-			 (unsigned long long)v->run->mmio.phys_addr, v->run->mmio.len,
-			 (unsigned long long)mmio_value(v->run), is_write ? "write" : "read",
-			 (unsigned long long)addr, len, (unsigned long long)val);
+		snprintf(
+			why, sizeof(why),
+			"RUN=%d exit %u write %u addr %#llx len %u data %#llx; want MMIO %s %#llx/%u %#llx",
+			ret, v->run->exit_reason, v->run->mmio.is_write,
+			(unsigned long long)v->run->mmio.phys_addr, v->run->mmio.len,
+			(unsigned long long)mmio_value(v->run), is_write ? "write" : "read",
+			(unsigned long long)addr, len, (unsigned long long)val);
 		return -1;
 	}
 	mmio_answer(v->run, 0, GH_VM_RESUME_HANDLED);
 	return 0;
 }
 
-#define EXPECT_MMIO(v, w, a, l, val)                                  \
-	do {                                                          \
-		if (expect_mmio(v, w, a, l, val))                     \
-			return -1;                                    \
+#define EXPECT_MMIO(v, w, a, l, val)              \
+	do {                                      \
+		if (expect_mmio(v, w, a, l, val)) \
+			return -1;                \
 	} while (0)
 
 static int expect_status(struct vcpu *v, uint32_t status, uint16_t type)
@@ -241,18 +247,19 @@ static int expect_status(struct vcpu *v, uint32_t status, uint16_t type)
 
 	if (ret || v->run->exit_reason != GH_VM_EXIT_STATUS || v->run->status.status != status ||
 	    v->run->status.exit_info.type != type) {
-		snprintf(why, sizeof(why), "RUN=%d exit %u status %u type %u; want STATUS %u type %u",
-			 ret, v->run->exit_reason, v->run->status.status,
-			 v->run->status.exit_info.type, status, type);
+		snprintf(why, sizeof(why),
+		         "RUN=%d exit %u status %u type %u; want STATUS %u type %u", ret,
+		         v->run->exit_reason, v->run->status.status, v->run->status.exit_info.type,
+		         status, type);
 		return -1;
 	}
 	return 0;
 }
 
-#define EXPECT_STATUS(v, s, t)                  \
-	do {                                    \
-		if (expect_status(v, s, t))     \
-			return -1;              \
+#define EXPECT_STATUS(v, s, t)              \
+	do {                                \
+		if (expect_status(v, s, t)) \
+			return -1;          \
 	} while (0)
 
 /* RUN reports the VM's failed start as a LOAD_FAILED status exit. */
@@ -271,14 +278,14 @@ static int no_leak(void)
 		usleep(5000);
 	}
 	snprintf(why, sizeof(why), "live_objects %ld, vms_live %ld after close",
-		 param("gunyah", "parameters/live_objects"), TH_PARAM("vms_live"));
+	         param("gunyah", "parameters/live_objects"), TH_PARAM("vms_live"));
 	return -1;
 }
 
-#define NO_LEAK()                       \
-	do {                            \
-		if (no_leak())          \
-			return -1;      \
+#define NO_LEAK()                  \
+	do {                       \
+		if (no_leak())     \
+			return -1; \
 	} while (0)
 
 static void on_signal(int sig)
@@ -288,7 +295,8 @@ static void on_signal(int sig)
 
 static void arm_alarm_ms(long ms)
 {
-	struct itimerval it = { .it_value = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 } };
+	struct itimerval it = { .it_value = { .tv_sec = ms / 1000,
+		                              .tv_usec = (ms % 1000) * 1000 } };
 
 	setitimer(ITIMER_REAL, &it, NULL);
 }
@@ -378,10 +386,10 @@ static int t_functions(void)
 	fn_init(&f, "no-such-function");
 	CHECK_ERR(ioctl(vm, GH_VM_ADD_FUNCTION, &f), ENOENT);
 	CHECK_ERR(ioctl(vm, GH_VM_REMOVE_FUNCTION, &f), ENOENT);
-	memset(f.name, 'a', sizeof(f.name));		/* not NUL-terminated */
+	memset(f.name, 'a', sizeof(f.name)); /* not NUL-terminated */
 	CHECK_ERR(ioctl(vm, GH_VM_ADD_FUNCTION, &f), EINVAL);
 	fn_init(&f, "vcpu");
-	f.data[100] = 1;				/* beyond the argument */
+	f.data[100] = 1; /* beyond the argument */
 	CHECK_ERR(ioctl(vm, GH_VM_ADD_FUNCTION, &f), EINVAL);
 	CHECK_ERR(ioctl(vm, GH_VM_ADD_FUNCTION, (void *)8), EFAULT);
 
@@ -392,9 +400,9 @@ static int t_functions(void)
 	CHECK_ERR(ioctl(vm, GH_VM_ADD_FUNCTION, &f), EEXIST);
 	CHECK(ioctl(vm, GH_VM_REMOVE_FUNCTION, &f) == 0);
 	CHECK_ERR(ioctl(vm, GH_VM_REMOVE_FUNCTION, &f), ENOENT);
-	f.irqfd.fd = v0.fd;				/* not an eventfd */
+	f.irqfd.fd = v0.fd; /* not an eventfd */
 	CHECK_ERR(ioctl(vm, GH_VM_ADD_FUNCTION, &f), EINVAL);
-	f.irqfd.fd = 1000;				/* not open */
+	f.irqfd.fd = 1000; /* not open */
 	CHECK_ERR(ioctl(vm, GH_VM_ADD_FUNCTION, &f), EBADF);
 
 	fn_init(&f, "ioeventfd");
@@ -498,7 +506,7 @@ static int t_mmio_each_size(void)
 		EXPECT_MMIO(&v, 0, TH_READ_ADDR(i), len[i], 0);
 		/* garbage above the length must not reach the guest */
 		mmio_answer(v.run, answer[i] | (len[i] < 8 ? 0xee00000000000000ULL : 0),
-			    GH_VM_RESUME_HANDLED);
+		            GH_VM_RESUME_HANDLED);
 		if (len[i] < 8)
 			v.run->mmio.data[7] = 0xee;
 		/* the guest echoes what it read */
@@ -507,7 +515,8 @@ static int t_mmio_each_size(void)
 	for (int i = 0; i < 4; i++)
 		EXPECT_MMIO(&v, 1, TH_WRITE_ADDR(i), len[i], TH_WVAL(len[i]));
 	EXPECT_STATUS(&v, GH_VM_STATUS_EXITED, GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
-	CHECK(v.run->status.exit_info.reason_size == 2 && v.run->status.exit_info.reason[0] == 0x9d);
+	CHECK(v.run->status.exit_info.reason_size == 2 &&
+	      v.run->status.exit_info.reason[0] == 0x9d);
 	/* the VM is gone for good: every later RUN is the same STATUS exit */
 	EXPECT_STATUS(&v, GH_VM_STATUS_EXITED, GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
 	vcpu_close(&v);
@@ -565,14 +574,14 @@ static int t_immediate_exit(void)
 	v.run->immediate_exit = 1;
 	CHECK(run(&v) == -EINTR);
 	CHECK(run(&v) == -EINTR);
-	CHECK(TH_PARAM("vcpu_runs") == runs);	/* the guest never ran */
+	CHECK(TH_PARAM("vcpu_runs") == runs); /* the guest never ran */
 	v.run->immediate_exit = 0;
 	EXPECT_MMIO(&v, 1, TH_REPORT_ADDR, 8, 1);
 	/* set while an MMIO exit is pending: the answer is kept */
 	v.run->immediate_exit = 1;
 	CHECK(run(&v) == -EINTR);
 	v.run->immediate_exit = 0;
-	EXPECT_MMIO(&v, 1, TH_REPORT_ADDR, 8, 0);	/* vcpu id 0 */
+	EXPECT_MMIO(&v, 1, TH_REPORT_ADDR, 8, 0); /* vcpu id 0 */
 	vcpu_close(&v);
 	close(vm);
 	NO_LEAK();
@@ -581,7 +590,7 @@ static int t_immediate_exit(void)
 
 static int t_signal_during_wait(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART */
+	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART */
 	struct vcpu v;
 	int vm = vm_create(TH_PROG_WFI, 0);
 	double t0 = now();
@@ -590,7 +599,7 @@ static int t_signal_during_wait(void)
 	CHECK(vcpu_add(vm, 0, &v) == 0);
 	CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
 	arm_alarm_ms(50);
-	CHECK(run(&v) == -EINTR);	/* the guest is in WFI until 300 ms */
+	CHECK(run(&v) == -EINTR); /* the guest is in WFI until 300 ms */
 	CHECK(now() - t0 < 0.29);
 	/* the exit after the wake-up is not lost */
 	EXPECT_MMIO(&v, 1, TH_MARK_ADDR, 4, 0xc0ffee);
@@ -760,9 +769,9 @@ static int t_lazy_start_once(void)
 		      v[i].run->mmio.phys_addr == TH_REPORT_ADDR && mmio_value(v[i].run) == 1);
 	}
 	CHECK(TH_PARAM("vm_starts") - starts == 1);
-	CHECK(ioctl(vm, GH_VM_START, 0) == 0);		/* started: 0, no second start */
+	CHECK(ioctl(vm, GH_VM_START, 0) == 0); /* started: 0, no second start */
 	CHECK(TH_PARAM("vm_starts") - starts == 1);
-	CHECK_ERR(set_reg(vm, GH_VM_BOOT_CONTEXT_REG_SET_PC, 0, 0), EBUSY);	/* frozen */
+	CHECK_ERR(set_reg(vm, GH_VM_BOOT_CONTEXT_REG_SET_PC, 0, 0), EBUSY); /* frozen */
 	for (int i = 0; i < TH_MAX_VCPUS; i++) {
 		mmio_answer(v[i].run, 0, GH_VM_RESUME_HANDLED);
 		EXPECT_MMIO(&v[i], 1, TH_REPORT_ADDR, 8, (uint64_t)i);
@@ -789,7 +798,7 @@ static int t_failed_start(void)
 	CHECK_ERR(ioctl(vm, GH_VM_START, 0), TH_START_ERRNO);
 	CHECK(load_failed(&v[1]));
 	CHECK(load_failed(&v[0]));
-	CHECK(TH_PARAM("vm_starts") - starts == 1);	/* tried once */
+	CHECK(TH_PARAM("vm_starts") - starts == 1); /* tried once */
 	vcpu_close(&v[0]);
 	vcpu_close(&v[1]);
 	close(vm);
@@ -864,7 +873,7 @@ static int t_close_orders(void)
 		CHECK(vm >= 0);
 		CHECK(vcpu_add(vm, 0, &v) == 0);
 		if (o & 1)
-			EXPECT_MMIO(&v, 1, TH_REPORT_ADDR, 8, 1);	/* started */
+			EXPECT_MMIO(&v, 1, TH_REPORT_ADDR, 8, 1); /* started */
 		for (int k = 0; k < 3; k++) {
 			switch (orders[o][k]) {
 			case 0:
@@ -903,7 +912,7 @@ static int t_close_while_running(void)
 	close(vm);
 	munmap(v.run, page);
 	close(v.fd);
-	CHECK(TH_PARAM("vms_live") == 1);	/* RUN still holds the vCPU file */
+	CHECK(TH_PARAM("vms_live") == 1); /* RUN still holds the vCPU file */
 	pthread_kill(th, SIGUSR1);
 	pthread_join(th, NULL);
 	CHECK(r.ret == -EINTR);
@@ -921,13 +930,14 @@ static int t_dev_backend(void)
 	static const uint64_t answer[4] = { 0x5a, 0x6b5a, 0x7c6b5a49, 0x8d7c6b5a49382716ULL };
 	static const uint32_t len[4] = { 1, 2, 4, 8 };
 	struct gh_userspace_memory_region region = {
-		.label = 0, .flags = GH_MEM_ALLOW_RWX, .guest_phys_addr = 0x40000000,
+		.label = 0,
+		.flags = GH_MEM_ALLOW_RWX,
+		.guest_phys_addr = 0x40000000,
 		.memory_size = 0x10000,
 	};
 	struct gh_vm_dtb_config dtb = { .guest_phys_addr = 0x40008000, .size = 0x1000 };
-	struct gh_vm_boot_context pc = {
-		GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0), 0, TH_PROG_MMIO
-	};
+	struct gh_vm_boot_context pc = { GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0),
+		                         0, TH_PROG_MMIO };
 	struct gh_backend *b = NULL;
 	struct gh_backend_vm *vm = NULL;
 	struct gh_backend_vcpu *vcpu = NULL, *dup = NULL;
@@ -977,7 +987,7 @@ static int t_dev_backend(void)
 	}
 	CHECK(gh_backend_vcpu_run(vcpu) == 0);
 	CHECK(r->exit_reason == GH_VM_EXIT_STATUS && r->status.status == GH_VM_STATUS_EXITED);
-	CHECK(gh_backend_vm_start(vm) == -ENODEV);	/* it has exited */
+	CHECK(gh_backend_vm_start(vm) == -ENODEV); /* it has exited */
 
 	/* Release in the VMM's order: vCPU, VM, backend. */
 	gh_backend_vcpu_release(vcpu);
@@ -1031,7 +1041,7 @@ static int cycle(void)
 	CHECK(access("/sys/module/gunyah", F_OK) != 0);
 	CHECK(load("gunyah", "wait_for_platform=1") == 0);
 	CHECK(load("gunyah_test_hyp", "") == 0);
-	CHECK(param("gunyah", "refcnt") == 1);		/* gunyah_test_hyp uses it */
+	CHECK(param("gunyah", "refcnt") == 1); /* gunyah_test_hyp uses it */
 	dev = open("/dev/gunyah", O_RDWR | O_CLOEXEC);
 	CHECK(dev >= 0);
 	vm = vm_create(TH_PROG_MMIO, 0);
@@ -1051,7 +1061,7 @@ static int t_rmmod_loop(void)
 {
 	long before, after;
 
-	for (int i = 0; i < 5; i++)	/* warm the caches */
+	for (int i = 0; i < 5; i++) /* warm the caches */
 		if (cycle())
 			return -1;
 	before = slab_kb();
@@ -1081,7 +1091,8 @@ int main(int argc, char **argv)
 	page = sysconf(_SC_PAGESIZE);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	run_case("load without Gunyah or a backend is refused with ENODEV", t_refuse_without_gunyah);
+	run_case("load without Gunyah or a backend is refused with ENODEV",
+	         t_refuse_without_gunyah);
 	run_case("load with wait_for_platform=1; GH_CREATE_VM is ENODEV", t_load_waiting);
 	if (dev < 0)
 		goto out;
@@ -1091,7 +1102,8 @@ int main(int argc, char **argv)
 	run_case("add/remove functions: vcpu, irqfd, ioeventfd, unknown, duplicate", t_functions);
 	run_case("run page mmap: size, shared, MAP_PRIVATE refused", t_mmap);
 	run_case("mmap offset 1 and beyond the page are SIGBUS", t_mmap_sigbus);
-	run_case("MMIO reads and writes of 1, 2, 4, 8 bytes; guest sees the data", t_mmio_each_size);
+	run_case("MMIO reads and writes of 1, 2, 4, 8 bytes; guest sees the data",
+	         t_mmio_each_size);
 	run_case("every vcpu_run state; hypervisor error; power off", t_every_exit);
 	run_case("vCPU fault: STATUS CRASHED", t_crash);
 	run_case("immediate_exit returns EINTR without entering the guest", t_immediate_exit);
@@ -1099,7 +1111,7 @@ int main(int argc, char **argv)
 	run_case("a second RUN on a vCPU is EBUSY", t_concurrent_run);
 	run_case("REMOVE_FUNCTION wakes a waiting RUN with ENODEV", t_remove_wakes_runner);
 	run_case("mmio.len 4096 (and addr, direction) in the run page are ignored",
-		 t_mmio_len_in_page_ignored);
+	         t_mmio_len_in_page_ignored);
 	run_case("resume actions: HANDLED, unknown (EINVAL, kept), FAULT, RETRY", t_resume_actions);
 	run_case("hypervisor MMIO length 4096 and 0: EIO, guest faulted", t_hyp_bad_length);
 	run_case("RUN before GH_VM_START starts the VM once (4 vCPUs racing)", t_lazy_start_once);

@@ -20,9 +20,9 @@
 #include <gunyah/sim.h>
 #include <unicorn/unicorn.h>
 
-#define RAM_BASE	0x40000000ULL
-#define RAM_SIZE	(2ULL << 20)
-#define NULL_DEV	0x09000000ULL
+#define RAM_BASE 0x40000000ULL
+#define RAM_SIZE (2ULL << 20)
+#define NULL_DEV 0x09000000ULL
 
 static double now(void)
 {
@@ -73,13 +73,13 @@ static void raw_intr(uc_engine *uc, uint32_t intno, void *u)
 {
 	(void)intno;
 	(void)u;
-	uc_emu_stop(uc);	/* the guest's SYSTEM_OFF */
+	uc_emu_stop(uc); /* the guest's SYSTEM_OFF */
 }
 
 static __attribute__((noinline)) double run_raw(uint64_t exits)
 {
-	uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
+	uint8_t *ram =
+		mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uc_engine *uc;
 	uc_hook h;
 	double t0, t1;
@@ -94,10 +94,12 @@ static __attribute__((noinline)) double run_raw(uint64_t exits)
 		exit(1);
 	}
 	{
-		uc_arm64_cp_reg scr = { .crn = 1, .crm = 1, .op0 = 3, .op1 = 6, .op2 = 0,
-					.val = 0x531 };
-		uc_arm64_cp_reg hcr = { .crn = 1, .crm = 1, .op0 = 3, .op1 = 4, .op2 = 0,
-					.val = 1ULL << 31 };
+		uc_arm64_cp_reg scr = {
+			.crn = 1, .crm = 1, .op0 = 3, .op1 = 6, .op2 = 0, .val = 0x531
+		};
+		uc_arm64_cp_reg hcr = {
+			.crn = 1, .crm = 1, .op0 = 3, .op1 = 4, .op2 = 0, .val = 1ULL << 31
+		};
 		uint64_t pstate = 0x3c5;
 
 		uc_reg_write(uc, UC_ARM64_REG_CP_REG, &scr);
@@ -112,7 +114,7 @@ static __attribute__((noinline)) double run_raw(uint64_t exits)
 	/* the loop's stores, and the final 8-byte report in two halves */
 	if (raw_count != exits + 2)
 		fprintf(stderr, "mmio_bench: raw: %llu callbacks, expected %llu\n",
-			(unsigned long long)raw_count, (unsigned long long)exits + 2);
+		        (unsigned long long)raw_count, (unsigned long long)exits + 2);
 	uc_close(uc);
 	munmap(ram, RAM_SIZE);
 	return (double)raw_count / (t1 - t0);
@@ -122,8 +124,8 @@ static __attribute__((noinline)) double run_raw(uint64_t exits)
 
 static __attribute__((noinline)) double run_hypercall(uint64_t exits)
 {
-	uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
+	uint8_t *ram =
+		mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct gh_hypercall_vcpu_run_resp resp;
 	uint64_t resume[3] = { 0, 0, 0 }, capid, count = 0;
 	struct gh_sim_vm *vm;
@@ -141,8 +143,8 @@ static __attribute__((noinline)) double run_hypercall(uint64_t exits)
 	t0 = now();
 	while (gh_hypercall_vcpu_run(capid, resume, &resp) == GH_ERROR_OK &&
 	       (resp.state == GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE ||
-		resp.state == GH_VCPU_STATE_ADDRSPACE_VMMIO_READ ||
-		resp.state == GH_VCPU_STATE_READY))
+	        resp.state == GH_VCPU_STATE_ADDRSPACE_VMMIO_READ ||
+	        resp.state == GH_VCPU_STATE_READY))
 		count += resp.state != GH_VCPU_STATE_READY;
 	t1 = now();
 	gh_sim_destroy(sim);
@@ -154,12 +156,12 @@ static __attribute__((noinline)) double run_hypercall(uint64_t exits)
 
 static __attribute__((noinline)) double run_stack(uint64_t exits)
 {
-	uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
+	uint8_t *ram =
+		mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct gh_userspace_memory_region r = { 0, GH_MEM_ALLOW_RWX, RAM_BASE, RAM_SIZE,
-						 (uint64_t)(uintptr_t)ram };
-	struct gh_vm_boot_context bc = { GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 1),
-					 0, exits };
+		                                (uint64_t)(uintptr_t)ram };
+	struct gh_vm_boot_context bc = { GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 1), 0,
+		                         exits };
 	struct gh_backend *be;
 	struct gh_backend_vm *vm;
 	struct gh_backend_vcpu *vcpu;
@@ -197,7 +199,7 @@ static __attribute__((noinline)) double run_stack(uint64_t exits)
 	t1 = now();
 	if (run->exit_reason != GH_VM_EXIT_STATUS || count != exits + 1)
 		fprintf(stderr, "mmio_bench: stack: %llu exits, expected %llu\n",
-			(unsigned long long)count, (unsigned long long)exits + 1);
+		        (unsigned long long)count, (unsigned long long)exits + 1);
 	gh_backend_vcpu_release(vcpu);
 	gh_backend_vm_release(vm);
 	gh_backend_close(be);

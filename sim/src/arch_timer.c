@@ -7,15 +7,15 @@
 #include "sim_internal.h"
 #include "vgic.h"
 
-#define SYS_CNTFRQ		GH_SIM_SYSREG(3, 3, 14, 0, 0)
-#define SYS_CNTPCT		GH_SIM_SYSREG(3, 3, 14, 0, 1)
-#define SYS_CNTVCT		GH_SIM_SYSREG(3, 3, 14, 0, 2)
-#define SYS_CNTP_TVAL		GH_SIM_SYSREG(3, 3, 14, 2, 0)
-#define SYS_CNTP_CTL		GH_SIM_SYSREG(3, 3, 14, 2, 1)
-#define SYS_CNTP_CVAL		GH_SIM_SYSREG(3, 3, 14, 2, 2)
-#define SYS_CNTV_TVAL		GH_SIM_SYSREG(3, 3, 14, 3, 0)
-#define SYS_CNTV_CTL		GH_SIM_SYSREG(3, 3, 14, 3, 1)
-#define SYS_CNTV_CVAL		GH_SIM_SYSREG(3, 3, 14, 3, 2)
+#define SYS_CNTFRQ    GH_SIM_SYSREG(3, 3, 14, 0, 0)
+#define SYS_CNTPCT    GH_SIM_SYSREG(3, 3, 14, 0, 1)
+#define SYS_CNTVCT    GH_SIM_SYSREG(3, 3, 14, 0, 2)
+#define SYS_CNTP_TVAL GH_SIM_SYSREG(3, 3, 14, 2, 0)
+#define SYS_CNTP_CTL  GH_SIM_SYSREG(3, 3, 14, 2, 1)
+#define SYS_CNTP_CVAL GH_SIM_SYSREG(3, 3, 14, 2, 2)
+#define SYS_CNTV_TVAL GH_SIM_SYSREG(3, 3, 14, 3, 0)
+#define SYS_CNTV_CTL  GH_SIM_SYSREG(3, 3, 14, 3, 1)
+#define SYS_CNTV_CVAL GH_SIM_SYSREG(3, 3, 14, 3, 2)
 
 uint64_t gh_sim_now_ns(void)
 {
@@ -82,7 +82,7 @@ bool gh_sim_timer_sysreg(struct gh_sim_vcpu *v, uint32_t key, bool is_read, uint
 	pthread_mutex_lock(&vm->lock);
 	now = gh_sim_counter(vm);
 	switch (key & 7) {
-	case 0:		/* TVAL: signed 32-bit down-counter view of CVAL */
+	case 0: /* TVAL: signed 32-bit down-counter view of CVAL */
 		if (is_read)
 			*val = (uint32_t)(t->cval - now);
 		else
@@ -122,11 +122,11 @@ void gh_sim_timer_tick(struct gh_sim_vcpu *v, uint64_t now_ns, uint64_t *next_ns
 			continue;
 		due = vm->start_ns + t[j]->cval * 16;
 		if (t[j]->cval > (~0ULL - vm->start_ns) / 16)
-			continue;		/* never, in practice */
+			continue; /* never, in practice */
 		if (now_ns >= due) {
 			t[j]->fired = true;
 			gh_sim_gic_set_line(&vm->gic, v->id,
-					    j ? GH_SIM_PPI_PTIMER : GH_SIM_PPI_VTIMER, true);
+			                    j ? GH_SIM_PPI_PTIMER : GH_SIM_PPI_VTIMER, true);
 		} else if (due < *next_ns) {
 			*next_ns = due;
 		}

@@ -14,7 +14,7 @@ struct gh_sim_vm;
 struct gh_sim_timer {
 	uint64_t ctl;
 	uint64_t cval;
-	bool fired;		/* notified since the last reprogramming */
+	bool fired; /* notified since the last reprogramming */
 };
 
 /* A vCPU's timers (under vm->lock). */

@@ -6,8 +6,8 @@
 
 #include "sim_internal.h"
 
-int gh_sim_cap_alloc(struct gh_sim *sim, enum gh_sim_cap_kind kind, void *obj,
-		     struct gh_sim_vm *vm, uint64_t *capid)
+int gh_sim_cap_alloc(struct gh_sim *sim, enum gh_sim_cap_kind kind, void *obj, struct gh_sim_vm *vm,
+                     uint64_t *capid)
 {
 	unsigned int i;
 
@@ -35,7 +35,7 @@ void *gh_sim_cap_lookup(struct gh_sim *sim, uint64_t capid, enum gh_sim_cap_kind
 }
 
 void *gh_sim_cap_get_locked(struct gh_sim *sim, uint64_t capid, enum gh_sim_cap_kind kind,
-			    struct gh_sim_vm **vm)
+                            struct gh_sim_vm **vm)
 {
 	uint64_t i = capid - GH_SIM_CAP_BASE;
 

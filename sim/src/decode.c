@@ -48,8 +48,8 @@ static void decode_ldst_reg(uint32_t insn, struct gh_sim_ldst *d)
 	} else if (!((insn >> 21) & 1)) {
 		d->imm = sext(insn >> 12, 9);
 		switch ((insn >> 10) & 3) {
-		case 0:		/* unscaled (LDUR/STUR) */
-		case 2:		/* unprivileged (LDTR/STTR) */
+		case 0: /* unscaled (LDUR/STUR) */
+		case 2: /* unprivileged (LDTR/STTR) */
 			d->mode = GH_SIM_ADDR_BASE;
 			break;
 		case 1:
@@ -65,7 +65,7 @@ static void decode_ldst_reg(uint32_t insn, struct gh_sim_ldst *d)
 		d->extend = (insn >> 13) & 7;
 		d->shift = ((insn >> 12) & 1) ? (d->size == 16 ? 4 : (uint8_t)size) : 0;
 		if (!(d->extend & 2)) {
-			d->kind = GH_SIM_LDST_NONE;	/* unallocated option */
+			d->kind = GH_SIM_LDST_NONE; /* unallocated option */
 			return;
 		}
 	} else if (((insn >> 10) & 3) == 0) {
@@ -96,7 +96,7 @@ static void decode_ldst_reg(uint32_t insn, struct gh_sim_ldst *d)
 		d->dest64 = size == 3;
 		break;
 	case 2:
-		if (size == 3) {	/* PRFM / PRFUM: no access */
+		if (size == 3) { /* PRFM / PRFUM: no access */
 			d->kind = GH_SIM_LDST_NONE;
 			return;
 		}
@@ -104,7 +104,7 @@ static void decode_ldst_reg(uint32_t insn, struct gh_sim_ldst *d)
 		d->dest64 = true;
 		break;
 	default:
-		if (size >= 2) {	/* unallocated */
+		if (size >= 2) { /* unallocated */
 			d->kind = GH_SIM_LDST_NONE;
 			return;
 		}
@@ -125,7 +125,7 @@ void gh_sim_decode_ldst(uint32_t insn, struct gh_sim_ldst *d)
 	memset(d, 0, sizeof(*d));
 
 	if ((insn & 0x0a000000) != 0x08000000)
-		return;				/* not in the loads-and-stores group */
+		return; /* not in the loads-and-stores group */
 
 	if ((insn & 0x3f000000) == 0x08000000) {
 		/* exclusives, load-acquire/store-release, CAS */
@@ -146,7 +146,7 @@ void gh_sim_decode_ldst(uint32_t insn, struct gh_sim_ldst *d)
 			return;
 		}
 		if (o1 && !o2) {
-			d->len = (uint8_t)(2 * d->size);	/* LDXP/STXP */
+			d->len = (uint8_t)(2 * d->size); /* LDXP/STXP */
 			no_syndrome(d, "exclusive pair");
 			return;
 		}
@@ -182,7 +182,7 @@ void gh_sim_decode_ldst(uint32_t insn, struct gh_sim_ldst *d)
 			d->dest64 = true;
 			break;
 		default:
-			return;			/* PRFM (literal) */
+			return; /* PRFM (literal) */
 		}
 		d->len = d->size;
 		d->kind = GH_SIM_LDST_VALID;
@@ -228,8 +228,7 @@ void gh_sim_decode_ldst(uint32_t insn, struct gh_sim_ldst *d)
 }
 
 bool gh_sim_ldst_address(const struct gh_sim_ldst *d, uint64_t pc,
-			 uint64_t (*reg)(void *ctx, unsigned int n), void *ctx,
-			 uint64_t *addr)
+                         uint64_t (*reg)(void *ctx, unsigned int n), void *ctx, uint64_t *addr)
 {
 	uint64_t base, off;
 
@@ -266,12 +265,12 @@ bool gh_sim_ldst_address(const struct gh_sim_ldst *d, uint64_t pc,
 
 bool gh_sim_insn_ends_block(uint32_t insn)
 {
-	return (insn & 0x7c000000) == 0x14000000 ||	/* B, BL */
-	       (insn & 0xff000010) == 0x54000000 ||	/* B.cond */
-	       (insn & 0x7e000000) == 0x34000000 ||	/* CBZ, CBNZ */
-	       (insn & 0x7e000000) == 0x36000000 ||	/* TBZ, TBNZ */
-	       (insn & 0xfe000000) == 0xd6000000 ||	/* BR, BLR, RET, ERET */
-	       (insn & 0xff000000) == 0xd4000000;	/* SVC, HVC, SMC, BRK */
+	return (insn & 0x7c000000) == 0x14000000 || /* B, BL */
+	       (insn & 0xff000010) == 0x54000000 || /* B.cond */
+	       (insn & 0x7e000000) == 0x34000000 || /* CBZ, CBNZ */
+	       (insn & 0x7e000000) == 0x36000000 || /* TBZ, TBNZ */
+	       (insn & 0xfe000000) == 0xd6000000 || /* BR, BLR, RET, ERET */
+	       (insn & 0xff000000) == 0xd4000000;   /* SVC, HVC, SMC, BRK */
 }
 
 bool gh_sim_decode_sysreg(uint32_t insn, struct gh_sim_sysreg_insn *s)

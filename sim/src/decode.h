@@ -13,18 +13,18 @@
 #include <stdint.h>
 
 enum gh_sim_ldst_kind {
-	GH_SIM_LDST_NONE = 0,		/* not a data load/store (or a prefetch) */
-	GH_SIM_LDST_VALID,		/* ISV = 1: single GPR, no writeback */
-	GH_SIM_LDST_NO_SYNDROME,	/* a load/store hardware reports with ISV = 0 */
+	GH_SIM_LDST_NONE = 0,    /* not a data load/store (or a prefetch) */
+	GH_SIM_LDST_VALID,       /* ISV = 1: single GPR, no writeback */
+	GH_SIM_LDST_NO_SYNDROME, /* a load/store hardware reports with ISV = 0 */
 };
 
 enum gh_sim_addr_mode {
-	GH_SIM_ADDR_UNKNOWN = 0,	/* a load/store whose address we don't compute */
-	GH_SIM_ADDR_BASE,		/* Xn|SP + imm */
-	GH_SIM_ADDR_BASE_REG,		/* Xn|SP + extend(Xm/Wm) << shift */
-	GH_SIM_ADDR_LITERAL,		/* PC + imm */
-	GH_SIM_ADDR_POST,		/* Xn|SP (then Xn += imm) */
-	GH_SIM_ADDR_PRE,		/* Xn|SP + imm (and Xn = that) */
+	GH_SIM_ADDR_UNKNOWN = 0, /* a load/store whose address we don't compute */
+	GH_SIM_ADDR_BASE,        /* Xn|SP + imm */
+	GH_SIM_ADDR_BASE_REG,    /* Xn|SP + extend(Xm/Wm) << shift */
+	GH_SIM_ADDR_LITERAL,     /* PC + imm */
+	GH_SIM_ADDR_POST,        /* Xn|SP (then Xn += imm) */
+	GH_SIM_ADDR_PRE,         /* Xn|SP + imm (and Xn = that) */
 };
 
 /**
@@ -70,8 +70,7 @@ void gh_sim_decode_ldst(uint32_t insn, struct gh_sim_ldst *out);
  * @reg(ctx, n) (n = 0..30, 31 = SP). false when the mode is UNKNOWN.
  */
 bool gh_sim_ldst_address(const struct gh_sim_ldst *d, uint64_t pc,
-			 uint64_t (*reg)(void *ctx, unsigned int n), void *ctx,
-			 uint64_t *addr);
+                         uint64_t (*reg)(void *ctx, unsigned int n), void *ctx, uint64_t *addr);
 
 /* True for instructions that end a straight-line run (branches, exception
  * generation, ERET): a translation block never continues past them. */
@@ -79,7 +78,7 @@ bool gh_sim_insn_ends_block(uint32_t insn);
 
 /* MRS/MSR (register) fields. */
 struct gh_sim_sysreg_insn {
-	bool is_read;		/* MRS */
+	bool is_read; /* MRS */
 	uint8_t op0, op1, crn, crm, op2;
 	uint8_t rt;
 };
@@ -87,7 +86,7 @@ struct gh_sim_sysreg_insn {
 /* false when @insn is not MRS or MSR (register). */
 bool gh_sim_decode_sysreg(uint32_t insn, struct gh_sim_sysreg_insn *out);
 
-#define GH_SIM_SYSREG(op0, op1, crn, crm, op2) \
+#define GH_SIM_SYSREG(op0, op1, crn, crm, op2)                                        \
 	(((uint32_t)(op0) << 16) | ((uint32_t)(op1) << 12) | ((uint32_t)(crn) << 8) | \
 	 ((uint32_t)(crm) << 4) | (uint32_t)(op2))
 

@@ -91,9 +91,8 @@ void gh_sim_run_fiber(struct gh_sim_vcpu *v)
 	exec_lock(&vm->exec);
 	/* a new entry: the service thread restarts its slice count (only the
 	 * exec-lock holder writes run_gen: no read-modify-write needed) */
-	__atomic_store_n(&v->exec.run_gen,
-			 __atomic_load_n(&v->exec.run_gen, __ATOMIC_RELAXED) + 1,
-			 __ATOMIC_RELAXED);
+	__atomic_store_n(&v->exec.run_gen, __atomic_load_n(&v->exec.run_gen, __ATOMIC_RELAXED) + 1,
+	                 __ATOMIC_RELAXED);
 	v->exec.contended_tbs = 0;
 	/* A KICK_READY left from before this entry is kept: a kick racing
 	 * with the caller's last look at immediate_exit must not be lost (a

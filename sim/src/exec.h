@@ -16,33 +16,33 @@ struct gh_sim_vm;
 
 /* While another vCPU of the VM waits for the execution lock, the running one
  * yields after this many translation blocks (tens of microseconds). */
-#define GH_SIM_CONTENDED_TBS	4096
+#define GH_SIM_CONTENDED_TBS 4096
 
 /* exec.kick bits: requests to the running fiber, checked at each block */
-#define KICK_READY	(1U << 0)	/* return READY to the host */
-#define KICK_IRQ	(1U << 1)	/* an interrupt may be deliverable */
-#define KICK_STOP	(1U << 2)	/* leave uc_emu_start (power/exit change) */
+#define KICK_READY (1U << 0) /* return READY to the host */
+#define KICK_IRQ   (1U << 1) /* an interrupt may be deliverable */
+#define KICK_STOP  (1U << 2) /* leave uc_emu_start (power/exit change) */
 
 /* One condition per ticket slot: an unlock wakes the next ticket's waiter
  * only (at most GH_SIM_MAX_VCPUS tickets are ever outstanding). */
-#define GH_SIM_EXEC_SLOTS	16
+#define GH_SIM_EXEC_SLOTS 16
 
 /* A VM's execution lock: a FIFO ticket lock (exec.c). */
 struct gh_sim_exec {
 	pthread_mutex_t mu;
 	pthread_cond_t cv[GH_SIM_EXEC_SLOTS];
-	uint64_t next;			/* atomic */
-	uint64_t serving;		/* atomic */
-	unsigned int waiters;		/* atomic */
+	uint64_t next;        /* atomic */
+	uint64_t serving;     /* atomic */
+	unsigned int waiters; /* atomic */
 };
 
 /* A vCPU's side of it. */
 struct gh_sim_exec_cpu {
-	unsigned int kick;		/* atomic: KICK_* */
-	int running;			/* atomic: inside the fiber */
-	uint64_t run_gen;		/* atomic: counts entries into the fiber */
-	unsigned int contended_tbs;	/* blocks run this entry while others wait */
-	bool sleeping;			/* under vm->lock: told the host
+	unsigned int kick;          /* atomic: KICK_* */
+	int running;                /* atomic: inside the fiber */
+	uint64_t run_gen;           /* atomic: counts entries into the fiber */
+	unsigned int contended_tbs; /* blocks run this entry while others wait */
+	bool sleeping;              /* under vm->lock: told the host
 					 * EXPECTS_WAKEUP/POWERED_OFF */
 };
 

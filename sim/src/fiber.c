@@ -37,8 +37,8 @@ void gh_sim_ctx_trampoline(void);
 
 static void fiber_main(void *arg);
 
-int gh_sim_fiber_init(struct gh_sim_fiber *f, size_t stack_size,
-		      void (*entry)(void *arg), void *arg)
+int gh_sim_fiber_init(struct gh_sim_fiber *f, size_t stack_size, void (*entry)(void *arg),
+                      void *arg)
 {
 	uintptr_t top;
 	uint64_t *sp;
@@ -47,7 +47,7 @@ int gh_sim_fiber_init(struct gh_sim_fiber *f, size_t stack_size,
 	memset(f, 0, sizeof(*f));
 	stack_size = (stack_size + 4095) & ~(size_t)4095;
 	mem = mmap(NULL, stack_size + GUARD_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mem == MAP_FAILED)
 		return -ENOMEM;
 	if (mprotect(mem, GUARD_SIZE, PROT_NONE)) {
@@ -69,12 +69,12 @@ int gh_sim_fiber_init(struct gh_sim_fiber *f, size_t stack_size,
 	top = ((uintptr_t)f->stack + stack_size) & ~(uintptr_t)15;
 	sp = (uint64_t *)top;
 	*--sp = (uint64_t)(uintptr_t)gh_sim_ctx_trampoline;
-	*--sp = 0;				/* rbp */
-	*--sp = 0;				/* rbx */
-	*--sp = (uint64_t)(uintptr_t)fiber_main;	/* r12 */
-	*--sp = (uint64_t)(uintptr_t)f;		/* r13 */
-	*--sp = 0;				/* r14 */
-	*--sp = 0;				/* r15 */
+	*--sp = 0;                               /* rbp */
+	*--sp = 0;                               /* rbx */
+	*--sp = (uint64_t)(uintptr_t)fiber_main; /* r12 */
+	*--sp = (uint64_t)(uintptr_t)f;          /* r13 */
+	*--sp = 0;                               /* r14 */
+	*--sp = 0;                               /* r15 */
 	/* MXCSR default 0x1f80; x87 control word default 0x037f. */
 	*--sp = 0x1f80ULL | (0x037fULL << 32);
 	f->sp = sp;
@@ -105,8 +105,7 @@ static void fiber_arrived(struct gh_sim_fiber *f)
 {
 #ifdef GH_FIBER_ASAN
 	/* Learns the bounds of the host stack we came from (any thread's). */
-	__sanitizer_finish_switch_fiber(f->fake_stack, &f->host_stack_bottom,
-					&f->host_stack_size);
+	__sanitizer_finish_switch_fiber(f->fake_stack, &f->host_stack_bottom, &f->host_stack_size);
 #else
 	(void)f;
 #endif
@@ -141,8 +140,7 @@ void gh_sim_fiber_enter(struct gh_sim_fiber *f)
 void gh_sim_fiber_yield(struct gh_sim_fiber *f)
 {
 #ifdef GH_FIBER_ASAN
-	__sanitizer_start_switch_fiber(&f->fake_stack, f->host_stack_bottom,
-				       f->host_stack_size);
+	__sanitizer_start_switch_fiber(&f->fake_stack, f->host_stack_bottom, f->host_stack_size);
 #endif
 #ifdef GH_FIBER_TSAN
 	__tsan_switch_to_fiber(f->tsan_host, 0);

@@ -15,26 +15,26 @@
 #include <stddef.h>
 
 struct gh_sim_fiber {
-	void *sp;			/* saved stack pointer while switched out */
-	void *stack;			/* mmap'd stack */
+	void *sp;    /* saved stack pointer while switched out */
+	void *stack; /* mmap'd stack */
 	size_t stack_size;
 	void (*entry)(void *arg);
 	void *arg;
 	/* the host side of the current entry */
 	void *host_sp;
-	const void *host_stack_bottom;	/* ASan */
+	const void *host_stack_bottom; /* ASan */
 	size_t host_stack_size;
-	void *host_fake_stack;		/* ASan fake stack of the host side */
-	void *fake_stack;		/* ASan fake stack of the fiber side */
-	void *tsan_fiber;		/* TSan: the fiber's own */
-	void *tsan_host;		/* TSan: the fiber of the entering thread */
+	void *host_fake_stack; /* ASan fake stack of the host side */
+	void *fake_stack;      /* ASan fake stack of the fiber side */
+	void *tsan_fiber;      /* TSan: the fiber's own */
+	void *tsan_host;       /* TSan: the fiber of the entering thread */
 	int finished;
 };
 
 /* 0 or -ENOMEM. @entry runs on the fiber's stack and ends with
  * gh_sim_fiber_exit(). */
-int gh_sim_fiber_init(struct gh_sim_fiber *f, size_t stack_size,
-		      void (*entry)(void *arg), void *arg);
+int gh_sim_fiber_init(struct gh_sim_fiber *f, size_t stack_size, void (*entry)(void *arg),
+                      void *arg);
 /* Frees the stack. The fiber must have finished or never been entered. */
 void gh_sim_fiber_destroy(struct gh_sim_fiber *f);
 

@@ -22,8 +22,8 @@
 #include "gic.h"
 #include "gic_internal.h"
 
-#define SPURIOUS	GH_SIM_GIC_SPURIOUS
-#define NO_CPU		(~0U)
+#define SPURIOUS GH_SIM_GIC_SPURIOUS
+#define NO_CPU   (~0U)
 
 void gh_sim_gic_init(struct gh_sim_gic *gic, const struct gh_sim_gic_ops *ops, void *ctx)
 {
@@ -42,10 +42,10 @@ void gh_sim_gic_cpu_init(struct gh_sim_gic_cpu *c)
 
 	memset(c, 0, sizeof(*c));
 	for (i = 0; i < 32; i++) {
-		c->irq[i].level = i >= 16;		/* SGIs are edge */
-		c->irq[i].enabled = i < 16;		/* SGIs: enabled at reset */
+		c->irq[i].level = i >= 16;  /* SGIs are edge */
+		c->irq[i].enabled = i < 16; /* SGIs: enabled at reset */
 	}
-	c->waker = 0x6;					/* ProcessorSleep, ChildrenAsleep */
+	c->waker = 0x6; /* ProcessorSleep, ChildrenAsleep */
 }
 
 int gh_sim_gic_attach_cpu(struct gh_sim_gic *gic, unsigned int cpu, struct gh_sim_gic_cpu *c)
@@ -179,7 +179,7 @@ void gh_sim_gic_set_line(struct gh_sim_gic *gic, unsigned int cpu, uint32_t inti
 	if (!q)
 		return;
 	if (level && !q->line && !q->level)
-		q->pending = true;		/* edge-triggered: latch the rising edge */
+		q->pending = true; /* edge-triggered: latch the rising edge */
 	q->line = level;
 	if (!level)
 		return;
@@ -197,26 +197,26 @@ void gh_sim_gic_pulse(struct gh_sim_gic *gic, uint32_t intid)
 /* --- CPU interface ------------------------------------------------------------------- */
 
 /* A local key for the ICC_* registers (all op0 = 3, op1 = 0). */
-#define ICC(crn, crm, op2)	(((uint32_t)(crn) << 8) | ((uint32_t)(crm) << 4) | (uint32_t)(op2))
+#define ICC(crn, crm, op2) (((uint32_t)(crn) << 8) | ((uint32_t)(crm) << 4) | (uint32_t)(op2))
 
-#define ICC_PMR		ICC(4, 6, 0)
-#define ICC_IAR0	ICC(12, 8, 0)
-#define ICC_EOIR0	ICC(12, 8, 1)
-#define ICC_HPPIR0	ICC(12, 8, 2)
-#define ICC_BPR0	ICC(12, 8, 3)
-#define ICC_DIR		ICC(12, 11, 1)
-#define ICC_RPR		ICC(12, 11, 3)
-#define ICC_SGI1R	ICC(12, 11, 5)
-#define ICC_ASGI1R	ICC(12, 11, 6)
-#define ICC_SGI0R	ICC(12, 11, 7)
-#define ICC_IAR1	ICC(12, 12, 0)
-#define ICC_EOIR1	ICC(12, 12, 1)
-#define ICC_HPPIR1	ICC(12, 12, 2)
-#define ICC_BPR1	ICC(12, 12, 3)
-#define ICC_CTLR	ICC(12, 12, 4)
-#define ICC_SRE		ICC(12, 12, 5)
-#define ICC_IGRPEN0	ICC(12, 12, 6)
-#define ICC_IGRPEN1	ICC(12, 12, 7)
+#define ICC_PMR     ICC(4, 6, 0)
+#define ICC_IAR0    ICC(12, 8, 0)
+#define ICC_EOIR0   ICC(12, 8, 1)
+#define ICC_HPPIR0  ICC(12, 8, 2)
+#define ICC_BPR0    ICC(12, 8, 3)
+#define ICC_DIR     ICC(12, 11, 1)
+#define ICC_RPR     ICC(12, 11, 3)
+#define ICC_SGI1R   ICC(12, 11, 5)
+#define ICC_ASGI1R  ICC(12, 11, 6)
+#define ICC_SGI0R   ICC(12, 11, 7)
+#define ICC_IAR1    ICC(12, 12, 0)
+#define ICC_EOIR1   ICC(12, 12, 1)
+#define ICC_HPPIR1  ICC(12, 12, 2)
+#define ICC_BPR1    ICC(12, 12, 3)
+#define ICC_CTLR    ICC(12, 12, 4)
+#define ICC_SRE     ICC(12, 12, 5)
+#define ICC_IGRPEN0 ICC(12, 12, 6)
+#define ICC_IGRPEN1 ICC(12, 12, 7)
 
 static void deactivate(struct gh_sim_gic *gic, unsigned int cpu, uint32_t intid)
 {
@@ -234,7 +234,7 @@ static void drop_priority(struct gh_sim_gic_cpu *c, uint32_t intid)
 		if (c->active[i] != intid)
 			continue;
 		memmove(&c->active[i], &c->active[i + 1],
-			(c->nactive - i - 1) * sizeof(c->active[0]));
+		        (c->nactive - i - 1) * sizeof(c->active[0]));
 		c->nactive--;
 		return;
 	}
@@ -265,11 +265,11 @@ static void send_sgi(struct gh_sim_gic *gic, unsigned int self, uint64_t val)
 
 		if (!t)
 			continue;
-		if (val & (1ULL << 40)) {		/* IRM: all but self */
+		if (val & (1ULL << 40)) { /* IRM: all but self */
 			if (i == self)
 				continue;
 		} else if (((val >> 16) & 0xff) != 0 || i >= 16 || !((val >> i) & 1)) {
-			continue;			/* Aff1 != 0 or not in TargetList */
+			continue; /* Aff1 != 0 or not in TargetList */
 		}
 		t->irq[intid].pending = true;
 		gh_sim_gic_notify(gic, i);
@@ -277,7 +277,7 @@ static void send_sgi(struct gh_sim_gic *gic, unsigned int self, uint64_t val)
 }
 
 bool gh_sim_gic_icc_access(struct gh_sim_gic *gic, unsigned int cpu,
-			   const struct gh_sim_gic_sysreg *reg, bool is_read, uint64_t *val)
+                           const struct gh_sim_gic_sysreg *reg, bool is_read, uint64_t *val)
 {
 	struct gh_sim_gic_cpu *c = cpu_of(gic, cpu);
 	uint32_t id, key;
@@ -327,13 +327,13 @@ bool gh_sim_gic_icc_access(struct gh_sim_gic *gic, unsigned int cpu,
 		break;
 	case ICC_CTLR:
 		if (is_read)
-			*val = (c->ctlr & 3) | (4ULL << 8);	/* PRIbits: 5 bits */
+			*val = (c->ctlr & 3) | (4ULL << 8); /* PRIbits: 5 bits */
 		else
 			c->ctlr = *val & 3;
 		break;
 	case ICC_SRE:
 		if (is_read)
-			*val = 7;				/* SRE, DFB, DIB */
+			*val = 7; /* SRE, DFB, DIB */
 		break;
 	case ICC_IGRPEN1:
 		if (is_read)
@@ -360,8 +360,7 @@ bool gh_sim_gic_icc_access(struct gh_sim_gic *gic, unsigned int cpu,
 		break;
 	default:
 		/* ICC_AP0Rn/AP1Rn: RAZ/WI */
-		if ((key & ~7U) == (ICC(12, 9, 0) & ~7U) ||
-		    (key & ~3U) == ICC(12, 8, 4)) {
+		if ((key & ~7U) == (ICC(12, 9, 0) & ~7U) || (key & ~3U) == ICC(12, 8, 4)) {
 			if (is_read)
 				*val = 0;
 			break;

@@ -21,29 +21,29 @@
 extern "C" {
 #endif
 
-#define GH_SIM_GIC_MAX_CPUS	GH_SIM_MAX_VCPUS
-#define GH_SIM_GIC_NR_IRQS	(32 + GH_SIM_NR_SPIS)
-#define GH_SIM_GIC_ACTIVE_DEPTH	16	/* acknowledged, not yet priority-dropped */
-#define GH_SIM_GIC_SPURIOUS	1023
+#define GH_SIM_GIC_MAX_CPUS     GH_SIM_MAX_VCPUS
+#define GH_SIM_GIC_NR_IRQS      (32 + GH_SIM_NR_SPIS)
+#define GH_SIM_GIC_ACTIVE_DEPTH 16 /* acknowledged, not yet priority-dropped */
+#define GH_SIM_GIC_SPURIOUS     1023
 
 struct gh_sim_irq {
 	uint8_t prio;
 	bool group1;
 	bool enabled;
-	bool pending;		/* latched (edge, or software-set) */
+	bool pending; /* latched (edge, or software-set) */
 	bool active;
-	bool level;		/* level-sensitive (ICFGR 0) */
-	bool line;		/* input line asserted (level) */
+	bool level; /* level-sensitive (ICFGR 0) */
+	bool line;  /* input line asserted (level) */
 };
 
 /* One CPU's redistributor and CPU interface. */
 struct gh_sim_gic_cpu {
-	struct gh_sim_irq irq[32];	/* SGIs and PPIs */
+	struct gh_sim_irq irq[32]; /* SGIs and PPIs */
 	uint32_t waker;
 	uint64_t pmr;
 	uint64_t bpr1;
 	uint64_t igrpen1;
-	uint64_t ctlr;			/* ICC_CTLR_EL1: EOImode (bit 1) */
+	uint64_t ctlr; /* ICC_CTLR_EL1: EOImode (bit 1) */
 	uint32_t active[GH_SIM_GIC_ACTIVE_DEPTH];
 	unsigned int nactive;
 };
@@ -55,9 +55,9 @@ struct gh_sim_gic_ops {
 
 struct gh_sim_gic {
 	uint32_t ctlr;
-	struct gh_sim_irq irq[GH_SIM_GIC_NR_IRQS];	/* [32..] used */
+	struct gh_sim_irq irq[GH_SIM_GIC_NR_IRQS]; /* [32..] used */
 	uint64_t irouter[GH_SIM_GIC_NR_IRQS];
-	struct gh_sim_gic_cpu *cpu[GH_SIM_GIC_MAX_CPUS];	/* NULL: absent */
+	struct gh_sim_gic_cpu *cpu[GH_SIM_GIC_MAX_CPUS]; /* NULL: absent */
 	const struct gh_sim_gic_ops *ops;
 	void *ctx;
 };
@@ -83,7 +83,7 @@ void gh_sim_gicr_write(struct gh_sim_gic *gic, uint64_t off, unsigned int size, 
 
 /* ICC_* of @cpu: false when @reg is not one of them (or @cpu is absent). */
 bool gh_sim_gic_icc_access(struct gh_sim_gic *gic, unsigned int cpu,
-			   const struct gh_sim_gic_sysreg *reg, bool is_read, uint64_t *val);
+                           const struct gh_sim_gic_sysreg *reg, bool is_read, uint64_t *val);
 
 /* The INTID that would be signalled to @cpu now (GH_SIM_GIC_SPURIOUS if
  * none): enabled, pending, not active, group enabled, priority above PMR and

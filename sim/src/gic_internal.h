@@ -9,13 +9,13 @@
 
 #include "gic.h"
 
-#define PRIO_MASK	0xf8		/* 5 priority bits */
-#define NR_IRQS		GH_SIM_GIC_NR_IRQS
+#define PRIO_MASK 0xf8 /* 5 priority bits */
+#define NR_IRQS   GH_SIM_GIC_NR_IRQS
 
 /* GICD_CTLR */
-#define CTLR_ENABLE_G1	(1U << 1)
-#define CTLR_ARE	(1U << 4)
-#define CTLR_DS		(1U << 6)
+#define CTLR_ENABLE_G1 (1U << 1)
+#define CTLR_ARE       (1U << 4)
+#define CTLR_DS        (1U << 6)
 
 static inline bool gh_sim_gic_irq_pending(const struct gh_sim_irq *q)
 {

@@ -5,26 +5,26 @@
 #include "gic.h"
 #include "gic_internal.h"
 
-#define GICD_CTLR	0x0000
-#define GICD_TYPER	0x0004
-#define GICD_IIDR	0x0008
-#define GICD_IGROUPR	0x0080
-#define GICD_ISENABLER	0x0100
-#define GICD_ICENABLER	0x0180
-#define GICD_ISPENDR	0x0200
-#define GICD_ICPENDR	0x0280
-#define GICD_ISACTIVER	0x0300
-#define GICD_ICACTIVER	0x0380
-#define GICD_IPRIORITYR	0x0400
-#define GICD_ICFGR	0x0c00
-#define GICD_IROUTER	0x6000
-#define GIC_PIDR2	0xffe8
+#define GICD_CTLR       0x0000
+#define GICD_TYPER      0x0004
+#define GICD_IIDR       0x0008
+#define GICD_IGROUPR    0x0080
+#define GICD_ISENABLER  0x0100
+#define GICD_ICENABLER  0x0180
+#define GICD_ISPENDR    0x0200
+#define GICD_ICPENDR    0x0280
+#define GICD_ISACTIVER  0x0300
+#define GICD_ICACTIVER  0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR      0x0c00
+#define GICD_IROUTER    0x6000
+#define GIC_PIDR2       0xffe8
 
-#define GICR_CTLR	0x0000
-#define GICR_IIDR	0x0004
-#define GICR_TYPER	0x0008
-#define GICR_WAKER	0x0014
-#define GICR_SGI_BASE	0x10000
+#define GICR_CTLR     0x0000
+#define GICR_IIDR     0x0004
+#define GICR_TYPER    0x0008
+#define GICR_WAKER    0x0014
+#define GICR_SGI_BASE 0x10000
 
 /* --- bit-array registers shared by GICD (SPIs) and GICR (SGIs/PPIs) --------- */
 
@@ -59,7 +59,7 @@ static uint32_t read_bits(struct gh_sim_irq *irqs, uint32_t first, uint32_t n, u
 }
 
 static void write_bits(struct gh_sim_irq *irqs, uint32_t first, uint32_t n, uint64_t reg,
-		       uint32_t val)
+                       uint32_t val)
 {
 	uint32_t i;
 
@@ -100,7 +100,7 @@ static void write_bits(struct gh_sim_irq *irqs, uint32_t first, uint32_t n, uint
  * SGI_base frame): @off relative to the bank, @first the bank's first INTID
  * accessible there (the distributor's SGI/PPI words are RAZ/WI). */
 static bool bank_read(struct gh_sim_irq *irqs, uint32_t lo, uint32_t n, uint64_t off,
-		      unsigned int size, uint64_t *val)
+                      unsigned int size, uint64_t *val)
 {
 	uint32_t first;
 
@@ -135,7 +135,7 @@ static bool bank_read(struct gh_sim_irq *irqs, uint32_t lo, uint32_t n, uint64_t
 }
 
 static bool bank_write(struct gh_sim_irq *irqs, uint32_t lo, uint32_t n, uint64_t off,
-		       unsigned int size, uint64_t val)
+                       unsigned int size, uint64_t val)
 {
 	uint32_t first;
 
@@ -244,7 +244,7 @@ uint64_t gh_sim_gicr_read(struct gh_sim_gic *gic, uint64_t off, unsigned int siz
 	case GICR_TYPER:
 	case GICR_TYPER + 4:
 		typer = ((uint64_t)cpu << 32) | ((uint64_t)cpu << 8) |
-			(cpu + 1 == frames(gic) ? (1ULL << 4) : 0);
+		        (cpu + 1 == frames(gic) ? (1ULL << 4) : 0);
 		if (size == 8)
 			return typer;
 		return off & 4 ? typer >> 32 : (uint32_t)typer;
@@ -253,8 +253,7 @@ uint64_t gh_sim_gicr_read(struct gh_sim_gic *gic, uint64_t off, unsigned int siz
 	case GIC_PIDR2:
 		return 0x3b;
 	}
-	if (c && off >= GICR_SGI_BASE &&
-	    bank_read(c->irq, 0, 32, off - GICR_SGI_BASE, size, &val))
+	if (c && off >= GICR_SGI_BASE && bank_read(c->irq, 0, 32, off - GICR_SGI_BASE, size, &val))
 		return val;
 	return 0;
 }

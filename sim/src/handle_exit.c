@@ -13,17 +13,17 @@
 #include "walk.h"
 
 /* Unicorn exception numbers (QEMU's EXCP_*) seen by UC_HOOK_INTR */
-#define EXCP_UDEF		1
-#define EXCP_SWI		2
-#define EXCP_PREFETCH_ABORT	3
-#define EXCP_DATA_ABORT		4
-#define EXCP_BKPT		7
-#define EXCP_HVC		11
-#define EXCP_SMC		13
-#define EXCP_MAX		16
+#define EXCP_UDEF           1
+#define EXCP_SWI            2
+#define EXCP_PREFETCH_ABORT 3
+#define EXCP_DATA_ABORT     4
+#define EXCP_BKPT           7
+#define EXCP_HVC            11
+#define EXCP_SMC            13
+#define EXCP_MAX            16
 
-#define INSN_WFI		0xd503207fU
-#define INSN_WFE		0xd503205fU
+#define INSN_WFI 0xd503207fU
+#define INSN_WFE 0xd503205fU
 
 /* A trap handler: @pc as Unicorn reports it for exception @intno. */
 typedef void (*trap_fn)(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc);
@@ -60,7 +60,7 @@ static void trap_undef(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 	}
 	snprintf(what, sizeof(what), "undefined instruction 0x%08x", insn);
 	gh_sim_request_sync(v, ESR_IL | ((uint64_t)ESR_EC_UNKNOWN << ESR_EC_SHIFT), pc,
-			    GH_SIM_CRASH_UNDEFINED, what);
+	                    GH_SIM_CRASH_UNDEFINED, what);
 }
 
 /* SVC: the PC is already after the instruction (the preferred return
@@ -72,9 +72,9 @@ static void trap_svc(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 	(void)intno;
 	if (!gh_sim_fetch_insn(v, pc - 4, &insn))
 		insn = 0;
-	gh_sim_request_sync(v, ESR_IL | ((uint64_t)ESR_EC_SVC64 << ESR_EC_SHIFT) |
-			    ((insn >> 5) & 0xffff), pc, GH_SIM_CRASH_EXCEPTION,
-			    "unhandled exception 2 (SVC)");
+	gh_sim_request_sync(
+		v, ESR_IL | ((uint64_t)ESR_EC_SVC64 << ESR_EC_SHIFT) | ((insn >> 5) & 0xffff), pc,
+		GH_SIM_CRASH_EXCEPTION, "unhandled exception 2 (SVC)");
 }
 
 /* BRK: PC at the instruction, ISS = its imm16. */
@@ -85,9 +85,9 @@ static void trap_brk(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 	(void)intno;
 	if (!gh_sim_fetch_insn(v, pc, &insn))
 		insn = 0;
-	gh_sim_request_sync(v, ESR_IL | ((uint64_t)ESR_EC_BRK64 << ESR_EC_SHIFT) |
-			    ((insn >> 5) & 0xffff), pc, GH_SIM_CRASH_EXCEPTION,
-			    "unhandled exception 7 (BRK)");
+	gh_sim_request_sync(
+		v, ESR_IL | ((uint64_t)ESR_EC_BRK64 << ESR_EC_SHIFT) | ((insn >> 5) & 0xffff), pc,
+		GH_SIM_CRASH_EXCEPTION, "unhandled exception 7 (BRK)");
 }
 
 /* Prefetch and data aborts of Unicorn's own stage-1 walk. */
@@ -97,13 +97,9 @@ static void trap_mmu(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 }
 
 static const trap_fn traps[EXCP_MAX] = {
-	[EXCP_UDEF]		= trap_undef,
-	[EXCP_SWI]		= trap_svc,
-	[EXCP_PREFETCH_ABORT]	= trap_mmu,
-	[EXCP_DATA_ABORT]	= trap_mmu,
-	[EXCP_BKPT]		= trap_brk,
-	[EXCP_HVC]		= trap_smccc,
-	[EXCP_SMC]		= trap_smccc,
+	[EXCP_UDEF] = trap_undef,     [EXCP_SWI] = trap_svc,  [EXCP_PREFETCH_ABORT] = trap_mmu,
+	[EXCP_DATA_ABORT] = trap_mmu, [EXCP_BKPT] = trap_brk, [EXCP_HVC] = trap_smccc,
+	[EXCP_SMC] = trap_smccc,
 };
 
 void gh_sim_hook_intr(uc_engine *uc, uint32_t intno, void *user)

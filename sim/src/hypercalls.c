@@ -13,7 +13,7 @@
 #include "sim_internal.h"
 
 _Static_assert(PSCI_NOT_SUPPORTED == GH_ERROR_UNIMPLEMENTED,
-	       "one answer for an unknown call, from either side");
+               "one answer for an unknown call, from either side");
 
 /* What this hypervisor implements: proxy-scheduled vCPUs and doorbells. */
 static const struct gh_hyp_identity sim_identity = {
@@ -29,22 +29,22 @@ enum caller {
 
 struct call {
 	struct gh_sim *sim;
-	struct gh_sim_vcpu *vcpu;	/* the calling vCPU (FROM_GUEST) */
+	struct gh_sim_vcpu *vcpu; /* the calling vCPU (FROM_GUEST) */
 };
 
 /* A handler fills @out and returns how many of its registers x0.. are the
  * result (0: the call does not return to its caller). */
 typedef unsigned int (*smccc_fn)(const struct call *c, const struct gh_hypercall_regs *in,
-				 struct gh_hypercall_regs *out);
+                                 struct gh_hypercall_regs *out);
 
 struct smccc_entry {
 	uint32_t fid;
-	unsigned int from;		/* enum caller bits */
+	unsigned int from; /* enum caller bits */
 	smccc_fn fn;
 };
 
 static unsigned int call_hyp_identify(const struct call *c, const struct gh_hypercall_regs *in,
-				      struct gh_hypercall_regs *out)
+                                      struct gh_hypercall_regs *out)
 {
 	struct gh_hypercall_hyp_identify_resp id;
 
@@ -59,7 +59,7 @@ static unsigned int call_hyp_identify(const struct call *c, const struct gh_hype
 }
 
 static unsigned int call_uid(const struct call *c, const struct gh_hypercall_regs *in,
-			     struct gh_hypercall_regs *out)
+                             struct gh_hypercall_regs *out)
 {
 	(void)c;
 	(void)in;
@@ -71,22 +71,22 @@ static unsigned int call_uid(const struct call *c, const struct gh_hypercall_reg
 }
 
 static unsigned int call_vcpu_run(const struct call *c, const struct gh_hypercall_regs *in,
-				  struct gh_hypercall_regs *out)
+                                  struct gh_hypercall_regs *out)
 {
 	out->x[0] = (uint64_t)(int64_t)gh_sim_vcpu_run(c->sim, in->x[1], &in->x[2], in->x[5],
-							 &out->x[1]);
+	                                               &out->x[1]);
 	return 5;
 }
 
 static unsigned int call_vcpu_run_check(const struct call *c, const struct gh_hypercall_regs *in,
-					struct gh_hypercall_regs *out)
+                                        struct gh_hypercall_regs *out)
 {
 	out->x[0] = (uint64_t)(int64_t)gh_sim_vcpu_run_check(c->sim, in->x[1], &out->x[1]);
 	return 5;
 }
 
 static unsigned int call_bell_send(const struct call *c, const struct gh_hypercall_regs *in,
-				   struct gh_hypercall_regs *out)
+                                   struct gh_hypercall_regs *out)
 {
 	struct gh_sim *sim = c->sim;
 	struct gh_sim_doorbell *db;
@@ -120,44 +120,45 @@ static unsigned int call_bell_send(const struct call *c, const struct gh_hyperca
 
 /* Accepted and ignored: doorbells are edge-triggered (README). */
 static unsigned int call_bell_set_mask(const struct call *c, const struct gh_hypercall_regs *in,
-				       struct gh_hypercall_regs *out)
+                                       struct gh_hypercall_regs *out)
 {
 	out->x[0] = (uint64_t)(int64_t)(gh_sim_cap_lookup(c->sim, in->x[1], GH_SIM_CAP_DOORBELL) ?
-					GH_ERROR_OK : GH_ERROR_CSPACE_CAP_NULL);
+	                                        GH_ERROR_OK :
+	                                        GH_ERROR_CSPACE_CAP_NULL);
 	return 1;
 }
 
 static unsigned int call_psci(const struct call *c, const struct gh_hypercall_regs *in,
-			      struct gh_hypercall_regs *out)
+                              struct gh_hypercall_regs *out)
 {
 	return gh_sim_psci_call(c->vcpu, in, out);
 }
 
 static const struct smccc_entry table[] = {
-	{ GH_HYPERCALL_VCPU_RUN,		FROM_HOST,		call_vcpu_run },
-	{ GH_HYPERCALL_VCPU_RUN_CHECK,		FROM_HOST,		call_vcpu_run_check },
-	{ GH_HYPERCALL_BELL_SEND,		FROM_HOST,		call_bell_send },
-	{ GH_HYPERCALL_BELL_SET_MASK,		FROM_HOST,		call_bell_set_mask },
-	{ GH_HYPERCALL_HYP_IDENTIFY,		FROM_HOST | FROM_GUEST,	call_hyp_identify },
-	{ GH_SMCCC_VENDOR_HYP_CALL_UID,		FROM_HOST | FROM_GUEST,	call_uid },
-	{ SMCCC_VERSION,			FROM_GUEST,		call_psci },
-	{ PSCI_VERSION,				FROM_GUEST,		call_psci },
-	{ PSCI_FEATURES,			FROM_GUEST,		call_psci },
-	{ PSCI_CPU_ON,				FROM_GUEST,		call_psci },
-	{ PSCI_CPU_ON | PSCI_SMC64,		FROM_GUEST,		call_psci },
-	{ PSCI_AFFINITY_INFO,			FROM_GUEST,		call_psci },
-	{ PSCI_AFFINITY_INFO | PSCI_SMC64,	FROM_GUEST,		call_psci },
-	{ PSCI_CPU_OFF,				FROM_GUEST,		call_psci },
-	{ PSCI_MIGRATE_INFO_TYPE,		FROM_GUEST,		call_psci },
-	{ PSCI_SYSTEM_OFF,			FROM_GUEST,		call_psci },
-	{ PSCI_SYSTEM_RESET,			FROM_GUEST,		call_psci },
-	{ PSCI_SYSTEM_RESET2,			FROM_GUEST,		call_psci },
-	{ PSCI_SYSTEM_RESET2 | PSCI_SMC64,	FROM_GUEST,		call_psci },
+	{ GH_HYPERCALL_VCPU_RUN, FROM_HOST, call_vcpu_run },
+	{ GH_HYPERCALL_VCPU_RUN_CHECK, FROM_HOST, call_vcpu_run_check },
+	{ GH_HYPERCALL_BELL_SEND, FROM_HOST, call_bell_send },
+	{ GH_HYPERCALL_BELL_SET_MASK, FROM_HOST, call_bell_set_mask },
+	{ GH_HYPERCALL_HYP_IDENTIFY, FROM_HOST | FROM_GUEST, call_hyp_identify },
+	{ GH_SMCCC_VENDOR_HYP_CALL_UID, FROM_HOST | FROM_GUEST, call_uid },
+	{ SMCCC_VERSION, FROM_GUEST, call_psci },
+	{ PSCI_VERSION, FROM_GUEST, call_psci },
+	{ PSCI_FEATURES, FROM_GUEST, call_psci },
+	{ PSCI_CPU_ON, FROM_GUEST, call_psci },
+	{ PSCI_CPU_ON | PSCI_SMC64, FROM_GUEST, call_psci },
+	{ PSCI_AFFINITY_INFO, FROM_GUEST, call_psci },
+	{ PSCI_AFFINITY_INFO | PSCI_SMC64, FROM_GUEST, call_psci },
+	{ PSCI_CPU_OFF, FROM_GUEST, call_psci },
+	{ PSCI_MIGRATE_INFO_TYPE, FROM_GUEST, call_psci },
+	{ PSCI_SYSTEM_OFF, FROM_GUEST, call_psci },
+	{ PSCI_SYSTEM_RESET, FROM_GUEST, call_psci },
+	{ PSCI_SYSTEM_RESET2, FROM_GUEST, call_psci },
+	{ PSCI_SYSTEM_RESET2 | PSCI_SMC64, FROM_GUEST, call_psci },
 };
 
 /* Serves one call into @out (zeroed first): the number of result registers. */
 static unsigned int dispatch(const struct call *c, unsigned int from,
-			     const struct gh_hypercall_regs *in, struct gh_hypercall_regs *out)
+                             const struct gh_hypercall_regs *in, struct gh_hypercall_regs *out)
 {
 	uint32_t fid = (uint32_t)in->x[0];
 	unsigned int i;
@@ -171,7 +172,7 @@ static unsigned int dispatch(const struct call *c, unsigned int from,
 }
 
 void gh_sim_hypercall(struct gh_sim *sim, const struct gh_hypercall_regs *in,
-		      struct gh_hypercall_regs *out)
+                      struct gh_hypercall_regs *out)
 {
 	const struct call c = { sim, NULL };
 
@@ -194,14 +195,14 @@ void gh_sim_smccc_guest(struct gh_sim_vcpu *v)
 /* --- the hypercall backend ---------------------------------------------------- */
 
 static void backend_call(void *ctx, const struct gh_hypercall_regs *in,
-			 struct gh_hypercall_regs *out)
+                         struct gh_hypercall_regs *out)
 {
 	gh_sim_hypercall(ctx, in, out);
 }
 
 /* The same vcpu_run as through backend_call, minus the register copies. */
 static enum gh_error backend_vcpu_run(void *ctx, uint64_t capid, const uint64_t resume[3],
-				      struct gh_hypercall_vcpu_run_resp *resp)
+                                      struct gh_hypercall_vcpu_run_resp *resp)
 {
 	uint64_t res[4];
 	enum gh_error err = gh_sim_vcpu_run(ctx, capid, resume, 0, res);

@@ -18,19 +18,18 @@
 static uint64_t vector_offset(uint64_t pstate)
 {
 	switch (pstate & 0xf) {
-	case 0x5:		/* EL1h */
+	case 0x5: /* EL1h */
 		return 0x200;
-	case 0x4:		/* EL1t */
+	case 0x4: /* EL1t */
 		return 0x000;
-	default:		/* EL0 */
+	default: /* EL0 */
 		return 0x400;
 	}
 }
 
 /* Takes an exception to EL1 (from EL1h, EL1t or EL0 AArch64) at vector
  * offset @offset (see vector_offset()), returning to @elr. */
-static void take_exception(struct gh_sim_vcpu *v, uint64_t pstate, uint64_t elr,
-			   uint64_t offset)
+static void take_exception(struct gh_sim_vcpu *v, uint64_t pstate, uint64_t elr, uint64_t offset)
 {
 	uint64_t vbar = gh_sim_reg_read(v, UC_ARM64_REG_VBAR_EL1);
 
@@ -57,7 +56,7 @@ static void inject_irq(struct gh_sim_vcpu *v)
 	uint64_t pstate = gh_sim_reg_read(v, UC_ARM64_REG_PSTATE);
 
 	take_exception(v, pstate, gh_sim_reg_read(v, UC_ARM64_REG_PC),
-		       vector_offset(pstate) + 0x80);
+	               vector_offset(pstate) + 0x80);
 	v->stats.irqs_injected++;
 }
 
@@ -66,8 +65,8 @@ static void inject_irq(struct gh_sim_vcpu *v)
  * (uc_emu_stop) and the fiber loop delivers it when uc_emu_start returns. See
  * gh_sim_deliver_sync().
  */
-void gh_sim_request_sync(struct gh_sim_vcpu *v, uint64_t esr, uint64_t elr,
-			 uint32_t crash_code, const char *what)
+void gh_sim_request_sync(struct gh_sim_vcpu *v, uint64_t esr, uint64_t elr, uint32_t crash_code,
+                         const char *what)
 {
 	v->exc.pending = true;
 	v->exc.esr = esr;
@@ -109,7 +108,7 @@ bool gh_sim_deliver_sync(struct gh_sim_vcpu *v)
 		gh_sim_reg_write(v, UC_ARM64_REG_X0 + v->exc.rt, v->exc.rt_val);
 	if (!gh_sim_fetch_insn(v, vbar + offset, &insn)) {
 		snprintf(what, sizeof(what), "%s (no vector table at VBAR_EL1 0x%" PRIx64 ")",
-			 v->exc.what, vbar);
+		         v->exc.what, vbar);
 		gh_sim_crash(v, v->exc.crash, v->exc.elr, what);
 		return false;
 	}
@@ -149,7 +148,7 @@ bool gh_sim_request_data_abort(struct gh_sim_vcpu *v)
 	      (d->is_store ? ISS_DABT_WNR : 0) | ISS_DFSC_SEA;
 	snprintf(what, sizeof(what), "the VMM asked for an abort on MMIO 0x%" PRIx64, va);
 	gh_sim_request_sync(v, ESR_DABT | ESR_IL | iss, v->mmio.acc_pc, GH_SIM_CRASH_VMMIO_FAULT,
-			    what);
+	                    what);
 	v->exc.far = va;
 	v->exc.far_valid = true;
 	if (!d->is_store && d->rt != 31) {

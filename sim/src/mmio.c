@@ -34,7 +34,7 @@ static const uint32_t *insn_host(struct gh_sim_vcpu *v, uint64_t va)
 
 /* Does instruction @d at @pc make the access at @gpa? */
 static bool ldst_covers(struct gh_sim_vcpu *v, const struct gh_sim_ldst *d, uint64_t pc,
-			uint64_t gpa, bool is_write)
+                        uint64_t gpa, bool is_write)
 {
 	uint64_t addr;
 
@@ -53,7 +53,7 @@ static struct gh_sim_dcache_entry *dcache_slot(struct gh_sim_vcpu *v, uint64_t k
 /* The decode cache: the scan's answer when the entry still holds (see
  * struct gh_sim_dcache_entry), else false. */
 static bool dcache_lookup(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
-			  struct gh_sim_ldst *out, uint64_t *insn_pc)
+                          struct gh_sim_ldst *out, uint64_t *insn_pc)
 {
 	const struct gh_sim_dcache_entry *e = dcache_slot(v, v->mmio.scan_pc);
 	uint64_t pc;
@@ -64,7 +64,7 @@ static bool dcache_lookup(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
 	for (i = 0; i < e->n; i++) {
 		uint32_t insn;
 
-		if (e->host)	/* guest RAM may change under us: read it once */
+		if (e->host) /* guest RAM may change under us: read it once */
 			insn = __atomic_load_n(&e->host[i], __ATOMIC_RELAXED);
 		else if (!gh_sim_fetch_insn(v, e->key + 4 * i, &insn))
 			return false;
@@ -85,7 +85,7 @@ static bool dcache_lookup(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
  * translation block from the last matched instruction (through the decode
  * cache when it can). */
 static bool locate_access(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
-			  struct gh_sim_ldst *out, uint64_t *insn_pc)
+                          struct gh_sim_ldst *out, uint64_t *insn_pc)
 {
 	uint32_t words[GH_SIM_DCACHE_SPAN];
 	uint64_t start = v->mmio.scan_pc, pc = start;
@@ -116,7 +116,7 @@ static bool locate_access(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
 				e->n = (uint8_t)(i + 1);
 				e->host = v->sysreg.mmu_on ? NULL : insn_host(v, start);
 				if (e->host && insn_host(v, pc) != e->host + i)
-					e->host = NULL;	/* crosses a region: fetch */
+					e->host = NULL; /* crosses a region: fetch */
 				memcpy(e->words, words, (i + 1) * sizeof(words[0]));
 				e->d = d;
 				e->valid = true;
@@ -124,7 +124,7 @@ static bool locate_access(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
 			return true;
 		}
 		if (d.kind == GH_SIM_LDST_NO_SYNDROME && d.mode == GH_SIM_ADDR_UNKNOWN) {
-			*out = d;		/* can't compute: assume it is this one */
+			*out = d; /* can't compute: assume it is this one */
 			*insn_pc = pc;
 			return true;
 		}
@@ -143,13 +143,13 @@ static uint64_t size_mask(unsigned int size)
 }
 
 /* A VMMIO exit: returns the read's value (or 0 for a write). */
-static uint64_t vmmio_exit(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int size,
-			   bool is_write, uint64_t value)
+static uint64_t vmmio_exit(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int size, bool is_write,
+                           uint64_t value)
 {
 	for (;;) {
 		if (is_write)
 			gh_sim_post(v, GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, gpa, size,
-				    value & size_mask(size));
+			            value & size_mask(size));
 		else
 			gh_sim_post(v, GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, gpa, size, 0);
 		v->mmio.pending = true;
@@ -170,8 +170,8 @@ static uint64_t vmmio_exit(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int siz
 			if (gh_sim_request_data_abort(v))
 				return 0;
 			gh_sim_crash(v, GH_SIM_CRASH_VMMIO_FAULT, v->mmio.tb_start,
-				     "the VMM asked for an abort on an MMIO access whose "
-				     "instruction was not found");
+			             "the VMM asked for an abort on an MMIO access whose "
+			             "instruction was not found");
 			gh_sim_park(v);
 			return 0;
 		}
@@ -181,7 +181,7 @@ static uint64_t vmmio_exit(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int siz
 /* Every guest access outside RAM and the GIC: classify it like a hardware
  * data abort would and turn it into a VMMIO exit, or end the VM. */
 static uint64_t mmio_access(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int cb_size,
-			    bool is_write, uint64_t value)
+                            bool is_write, uint64_t value)
 {
 	struct gh_sim_ldst d;
 	uint64_t pc = v->mmio.tb_start, val;
@@ -194,15 +194,15 @@ static uint64_t mmio_access(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int cb
 			if (!is_write)
 				return v->mmio.split_value;
 			return vmmio_exit(v, v->mmio.split_base, 8, true,
-					  (v->mmio.split_value & 0xffffffffULL) | (value << 32));
+			                  (v->mmio.split_value & 0xffffffffULL) | (value << 32));
 		}
 	}
 	v->mmio.acc_decoded = false;
 	if (locate_access(v, gpa, is_write, &d, &pc)) {
 		if (d.kind == GH_SIM_LDST_NO_SYNDROME) {
 			snprintf(what, sizeof(what),
-				 "%s to MMIO address 0x%" PRIx64 " has no valid syndrome",
-				 d.reason, gpa);
+			         "%s to MMIO address 0x%" PRIx64 " has no valid syndrome", d.reason,
+			         gpa);
 			gh_sim_crash(v, GH_SIM_CRASH_MMIO_NO_SYNDROME, pc, what);
 			gh_sim_park(v);
 			return 0;
@@ -217,8 +217,8 @@ static uint64_t mmio_access(struct gh_sim_vcpu *v, uint64_t gpa, unsigned int cb
 	if (size > cb_size) {
 		/* Unicorn splits an 8-byte MMIO access into two 4-byte calls */
 		if (size != 8 || cb_size != 4 || (gpa & 7)) {
-			snprintf(what, sizeof(what),
-				 "unaligned %u-byte MMIO access at 0x%" PRIx64, size, gpa);
+			snprintf(what, sizeof(what), "unaligned %u-byte MMIO access at 0x%" PRIx64,
+			         size, gpa);
 			gh_sim_crash(v, GH_SIM_CRASH_MMIO_NO_SYNDROME, pc, what);
 			gh_sim_park(v);
 			return 0;
@@ -247,7 +247,7 @@ uint64_t gh_sim_hole_read(uc_engine *uc, uint64_t offset, unsigned int size, voi
 }
 
 void gh_sim_hole_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value,
-		       void *user)
+                       void *user)
 {
 	struct gh_sim_hole *h = user;
 
@@ -257,8 +257,8 @@ void gh_sim_hole_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64
 
 /* A write to a read-only region: a VMMIO write, then the instruction is
  * skipped. */
-bool gh_sim_hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
-			    int64_t value, void *user)
+bool gh_sim_hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                            void *user)
 {
 	struct gh_sim_vcpu *v = user;
 	struct gh_sim_ldst d;
@@ -268,15 +268,15 @@ bool gh_sim_hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int 
 	(void)type;
 	if (!locate_access(v, addr, true, &d, &pc)) {
 		snprintf(what, sizeof(what),
-			 "write to read-only 0x%" PRIx64 " by an instruction not found", addr);
+		         "write to read-only 0x%" PRIx64 " by an instruction not found", addr);
 		gh_sim_crash(v, GH_SIM_CRASH_BAD_MEMORY, v->mmio.tb_start, what);
 		gh_sim_park(v);
 		return false;
 	}
 	if (d.kind != GH_SIM_LDST_VALID) {
 		snprintf(what, sizeof(what),
-			 "%s to read-only address 0x%" PRIx64 " has no valid syndrome",
-			 d.reason, addr);
+		         "%s to read-only address 0x%" PRIx64 " has no valid syndrome", d.reason,
+		         addr);
 		gh_sim_crash(v, GH_SIM_CRASH_MMIO_NO_SYNDROME, pc, what);
 		gh_sim_park(v);
 		return false;
@@ -288,7 +288,7 @@ bool gh_sim_hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int 
 	(void)uc;
 	(void)size;
 	if (v->exc.pending)
-		return false;	/* a data abort, taken by the fiber loop */
+		return false; /* a data abort, taken by the fiber loop */
 	/* Refusing the write ends uc_emu_start (a hook's "handled" would let
 	 * the store reach the read-only memory); the fiber loop resumes after
 	 * the store. */
@@ -297,8 +297,8 @@ bool gh_sim_hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int 
 	return false;
 }
 
-bool gh_sim_hook_bad_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
-			 int64_t value, void *user)
+bool gh_sim_hook_bad_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                         void *user)
 {
 	struct gh_sim_vcpu *v = user;
 	char what[96];
@@ -307,8 +307,10 @@ bool gh_sim_hook_bad_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
 	(void)size;
 	(void)value;
 	snprintf(what, sizeof(what), "%s at 0x%" PRIx64 " not permitted",
-		 type == UC_MEM_FETCH_PROT || type == UC_MEM_FETCH_UNMAPPED ? "instruction fetch" :
-		 type == UC_MEM_READ_PROT ? "read" : "access", addr);
+	         type == UC_MEM_FETCH_PROT || type == UC_MEM_FETCH_UNMAPPED ? "instruction fetch" :
+	         type == UC_MEM_READ_PROT                                   ? "read" :
+	                                                                      "access",
+	         addr);
 	gh_sim_crash(v, GH_SIM_CRASH_BAD_MEMORY, v->mmio.tb_start, what);
 	return false;
 }

@@ -22,11 +22,11 @@
  */
 struct fault_access {
 	uint64_t va;
-	unsigned int len;		/* bytes from va */
-	unsigned int align;		/* required alignment (1: none) */
-	bool write;			/* needs write permission; WnR */
-	bool unpriv;			/* LDTR/STTR: checked as EL0 */
-	bool cm;			/* cache maintenance (ESR.CM) */
+	unsigned int len;   /* bytes from va */
+	unsigned int align; /* required alignment (1: none) */
+	bool write;         /* needs write permission; WnR */
+	bool unpriv;        /* LDTR/STTR: checked as EL0 */
+	bool cm;            /* cache maintenance (ESR.CM) */
 };
 
 /* The bytes an AdvSIMD structure load/store (LD1..LD4, ST1..ST4, LDnR)
@@ -37,22 +37,42 @@ static unsigned int simd_struct_len(uint32_t insn)
 	unsigned int nregs, selem, esize;
 
 	if ((insn & 0xbfbf0000) == 0x0c000000 || (insn & 0xbfa00000) == 0x0c800000) {
-		switch (opcode) {	/* multiple structures */
-		case 0: case 2: nregs = 4; break;
-		case 4: case 6: nregs = 3; break;
-		case 7: nregs = 1; break;
-		case 8: case 10: nregs = 2; break;
-		default: return 0;
+		switch (opcode) { /* multiple structures */
+		case 0:
+		case 2:
+			nregs = 4;
+			break;
+		case 4:
+		case 6:
+			nregs = 3;
+			break;
+		case 7:
+			nregs = 1;
+			break;
+		case 8:
+		case 10:
+			nregs = 2;
+			break;
+		default:
+			return 0;
 		}
 		return nregs * (q ? 16 : 8);
 	}
 	if ((insn & 0xbf9f0000) == 0x0d000000 || (insn & 0xbf800000) == 0x0d800000) {
 		selem = ((((opcode >> 1) & 1) << 1) | ((insn >> 21) & 1)) + 1;
-		switch (opcode >> 2) {	/* single structure */
-		case 0: esize = 1; break;
-		case 1: esize = 2; break;
-		case 2: esize = (size & 1) ? 8 : 4; break;
-		default: esize = 1U << size; break;	/* LDnR */
+		switch (opcode >> 2) { /* single structure */
+		case 0:
+			esize = 1;
+			break;
+		case 1:
+			esize = 2;
+			break;
+		case 2:
+			esize = (size & 1) ? 8 : 4;
+			break;
+		default:
+			esize = 1U << size;
+			break; /* LDnR */
 		}
 		return selem * esize;
 	}
@@ -61,15 +81,15 @@ static unsigned int simd_struct_len(uint32_t insn)
 
 /* The data access(es) of @insn at @pc: false (with @why) when it is not a
  * load/store this can place. */
-static bool fault_decode(struct gh_sim_vcpu *v, uint32_t insn, uint64_t pc,
-			 struct fault_access *a, const char **why)
+static bool fault_decode(struct gh_sim_vcpu *v, uint32_t insn, uint64_t pc, struct fault_access *a,
+                         const char **why)
 {
 	struct gh_sim_ldst d;
 	unsigned int len;
 
 	memset(a, 0, sizeof(*a));
 	a->align = 1;
-	if ((insn & 0xffffffe0) == 0xd50b7420) {		/* DC ZVA, Xt */
+	if ((insn & 0xffffffe0) == 0xd50b7420) { /* DC ZVA, Xt */
 		unsigned int bs = 4U << (gh_sim_cp_read(v, 3, 3, 0, 0, 7) & 15);
 
 		a->va = gh_sim_xreg(v, insn & 31);
@@ -120,7 +140,7 @@ static bool fault_decode(struct gh_sim_vcpu *v, uint32_t insn, uint64_t pc,
 		*why = d.reason;
 		return false;
 	}
-	if (gh_sim_cp_read(v, 3, 0, 1, 0, 0) & 2)	/* SCTLR_EL1.A */
+	if (gh_sim_cp_read(v, 3, 0, 1, 0, 0) & 2) /* SCTLR_EL1.A */
 		if (a->align < d.size)
 			a->align = d.size;
 	return true;
@@ -135,7 +155,7 @@ struct mmu_fault {
  * [@va, @va + @len): false when there is none (or *@unknown when a table is
  * outside RAM). */
 static bool find_fault(struct gh_sim_vcpu *v, uint64_t va, unsigned int len, bool el0,
-		       enum access_type type, struct mmu_fault *f, bool *unknown)
+                       enum access_type type, struct mmu_fault *f, bool *unknown)
 {
 	bool mmu = gh_sim_cp_read(v, 3, 0, 1, 0, 0) & 1;
 	bool wxn = (gh_sim_cp_read(v, 3, 0, 1, 0, 0) >> 19) & 1;
@@ -190,7 +210,7 @@ void gh_sim_mmu_fault(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 
 	if (find_fault(v, pc, 4, el0, ACC_EXEC, &f, &unknown)) {
 		snprintf(what, sizeof(what), "instruction abort at 0x%" PRIx64 " (FSC 0x%x)", pc,
-			 f.fsc);
+		         f.fsc);
 		gh_sim_request_sync(v, ESR_IABT | ESR_IL | f.fsc, pc, GH_SIM_CRASH_EXCEPTION, what);
 		v->exc.far = pc;
 		v->exc.far_valid = true;
@@ -214,23 +234,25 @@ void gh_sim_mmu_fault(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 	if (a.align > 1 && (a.va & (a.align - 1))) {
 		f.far = a.va;
 		f.fsc = FSC_ALIGNMENT;
-	} else if (!find_fault(v, a.va, a.len, el0 || a.unpriv, a.write ? ACC_WRITE : ACC_READ,
-			       &f, &unknown)) {
-		why = unknown ? "the walk reads a table outside RAM"
-			      : "no fault found for its access";
+	} else if (!find_fault(v, a.va, a.len, el0 || a.unpriv, a.write ? ACC_WRITE : ACC_READ, &f,
+	                       &unknown)) {
+		why = unknown ? "the walk reads a table outside RAM" :
+		                "no fault found for its access";
 		goto undetermined;
 	}
 	snprintf(what, sizeof(what), "data abort at 0x%" PRIx64 " (FSC 0x%x)", f.far, f.fsc);
-	gh_sim_request_sync(v, ESR_DABT | ESR_IL | (a.write ? ISS_DABT_WNR : 0) |
-			    (a.cm ? ISS_DABT_CM : 0) | f.fsc, pc, GH_SIM_CRASH_EXCEPTION, what);
+	gh_sim_request_sync(v,
+	                    ESR_DABT | ESR_IL | (a.write ? ISS_DABT_WNR : 0) |
+	                            (a.cm ? ISS_DABT_CM : 0) | f.fsc,
+	                    pc, GH_SIM_CRASH_EXCEPTION, what);
 	v->exc.far = f.far;
 	v->exc.far_valid = true;
 	return;
 
 undetermined:
 	snprintf(what, sizeof(what),
-		 "MMU fault (exception %u) not delivered: instruction 0x%08x: %s", intno,
-		 insn, why ? why : "unknown");
+	         "MMU fault (exception %u) not delivered: instruction 0x%08x: %s", intno, insn,
+	         why ? why : "unknown");
 	gh_sim_crash(v, GH_SIM_CRASH_EXCEPTION, pc, what);
 	gh_sim_stop(v);
 }

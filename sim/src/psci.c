@@ -20,7 +20,7 @@ static unsigned int result(struct gh_hypercall_regs *out, uint32_t fid, int64_t 
 static struct gh_sim_vcpu *vcpu_by_mpidr(struct gh_sim_vm *vm, uint64_t mpidr)
 {
 	if (mpidr & ~0xffULL & 0xff00ffffffULL)
-		return NULL;		/* Aff1..Aff3 must be 0 */
+		return NULL; /* Aff1..Aff3 must be 0 */
 	if ((mpidr & 0xff) >= GH_SIM_MAX_VCPUS)
 		return NULL;
 	return vm->vcpus[mpidr & 0xff];
@@ -83,7 +83,7 @@ static bool psci_supported(uint32_t fid)
 }
 
 unsigned int gh_sim_psci_call(struct gh_sim_vcpu *v, const struct gh_hypercall_regs *in,
-			      struct gh_hypercall_regs *out)
+                              struct gh_hypercall_regs *out)
 {
 	uint32_t fid = (uint32_t)in->x[0];
 	uint64_t x1 = in->x[1], x2 = in->x[2], x3 = in->x[3];
@@ -91,12 +91,12 @@ unsigned int gh_sim_psci_call(struct gh_sim_vcpu *v, const struct gh_hypercall_r
 
 	switch (fid) {
 	case SMCCC_VERSION:
-		return result(out, fid, 0x10002);		/* SMCCC 1.2 */
+		return result(out, fid, 0x10002); /* SMCCC 1.2 */
 	case PSCI_VERSION:
-		return result(out, fid, 0x10001);		/* PSCI 1.1 */
+		return result(out, fid, 0x10001); /* PSCI 1.1 */
 	case PSCI_FEATURES:
 		return result(out, fid,
-			   psci_supported((uint32_t)x1) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED);
+		              psci_supported((uint32_t)x1) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED);
 	case PSCI_CPU_ON:
 	case PSCI_CPU_ON | PSCI_SMC64:
 		if (!(fid & PSCI_SMC64)) {
@@ -116,21 +116,21 @@ unsigned int gh_sim_psci_call(struct gh_sim_vcpu *v, const struct gh_hypercall_r
 		gh_sim_stop(v);
 		return 0;
 	case PSCI_MIGRATE_INFO_TYPE:
-		return result(out, fid, 2);		/* no migration needed */
+		return result(out, fid, 2); /* no migration needed */
 	case PSCI_SYSTEM_OFF:
 		gh_sim_vm_end(v->vm, GH_VM_EXIT_TYPE_PSCI_POWER_OFF, false, 0, pc,
-			      "PSCI SYSTEM_OFF");
+		              "PSCI SYSTEM_OFF");
 		gh_sim_stop(v);
 		return 0;
 	case PSCI_SYSTEM_RESET:
 		gh_sim_vm_end(v->vm, GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET, false, 0, pc,
-			      "PSCI SYSTEM_RESET");
+		              "PSCI SYSTEM_RESET");
 		gh_sim_stop(v);
 		return 0;
 	case PSCI_SYSTEM_RESET2:
 	case PSCI_SYSTEM_RESET2 | PSCI_SMC64:
 		gh_sim_vm_end(v->vm, GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET2, false, 0, pc,
-			      "PSCI SYSTEM_RESET2 type 0x%" PRIx64, x1);
+		              "PSCI SYSTEM_RESET2 type 0x%" PRIx64, x1);
 		gh_sim_stop(v);
 		return 0;
 	default:

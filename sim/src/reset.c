@@ -38,7 +38,7 @@ static int map_holes(struct gh_sim_vcpu *v, const struct span *used, unsigned in
 			h->vcpu = v;
 			h->base = cur;
 			if (uc_mmio_map(v->uc, cur, end - cur, gh_sim_hole_read, h,
-					gh_sim_hole_write, h))
+			                gh_sim_hole_write, h))
 				return -EIO;
 		}
 		if (i < n && used[i].base + used[i].size > cur)
@@ -87,22 +87,22 @@ int gh_sim_engine_create(struct gh_sim_vcpu *v)
 	if (uc_hook_add(v->uc, &h, UC_HOOK_BLOCK, (void *)gh_sim_hook_block, v, 1, 0) ||
 	    uc_hook_add(v->uc, &h, UC_HOOK_INTR, (void *)gh_sim_hook_intr, v, 1, 0) ||
 	    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)gh_sim_hook_mrs, v, 1, 0,
-			UC_ARM64_INS_MRS) ||
+	                UC_ARM64_INS_MRS) ||
 	    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)gh_sim_hook_msr, v, 1, 0,
-			UC_ARM64_INS_MSR) ||
-	    uc_hook_add(v->uc, &h, UC_HOOK_MEM_WRITE_PROT, (void *)gh_sim_hook_write_prot, v,
-			1, 0) ||
-	    uc_hook_add(v->uc, &h, UC_HOOK_MEM_READ_PROT | UC_HOOK_MEM_FETCH_PROT |
-			UC_HOOK_MEM_UNMAPPED, (void *)gh_sim_hook_bad_mem, v, 1, 0))
+	                UC_ARM64_INS_MSR) ||
+	    uc_hook_add(v->uc, &h, UC_HOOK_MEM_WRITE_PROT, (void *)gh_sim_hook_write_prot, v, 1,
+	                0) ||
+	    uc_hook_add(v->uc, &h,
+	                UC_HOOK_MEM_READ_PROT | UC_HOOK_MEM_FETCH_PROT | UC_HOOK_MEM_UNMAPPED,
+	                (void *)gh_sim_hook_bad_mem, v, 1, 0))
 		return -EIO;
 
 	/* Non-secure EL1 with AArch64 below: SCR_EL3 = NS|RW|HCE|..., HCR_EL2.RW;
 	 * EL1 may use the physical timer and counter (CNTHCTL_EL2). */
 	if (gh_sim_cp_write(v, 3, 6, 1, 1, 0, 0x531) ||
-	    gh_sim_cp_write(v, 3, 4, 1, 1, 0, 1ULL << 31) ||
-	    gh_sim_cp_write(v, 3, 4, 14, 1, 0, 3))
+	    gh_sim_cp_write(v, 3, 4, 1, 1, 0, 1ULL << 31) || gh_sim_cp_write(v, 3, 4, 14, 1, 0, 3))
 		return -EIO;
-	gh_sim_cp_write(v, 3, 4, 0, 0, 5, gh_sim_mpidr(v));	/* VMPIDR_EL2 */
+	gh_sim_cp_write(v, 3, 4, 0, 0, 5, gh_sim_mpidr(v)); /* VMPIDR_EL2 */
 	gh_sim_reg_write(v, UC_ARM64_REG_PSTATE, PSTATE_EL1H_MASKED);
 	return 0;
 }
@@ -111,7 +111,7 @@ void gh_sim_cpu_reset(struct gh_sim_vcpu *v, uint64_t entry, uint64_t ctx)
 {
 	uint64_t sctlr = gh_sim_cp_read(v, 3, 0, 1, 0, 0);
 
-	gh_sim_cp_write(v, 3, 0, 1, 0, 0, sctlr & ~0x1005ULL);	/* M, C, I off */
+	gh_sim_cp_write(v, 3, 0, 1, 0, 0, sctlr & ~0x1005ULL); /* M, C, I off */
 	v->sysreg.mmu_on = false;
 	gh_sim_reg_write(v, UC_ARM64_REG_PSTATE, PSTATE_EL1H_MASKED);
 	gh_sim_reg_write(v, UC_ARM64_REG_X0, ctx);

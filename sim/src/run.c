@@ -39,7 +39,7 @@ static bool ready_to_enter(struct gh_sim_vcpu *v)
 	struct gh_sim_vm *vm = v->vm;
 
 	if (gh_sim_vm_has_exited(vm)) {
-		if (v->run.faulted)		/* this vCPU ended the VM */
+		if (v->run.faulted) /* this vCPU ended the VM */
 			gh_sim_post(v, GH_VCPU_STATE_FAULT, 0, 0, 0);
 		else
 			gh_sim_post(v, GH_VCPU_STATE_POWERED_OFF, GH_VCPU_POWEROFF_EXITED, 0, 0);
@@ -105,10 +105,10 @@ void gh_sim_vcpu_main(void *arg)
 			char what[96];
 
 			if (gh_sim_vm_has_exited(vm))
-				continue;	/* a hook already ended the VM */
+				continue; /* a hook already ended the VM */
 			snprintf(what, sizeof(what), "emulator error: %s", uc_strerror(err));
-			gh_sim_crash(v, GH_SIM_CRASH_EMULATOR,
-				     gh_sim_reg_read(v, UC_ARM64_REG_PC), what);
+			gh_sim_crash(v, GH_SIM_CRASH_EMULATOR, gh_sim_reg_read(v, UC_ARM64_REG_PC),
+			             what);
 			gh_sim_park(v);
 			return;
 		}
@@ -121,7 +121,7 @@ void gh_sim_vcpu_main(void *arg)
 /* --- the host side -------------------------------------------------------------- */
 
 enum gh_error gh_sim_vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t resume[3],
-			      uint64_t x5, uint64_t res[4])
+                              uint64_t x5, uint64_t res[4])
 {
 	struct gh_sim_vcpu *v = gh_sim_cap_lookup(sim, capid, GH_SIM_CAP_VCPU);
 	bool timing = __atomic_load_n(&sim->timing, __ATOMIC_RELAXED);

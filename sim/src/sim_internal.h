@@ -38,28 +38,28 @@
 #include "vm.h"
 #include "vm_exit.h"
 
-#define GH_SIM_MAX_VMS		32
-#define GH_SIM_IRQ_BASE		64
-#define GH_SIM_NR_IRQS		GH_SIM_GIC_NR_IRQS
+#define GH_SIM_MAX_VMS  32
+#define GH_SIM_IRQ_BASE 64
+#define GH_SIM_NR_IRQS  GH_SIM_GIC_NR_IRQS
 
 /* One vCPU: its engine and fiber, and the state of each concern. */
 struct gh_sim_vcpu {
 	struct gh_sim_vm *vm;
-	uint32_t id;			/* MPIDR Aff0 */
+	uint32_t id; /* MPIDR Aff0 */
 	uint64_t capid;
-	uint32_t irq;			/* the host's wake-up IRQ */
+	uint32_t irq; /* the host's wake-up IRQ */
 	uc_engine *uc;
 	struct gh_sim_fiber fiber;
 
-	struct gh_sim_exec_cpu exec;	/* exec.c: kicks, running, sleeping */
-	struct gh_sim_slice slice;	/* ticker.c */
-	struct gh_sim_run_cpu run;	/* run.c: the fiber <-> host hand-over */
-	struct gh_sim_mmio_cpu mmio;	/* mmio.c */
-	struct gh_sim_exc_cpu exc;	/* inject_fault.c */
-	struct gh_sim_sysreg_cpu sysreg;	/* sys_regs.c */
-	struct gh_sim_psci_cpu psci;	/* psci.c, under vm->lock */
-	struct gh_sim_timer_cpu timer;	/* arch_timer.c, under vm->lock */
-	struct gh_sim_gic_cpu gic;	/* gic.c, under vm->lock */
+	struct gh_sim_exec_cpu exec;     /* exec.c: kicks, running, sleeping */
+	struct gh_sim_slice slice;       /* ticker.c */
+	struct gh_sim_run_cpu run;       /* run.c: the fiber <-> host hand-over */
+	struct gh_sim_mmio_cpu mmio;     /* mmio.c */
+	struct gh_sim_exc_cpu exc;       /* inject_fault.c */
+	struct gh_sim_sysreg_cpu sysreg; /* sys_regs.c */
+	struct gh_sim_psci_cpu psci;     /* psci.c, under vm->lock */
+	struct gh_sim_timer_cpu timer;   /* arch_timer.c, under vm->lock */
+	struct gh_sim_gic_cpu gic;       /* gic.c, under vm->lock */
 
 	struct gh_sim_vcpu_stats stats;
 };
@@ -68,32 +68,32 @@ struct gh_sim_vm {
 	struct gh_sim *sim;
 	uint16_t vmid;
 	pthread_mutex_t lock;
-	struct gh_sim_exec exec;	/* exec.c */
+	struct gh_sim_exec exec; /* exec.c */
 
 	/* vm.c: fixed once started */
-	struct gh_sim_region regions[GH_SIM_MAX_REGIONS];	/* sorted by gpa */
+	struct gh_sim_region regions[GH_SIM_MAX_REGIONS]; /* sorted by gpa */
 	unsigned int nregions;
 	struct gh_sim_boot boot;
 	struct gh_sim_vcpu *vcpus[GH_SIM_MAX_VCPUS];
 	struct gh_sim_doorbell doorbells[GH_SIM_MAX_DOORBELLS];
 	unsigned int ndoorbells;
 
-	bool started;			/* atomic reads */
+	bool started; /* atomic reads */
 	uint64_t start_ns;
-	struct gh_sim_vm_exit exit;	/* vm_exit.c */
-	struct gh_sim_gic gic;		/* gic.c through vgic.c, under vm->lock */
+	struct gh_sim_vm_exit exit; /* vm_exit.c */
+	struct gh_sim_gic gic;      /* gic.c through vgic.c, under vm->lock */
 };
 
 struct gh_sim {
 	pthread_mutex_t lock;
-	struct gh_sim_ticker ticker;	/* ticker.c */
-	bool timing;			/* atomic: gh_sim_set_timing() */
+	struct gh_sim_ticker ticker; /* ticker.c */
+	bool timing;                 /* atomic: gh_sim_set_timing() */
 	bool registered;
 	struct gh_hypercall_backend be;
 	struct gh_sim_host_ops host;
 	struct gh_sim_vm *vms[GH_SIM_MAX_VMS];
 	uint16_t next_vmid;
-	struct gh_sim_cap caps[GH_SIM_MAX_CAPS];	/* cap.c */
+	struct gh_sim_cap caps[GH_SIM_MAX_CAPS]; /* cap.c */
 	uint32_t next_irq;
 };
 
@@ -122,17 +122,18 @@ static inline uint64_t gh_sim_xreg(void *ctx, unsigned int n)
 	return gh_sim_reg_read(v, UC_ARM64_REG_X0 + (int)n);
 }
 
-static inline int gh_sim_cp_write(struct gh_sim_vcpu *v, uint32_t op0, uint32_t op1,
-				  uint32_t crn, uint32_t crm, uint32_t op2, uint64_t val)
+static inline int gh_sim_cp_write(struct gh_sim_vcpu *v, uint32_t op0, uint32_t op1, uint32_t crn,
+                                  uint32_t crm, uint32_t op2, uint64_t val)
 {
-	uc_arm64_cp_reg r = { .crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2,
-			      .val = val };
+	uc_arm64_cp_reg r = {
+		.crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2, .val = val
+	};
 
 	return uc_reg_write(v->uc, UC_ARM64_REG_CP_REG, &r) == UC_ERR_OK ? 0 : -EIO;
 }
 
 static inline uint64_t gh_sim_cp_read(struct gh_sim_vcpu *v, uint32_t op0, uint32_t op1,
-				      uint32_t crn, uint32_t crm, uint32_t op2)
+                                      uint32_t crn, uint32_t crm, uint32_t op2)
 {
 	uc_arm64_cp_reg r = { .crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2 };
 
@@ -144,7 +145,7 @@ static inline uint64_t gh_sim_cp_read(struct gh_sim_vcpu *v, uint32_t op0, uint3
 
 /* The state the host's vcpu_run returns next. */
 static inline void gh_sim_post(struct gh_sim_vcpu *v, uint64_t state, uint64_t d0, uint64_t d1,
-			       uint64_t d2)
+                               uint64_t d2)
 {
 	v->run.exit_state = state;
 	v->run.exit_data[0] = d0;

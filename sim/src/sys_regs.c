@@ -10,8 +10,7 @@ uint64_t gh_sim_mpidr(const struct gh_sim_vcpu *v)
 	return 0x80000000ULL | v->id;
 }
 
-bool gh_sim_sysreg_access(struct gh_sim_vcpu *v, const struct gh_sim_sysreg_insn *s,
-			  uint64_t *val)
+bool gh_sim_sysreg_access(struct gh_sim_vcpu *v, const struct gh_sim_sysreg_insn *s, uint64_t *val)
 {
 	uint32_t key = gh_sim_sysreg_key(s);
 
@@ -28,8 +27,8 @@ bool gh_sim_sysreg_access(struct gh_sim_vcpu *v, const struct gh_sim_sysreg_insn
 
 /* UC_HOOK_INSN for MRS and MSR: returns 1 to skip the instruction. @reg is
  * the transfer register; an MSR's value is in cp->val. */
-static uint32_t hook_sysreg(struct gh_sim_vcpu *v, uc_arm64_reg reg,
-			    const uc_arm64_cp_reg *cp, bool is_read)
+static uint32_t hook_sysreg(struct gh_sim_vcpu *v, uc_arm64_reg reg, const uc_arm64_cp_reg *cp,
+                            bool is_read)
 {
 	uint32_t key = GH_SIM_SYSREG(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
 	uint64_t val = cp->val;

@@ -11,11 +11,11 @@
 
 struct gh_sim;
 
-#define GH_SIM_TICK_NS		1000000ULL	/* service thread period */
-#define GH_SIM_SLICE_TICKS	2		/* slice: 1..2 ticks */
+#define GH_SIM_TICK_NS     1000000ULL /* service thread period */
+#define GH_SIM_SLICE_TICKS 2          /* slice: 1..2 ticks */
 
 struct gh_sim_ticker {
-	pthread_cond_t cv;		/* with sim->lock */
+	pthread_cond_t cv; /* with sim->lock */
 	pthread_t thread;
 	/* The ticker sleeps with no period: an entry into guest code must wake
 	 * it (see ticker_main). Accessed with seq_cst atomics. */
@@ -25,8 +25,8 @@ struct gh_sim_ticker {
 
 /* A vCPU's time slice as the service thread sees it. */
 struct gh_sim_slice {
-	uint64_t tick_gen;		/* exec.run_gen last seen */
-	unsigned int tick_count;	/* ticks run_gen unchanged */
+	uint64_t tick_gen;       /* exec.run_gen last seen */
+	unsigned int tick_count; /* ticks run_gen unchanged */
 };
 
 /* 0 or -ENOMEM. */

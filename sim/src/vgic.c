@@ -31,7 +31,7 @@ uint32_t gh_sim_vgic_pending(struct gh_sim_vcpu *v)
 }
 
 bool gh_sim_vgic_icc_access(struct gh_sim_vcpu *v, const struct gh_sim_sysreg_insn *s,
-			    uint64_t *val)
+                            uint64_t *val)
 {
 	struct gh_sim_gic_sysreg r = { s->op0, s->op1, s->crn, s->crm, s->op2 };
 	bool ok;
@@ -55,7 +55,7 @@ static uint64_t gicd_read(uc_engine *uc, uint64_t offset, unsigned int size, voi
 }
 
 static void gicd_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value,
-		       void *user)
+                       void *user)
 {
 	struct gh_sim_vcpu *v = user;
 
@@ -78,7 +78,7 @@ static uint64_t gicr_read(uc_engine *uc, uint64_t offset, unsigned int size, voi
 }
 
 static void gicr_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value,
-		       void *user)
+                       void *user)
 {
 	struct gh_sim_vcpu *v = user;
 
@@ -92,7 +92,7 @@ int gh_sim_vgic_map(struct gh_sim_vcpu *v, unsigned int nframes)
 {
 	if (uc_mmio_map(v->uc, GH_SIM_GICD_BASE, GH_SIM_GICD_SIZE, gicd_read, v, gicd_write, v) ||
 	    uc_mmio_map(v->uc, GH_SIM_GICR_BASE, GH_SIM_GICR_STRIDE * nframes, gicr_read, v,
-			gicr_write, v))
+	                gicr_write, v))
 		return -EIO;
 	return 0;
 }

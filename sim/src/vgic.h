@@ -21,7 +21,7 @@ void gh_sim_vgic_init(struct gh_sim_vm *vm);
 int gh_sim_vgic_map(struct gh_sim_vcpu *v, unsigned int nframes);
 /* A trapped ICC_* access of @v (takes vm->lock): false when it is none. */
 bool gh_sim_vgic_icc_access(struct gh_sim_vcpu *v, const struct gh_sim_sysreg_insn *s,
-			    uint64_t *val);
+                            uint64_t *val);
 /* The INTID that would be signalled to @v (vm->lock held), or
  * GH_SIM_GIC_SPURIOUS. */
 uint32_t gh_sim_vgic_pending(struct gh_sim_vcpu *v);

@@ -12,14 +12,14 @@ static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 	return a < b + bs && b < a + as;
 }
 
-int gh_sim_vm_add_region(struct gh_sim_vm *vm, uint32_t label, uint64_t gpa,
-			 uint64_t size, void *host, uint32_t flags)
+int gh_sim_vm_add_region(struct gh_sim_vm *vm, uint32_t label, uint64_t gpa, uint64_t size,
+                         void *host, uint32_t flags)
 {
 	unsigned int i;
 	int ret = 0;
 
-	if (!size || (gpa | size | (uintptr_t)host) & 4095 || !host ||
-	    gpa + size < gpa || gpa + size > GH_SIM_PA_LIMIT ||
+	if (!size || (gpa | size | (uintptr_t)host) & 4095 || !host || gpa + size < gpa ||
+	    gpa + size > GH_SIM_PA_LIMIT ||
 	    (flags & ~(GH_SIM_MEM_READ | GH_SIM_MEM_WRITE | GH_SIM_MEM_EXEC)))
 		return -EINVAL;
 	if (overlaps(gpa, size, GH_SIM_GICD_BASE, GH_SIM_GICD_SIZE) ||
@@ -141,7 +141,7 @@ int gh_sim_vm_add_vcpu(struct gh_sim_vm *vm, uint32_t vcpu_id, uint64_t *capid, 
 }
 
 int gh_sim_vm_add_doorbell(struct gh_sim_vm *vm, uint32_t label, uint32_t spi, bool level,
-			   uint64_t *capid)
+                           uint64_t *capid)
 {
 	struct gh_sim *sim = vm->sim;
 	struct gh_sim_doorbell *db;

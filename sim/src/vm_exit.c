@@ -9,8 +9,8 @@
 
 #include "sim_internal.h"
 
-void gh_sim_vm_end(struct gh_sim_vm *vm, uint16_t type, bool crashed, uint32_t code,
-		   uint64_t pc, const char *fmt, ...)
+void gh_sim_vm_end(struct gh_sim_vm *vm, uint16_t type, bool crashed, uint32_t code, uint64_t pc,
+                   const char *fmt, ...)
 {
 	struct gh_sim_vm_exit *e = &vm->exit;
 	unsigned int i;
@@ -51,7 +51,7 @@ void gh_sim_crash(struct gh_sim_vcpu *v, uint32_t code, uint64_t pc, const char 
 	if (!gh_sim_vm_has_exited(v->vm))
 		v->run.faulted = true;
 	gh_sim_vm_end(v->vm, GH_VM_EXIT_TYPE_HYP_ERROR, true, code, pc,
-		      "vCPU %u at pc 0x%" PRIx64 ": %s", v->id, pc, what);
+	              "vCPU %u at pc 0x%" PRIx64 ": %s", v->id, pc, what);
 }
 
 void gh_sim_vm_notify_exit(struct gh_sim_vm *vm)
@@ -63,8 +63,8 @@ void gh_sim_vm_notify_exit(struct gh_sim_vm *vm)
 	    !__atomic_exchange_n(&e->notify, 0, __ATOMIC_ACQ_REL))
 		return;
 	if (h->vm_exited)
-		h->vm_exited(h->ctx, vm->vmid, e->type, e->crashed, e->reason,
-			     e->crashed ? 8 : 0, e->text);
+		h->vm_exited(h->ctx, vm->vmid, e->type, e->crashed, e->reason, e->crashed ? 8 : 0,
+		             e->text);
 }
 
 bool gh_sim_vm_exited(struct gh_sim_vm *vm)
@@ -72,8 +72,8 @@ bool gh_sim_vm_exited(struct gh_sim_vm *vm)
 	return gh_sim_vm_has_exited(vm);
 }
 
-void gh_sim_vm_exit_status(struct gh_sim_vm *vm, uint16_t *type, bool *crashed,
-			   char *reason, size_t reason_len)
+void gh_sim_vm_exit_status(struct gh_sim_vm *vm, uint16_t *type, bool *crashed, char *reason,
+                           size_t reason_len)
 {
 	pthread_mutex_lock(&vm->lock);
 	if (type)

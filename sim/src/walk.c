@@ -53,21 +53,21 @@ int gh_sim_walk(struct gh_sim_vcpu *v, uint64_t va, struct walk *w)
 		tbi = (tcr >> 37) & 1;
 		table = gh_sim_reg_read(v, UC_ARM64_REG_TTBR0_EL1);
 	}
-	if (tbi)			/* the top byte is ignored: bit 55 extends */
+	if (tbi) /* the top byte is ignored: bit 55 extends */
 		va = upper ? va | (0xffULL << 56) : va & ~(0xffULL << 56);
 	w->level = 0;
-	if (tcr & (upper ? 1ULL << 23 : 1ULL << 7))	/* EPD1 / EPD0 */
+	if (tcr & (upper ? 1ULL << 23 : 1ULL << 7)) /* EPD1 / EPD0 */
 		return WALK_TRANSLATION;
 	if (tsz < 16)
 		tsz = 16;
 	if (tsz > 39)
 		tsz = 39;
-	bits = 64 - tsz;			/* input address size */
+	bits = 64 - tsz; /* input address size */
 	if ((va >> bits) != (upper ? ~0ULL >> bits : 0))
 		return WALK_TRANSLATION;
 	stride = g - 3;
 	start = 4 - (bits - g + stride - 1) / stride;
-	table &= 0x0000fffffffffffeULL;		/* BADDR; CnP cleared */
+	table &= 0x0000fffffffffffeULL; /* BADDR; CnP cleared */
 	for (level = start; level <= 3; level++) {
 		unsigned int shift = g + stride * (3 - level);
 		unsigned int width = level == start ? bits - shift : stride;
@@ -85,9 +85,9 @@ int gh_sim_walk(struct gh_sim_vcpu *v, uint64_t va, struct walk *w)
 		out = desc & 0x0000ffffffffffffULL & ~((1ULL << g) - 1);
 		block = level == 3 || !(desc & 2);
 		if (level == 3 && !(desc & 2))
-			return WALK_TRANSLATION;	/* reserved */
+			return WALK_TRANSLATION; /* reserved */
 		if (block && level < 3 && !(g == 12 ? level >= 1 : level == 2))
-			return WALK_TRANSLATION;	/* no blocks at this level */
+			return WALK_TRANSLATION; /* no blocks at this level */
 		if (!block) {
 			aptable |= (unsigned int)(desc >> 61) & 3;
 			uxntable |= (desc >> 60) & 1;
@@ -97,9 +97,9 @@ int gh_sim_walk(struct gh_sim_vcpu *v, uint64_t va, struct walk *w)
 		}
 		w->pa = (out & ~((1ULL << shift) - 1)) | (va & ((1ULL << shift) - 1));
 		w->ap = (unsigned int)(desc >> 6) & 3;
-		if (aptable & 1)		/* APTable[0]: no EL0 access */
+		if (aptable & 1) /* APTable[0]: no EL0 access */
 			w->ap &= ~1U;
-		if (aptable & 2)		/* APTable[1]: read-only */
+		if (aptable & 2) /* APTable[1]: read-only */
 			w->ap |= 2;
 		w->uxn = ((desc >> 54) & 1) || uxntable;
 		w->pxn = ((desc >> 53) & 1) || pxntable;

@@ -11,21 +11,25 @@
 struct gh_sim_vcpu;
 
 enum walk_result {
-	WALK_OK = 0,		/* a final descriptor with AF set (w->pa valid) */
-	WALK_TRANSLATION,	/* translation fault at w->level */
-	WALK_ACCESS_FLAG,	/* final descriptor with AF = 0 (w->pa valid) */
-	WALK_UNKNOWN,		/* a table outside RAM: the outcome is not known */
+	WALK_OK = 0,      /* a final descriptor with AF set (w->pa valid) */
+	WALK_TRANSLATION, /* translation fault at w->level */
+	WALK_ACCESS_FLAG, /* final descriptor with AF = 0 (w->pa valid) */
+	WALK_UNKNOWN,     /* a table outside RAM: the outcome is not known */
 };
 
 struct walk {
 	uint64_t pa;
-	unsigned int level;	/* of the fault, or of the final descriptor */
-	unsigned int ap;	/* AP[2:1], with the tables' APTable applied */
-	bool uxn, pxn;		/* with the tables' UXNTable/PXNTable */
-	uint64_t table_pa;	/* WALK_UNKNOWN: the descriptor address not in RAM */
+	unsigned int level; /* of the fault, or of the final descriptor */
+	unsigned int ap;    /* AP[2:1], with the tables' APTable applied */
+	bool uxn, pxn;      /* with the tables' UXNTable/PXNTable */
+	uint64_t table_pa;  /* WALK_UNKNOWN: the descriptor address not in RAM */
 };
 
-enum access_type { ACC_READ, ACC_WRITE, ACC_EXEC };
+enum access_type {
+	ACC_READ,
+	ACC_WRITE,
+	ACC_EXEC
+};
 
 /* @len bytes of guest RAM at @pa (false when not inside one region). */
 bool gh_sim_phys_read(struct gh_sim_vcpu *v, uint64_t pa, void *buf, unsigned int len);

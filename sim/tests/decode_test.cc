@@ -17,7 +17,7 @@ struct Case {
 	bool sign_extend;
 	bool dest64;
 	unsigned int rt;
-	uint64_t addr;		// with x[n] = 0x1000 * n, SP = 0x8000, PC = 0x4000
+	uint64_t addr; // with x[n] = 0x1000 * n, SP = 0x8000, PC = 0x4000
 };
 
 uint64_t Reg(void *ctx, unsigned int n)
@@ -88,13 +88,13 @@ TEST(Decode, LoadsAndStores)
 TEST(Decode, NotLoadsOrStores)
 {
 	const uint32_t none[] = {
-		0xf9800020,	// prfm
-		0x8b030041,	// add
-		0x14000000,	// b .
-		0xd65f03c0,	// ret
-		0xd4000002,	// hvc
-		0xd503207f,	// wfi
-		0x00000000,	// udf
+		0xf9800020, // prfm
+		0x8b030041, // add
+		0x14000000, // b .
+		0xd65f03c0, // ret
+		0xd4000002, // hvc
+		0xd503207f, // wfi
+		0x00000000, // udf
 	};
 	for (uint32_t insn : none) {
 		SCOPED_TRACE(insn);
@@ -105,7 +105,7 @@ TEST(Decode, NotLoadsOrStores)
 	}
 	struct gh_sim_ldst d;
 	uint64_t addr;
-	gh_sim_decode_ldst(0x4c407020, &d);	// ld1 {v0.16b}, [x1]
+	gh_sim_decode_ldst(0x4c407020, &d); // ld1 {v0.16b}, [x1]
 	EXPECT_EQ(N, d.kind);
 	EXPECT_FALSE(gh_sim_ldst_address(&d, 0, Reg, nullptr, &addr));
 }
@@ -115,8 +115,8 @@ TEST(Decode, BlockEnds)
 	EXPECT_TRUE(gh_sim_insn_ends_block(0x14000000));
 	EXPECT_TRUE(gh_sim_insn_ends_block(0xd65f03c0));
 	EXPECT_TRUE(gh_sim_insn_ends_block(0xd4000002));
-	EXPECT_TRUE(gh_sim_insn_ends_block(0x54ffffe1));	// b.ne
-	EXPECT_TRUE(gh_sim_insn_ends_block(0xb5000040));	// cbnz
+	EXPECT_TRUE(gh_sim_insn_ends_block(0x54ffffe1)); // b.ne
+	EXPECT_TRUE(gh_sim_insn_ends_block(0xb5000040)); // cbnz
 	EXPECT_FALSE(gh_sim_insn_ends_block(0x8b030041));
 	EXPECT_FALSE(gh_sim_insn_ends_block(0x39400423));
 }
@@ -125,16 +125,16 @@ TEST(Decode, SystemRegisters)
 {
 	struct gh_sim_sysreg_insn s;
 
-	ASSERT_TRUE(gh_sim_decode_sysreg(0xd53be043, &s));	// mrs x3, cntvct_el0
+	ASSERT_TRUE(gh_sim_decode_sysreg(0xd53be043, &s)); // mrs x3, cntvct_el0
 	EXPECT_TRUE(s.is_read);
 	EXPECT_EQ(GH_SIM_SYSREG(3, 3, 14, 0, 2), gh_sim_sysreg_key(&s));
 	EXPECT_EQ(3, s.rt);
-	ASSERT_TRUE(gh_sim_decode_sysreg(0xd518cc22, &s));	// msr ICC_EOIR1_EL1, x2
+	ASSERT_TRUE(gh_sim_decode_sysreg(0xd518cc22, &s)); // msr ICC_EOIR1_EL1, x2
 	EXPECT_FALSE(s.is_read);
 	EXPECT_EQ(GH_SIM_SYSREG(3, 0, 12, 12, 1), gh_sim_sysreg_key(&s));
 	EXPECT_EQ(2, s.rt);
-	EXPECT_FALSE(gh_sim_decode_sysreg(0xd503207f, &s));	// wfi (a hint)
+	EXPECT_FALSE(gh_sim_decode_sysreg(0xd503207f, &s)); // wfi (a hint)
 	EXPECT_FALSE(gh_sim_decode_sysreg(0x8b030041, &s));
 }
 
-}  // namespace
+} // namespace

@@ -86,15 +86,15 @@ protected:
 
 TEST_F(Gic, IdentificationAndReset)
 {
-	EXPECT_EQ(0x50u, gh_sim_gicd_read(&gic_, GICD_CTLR, 4));	// ARE | DS
+	EXPECT_EQ(0x50u, gh_sim_gicd_read(&gic_, GICD_CTLR, 4)); // ARE | DS
 	EXPECT_EQ((uint64_t)(GH_SIM_GIC_NR_IRQS / 32 - 1) | (9ULL << 19),
-		  gh_sim_gicd_read(&gic_, GICD_TYPER, 4));
+	          gh_sim_gicd_read(&gic_, GICD_TYPER, 4));
 	EXPECT_EQ(0x3bu, gh_sim_gicd_read(&gic_, GIC_PIDR2, 4));
-	EXPECT_EQ(0u, gh_sim_gicd_read(&gic_, 0x5000, 4));		// unknown: RAZ
+	EXPECT_EQ(0u, gh_sim_gicd_read(&gic_, 0x5000, 4)); // unknown: RAZ
 	// the last frame says Last; Processor_Number and affinity = the CPU
 	EXPECT_EQ(0x0ULL, gh_sim_gicr_read(&gic_, Frame(0) + GICR_TYPER, 8));
 	EXPECT_EQ((1ULL << 32) | (1ULL << 8) | (1ULL << 4),
-		  gh_sim_gicr_read(&gic_, Frame(1) + GICR_TYPER, 8));
+	          gh_sim_gicr_read(&gic_, Frame(1) + GICR_TYPER, 8));
 	EXPECT_EQ(1u, gh_sim_gicr_read(&gic_, Frame(1) + GICR_TYPER + 4, 4));
 	// asleep at reset; awake once ProcessorSleep is cleared
 	EXPECT_EQ(6u, gh_sim_gicr_read(&gic_, Frame(0) + GICR_WAKER, 4));
@@ -114,7 +114,7 @@ TEST_F(Gic, IdentificationAndReset)
 
 TEST_F(Gic, EnablePendingActiveBits)
 {
-	const uint32_t id = 40;	// word 1, bit 8
+	const uint32_t id = 40; // word 1, bit 8
 
 	gh_sim_gicd_write(&gic_, GICD_ISENABLER + 4, 4, 1U << 8);
 	EXPECT_EQ(1U << 8, gh_sim_gicd_read(&gic_, GICD_ISENABLER + 4, 4));
@@ -146,7 +146,7 @@ TEST_F(Gic, PriorityHasFiveBits)
 	EXPECT_EQ(0x30u, gh_sim_gicd_read(&gic_, GICD_IPRIORITYR + 42, 1));
 	SetIcc(0, ICC_PMR, 0xff);
 	EXPECT_EQ(0xf8u, Icc(0, ICC_PMR));
-	EXPECT_EQ(4ULL << 8, Icc(0, ICC_CTLR) & (7ULL << 8));	// PRIbits: 5
+	EXPECT_EQ(4ULL << 8, Icc(0, ICC_CTLR) & (7ULL << 8)); // PRIbits: 5
 }
 
 TEST_F(Gic, SpiRouting)
@@ -156,7 +156,7 @@ TEST_F(Gic, SpiRouting)
 
 	EnableAll();
 	EnableSpi(id, 0x80);
-	gh_sim_gicd_write(&gic_, GICD_IROUTER + 8 * id, 8, 1);	// Aff0 = 1
+	gh_sim_gicd_write(&gic_, GICD_IROUTER + 8 * id, 8, 1); // Aff0 = 1
 	r = gh_sim_gicd_read(&gic_, GICD_IROUTER + 8 * id, 4);
 	EXPECT_EQ(1u, r);
 	gh_sim_gic_set_line(&gic_, 0, id, true);
@@ -221,13 +221,13 @@ TEST_F(Gic, LevelAndEdge)
 	// a pulse is an edge too; ICFGR writes make a level SPI edge-triggered
 	gh_sim_gic_pulse(&gic_, edge);
 	EXPECT_EQ(edge, gh_sim_gic_pending_irq(&gic_, 0));
-	gh_sim_gicd_write(&gic_, GICD_ICFGR + 8, 4, 2u << 4);	// INTID 34
+	gh_sim_gicd_write(&gic_, GICD_ICFGR + 8, 4, 2u << 4); // INTID 34
 	EXPECT_FALSE(gic_.irq[lvl].level);
 	// ignored: out of range
 	gh_sim_gic_set_line(&gic_, 0, GH_SIM_GIC_NR_IRQS, true);
 	gh_sim_gic_pulse(&gic_, 7);
 	gh_sim_gic_set_trigger(&gic_, 5, false);
-	EXPECT_TRUE(cpus_[0].irq[5].level == false);	// SGIs stay edge
+	EXPECT_TRUE(cpus_[0].irq[5].level == false); // SGIs stay edge
 }
 
 TEST_F(Gic, AcknowledgeAndEoi)
@@ -260,7 +260,7 @@ TEST_F(Gic, AcknowledgeAndEoi)
 	EXPECT_EQ(SPURIOUS, Icc(0, ICC_IAR0));
 	uint64_t v = 0;
 	EXPECT_FALSE(gh_sim_gic_icc_access(&gic_, 0, &NOT_ICC, true, &v));
-	EXPECT_FALSE(gh_sim_gic_icc_access(&gic_, 4, &ICC_IAR1, true, &v));	// absent CPU
+	EXPECT_FALSE(gh_sim_gic_icc_access(&gic_, 4, &ICC_IAR1, true, &v)); // absent CPU
 }
 
 TEST_F(Gic, HighestPendingPick)
@@ -269,8 +269,8 @@ TEST_F(Gic, HighestPendingPick)
 		const char *what;
 		uint8_t prio_a, prio_b;
 		uint64_t pmr;
-		uint32_t want;		// pending_irq
-		uint32_t want_hppir;	// ignores PMR
+		uint32_t want;       // pending_irq
+		uint32_t want_hppir; // ignores PMR
 	} cases[] = {
 		{ "lower value wins", 0x80, 0x40, 0xff, 39, 39 },
 		{ "equal: lower INTID", 0x80, 0x80, 0xff, 38, 38 },
@@ -310,4 +310,4 @@ TEST_F(Gic, NotifiesOnlyWhatIsDeliverable)
 	EXPECT_EQ(SPURIOUS, gh_sim_gic_pending_irq(&gic_, 0));
 }
 
-}  // namespace
+} // namespace

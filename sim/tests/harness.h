@@ -40,7 +40,7 @@ inline std::vector<uint8_t> LoadGuest(const std::string &name)
 {
 	std::ifstream f("sim/tests/guests/" + name + ".bin", std::ios::binary);
 	return std::vector<uint8_t>(std::istreambuf_iterator<char>(f),
-				    std::istreambuf_iterator<char>());
+	                            std::istreambuf_iterator<char>());
 }
 
 struct Access {
@@ -60,7 +60,7 @@ public:
 	struct Options {
 		int nvcpus = 1;
 		std::map<uint32_t, uint64_t> boot_x;
-		bool rom = false;	// a read-only region at 0x0
+		bool rom = false; // a read-only region at 0x0
 	};
 
 	Vm(const std::string &guest, const Options &opt) : opt_(opt)
@@ -69,7 +69,7 @@ public:
 
 		EXPECT_FALSE(img.empty()) << guest;
 		ram_ = static_cast<uint8_t *>(mmap(nullptr, kRamSize, PROT_READ | PROT_WRITE,
-						   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+		                                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
 		memcpy(ram_, img.data(), img.size());
 		struct gh_sim_host_ops ops = {};
 		ops.wakeup_irq = &Vm::WakeupIrq;
@@ -79,21 +79,21 @@ public:
 		EXPECT_EQ(0, gh_sim_register(sim_));
 		EXPECT_EQ(0, gh_sim_vm_create(sim_, &vm_));
 		EXPECT_EQ(0, gh_sim_vm_add_region(vm_, 0, kRamBase, kRamSize, ram_,
-						  GH_SIM_MEM_READ | GH_SIM_MEM_WRITE |
-						  GH_SIM_MEM_EXEC));
+		                                  GH_SIM_MEM_READ | GH_SIM_MEM_WRITE |
+		                                          GH_SIM_MEM_EXEC));
 		if (opt.rom) {
 			rom_ = static_cast<uint8_t *>(mmap(nullptr, 65536, PROT_READ | PROT_WRITE,
-							   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+			                                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
 			uint32_t w = 0x1234;
 			memcpy(rom_ + 0x100, &w, 4);
 			uint64_t q = 0x1111222233334444ULL;
 			memcpy(rom_ + 0x108, &q, 8);
 			EXPECT_EQ(0, gh_sim_vm_add_region(vm_, 1, 0, 65536, rom_,
-							  GH_SIM_MEM_READ | GH_SIM_MEM_EXEC));
+			                                  GH_SIM_MEM_READ | GH_SIM_MEM_EXEC));
 		}
 		for (auto &kv : opt.boot_x)
 			EXPECT_EQ(0, gh_sim_vm_set_boot_reg(vm_, GH_SIM_REG_SET_X, kv.first,
-							    kv.second));
+			                                    kv.second));
 		EXPECT_EQ(0, gh_sim_vm_set_boot_reg(vm_, GH_SIM_REG_SET_PC, 0, kRamBase));
 		for (int i = 0; i < opt.nvcpus; i++) {
 			EXPECT_EQ(0, gh_sim_vm_add_vcpu(vm_, i, &capid_[i], &irq_[i]));
@@ -112,7 +112,7 @@ public:
 
 	// One vcpu_run with the resume data for the previous exit.
 	enum gh_error Run(int i, struct gh_hypercall_vcpu_run_resp *resp, uint64_t value = 0,
-			  uint64_t action = GH_VMMIO_ACTION_EMULATE)
+	                  uint64_t action = GH_VMMIO_ACTION_EMULATE)
 	{
 		uint64_t resume[3] = { value, action, 0 };
 
@@ -122,8 +122,7 @@ public:
 	// Run(), repeated while the vCPU only reports READY (its time slice
 	// ended, which a slow sanitizer build makes likely).
 	enum gh_error RunSkipReady(int i, struct gh_hypercall_vcpu_run_resp *resp,
-				   uint64_t value = 0,
-				   uint64_t action = GH_VMMIO_ACTION_EMULATE)
+	                           uint64_t value = 0, uint64_t action = GH_VMMIO_ACTION_EMULATE)
 	{
 		enum gh_error e = Run(i, resp, value, action);
 
@@ -135,7 +134,7 @@ public:
 	// Runs vCPU @i until the VM exits (or @deadline), acting as the host:
 	// echo device, reports, wake-ups. Returns the last state.
 	uint64_t RunToExit(int i, std::chrono::milliseconds deadline = std::chrono::seconds(20),
-			   const bool *immediate_exit = nullptr)
+	                   const bool *immediate_exit = nullptr)
 	{
 		auto end = std::chrono::steady_clock::now() + deadline;
 		struct gh_hypercall_vcpu_run_resp r = {};
@@ -169,7 +168,7 @@ public:
 					std::lock_guard<std::mutex> g(mu_);
 					bool w = r.state == GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE;
 					faulted_.push_back({ r.state_data[0], r.state_data[1], w,
-							     w ? r.state_data[2] : 0 });
+					                     w ? r.state_data[2] : 0 });
 					action = GH_VMMIO_ACTION_FAULT;
 					break;
 				}
@@ -196,7 +195,7 @@ public:
 			return 0;
 		}
 		log_.push_back({ r.state_data[0], r.state_data[1], is_write,
-				 is_write ? r.state_data[2] : 0 });
+		                 is_write ? r.state_data[2] : 0 });
 		return is_write ? 0 : Mask(kEchoPattern, r.state_data[1]);
 	}
 
@@ -221,7 +220,7 @@ public:
 	}
 
 	static void Exited(void *ctx, uint16_t vmid, uint16_t type, bool crashed,
-			   const uint8_t *reason, uint32_t reason_size, const char *description)
+	                   const uint8_t *reason, uint32_t reason_size, const char *description)
 	{
 		Vm *self = static_cast<Vm *>(ctx);
 		std::lock_guard<std::mutex> g(self->mu_);
@@ -283,9 +282,9 @@ public:
 	uint16_t exit_type_ = 0xffff;
 	bool crashed_ = false;
 	std::vector<uint8_t> reason_;
-	std::string description_;	// vm_exited's description
+	std::string description_; // vm_exited's description
 };
 
-}  // namespace simtest
+} // namespace simtest
 
-#endif  // SIM_TESTS_HARNESS_H
+#endif // SIM_TESTS_HARNESS_H

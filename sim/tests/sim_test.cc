@@ -37,11 +37,24 @@ TEST(Sim, EveryLoadStoreFormAgainstEcho)
 	ASSERT_EQ(0, vm.Start());
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
 	const uint64_t want[] = {
-		0x87, 0x9687, 0xb4a59687, P,
-		0xffffff87, 0xffffffffffffff87ULL, 0xffff9687, 0xffffffffffff9687ULL,
-		0xffffffffb4a59687ULL, P, P, 0xb4a59687,
-		P, 0xb4a59687, P, 0x9687,
-		0xffffffffffffff87ULL, 0x77,
+		0x87,
+		0x9687,
+		0xb4a59687,
+		P,
+		0xffffff87,
+		0xffffffffffffff87ULL,
+		0xffff9687,
+		0xffffffffffff9687ULL,
+		0xffffffffb4a59687ULL,
+		P,
+		P,
+		0xb4a59687,
+		P,
+		0xb4a59687,
+		P,
+		0x9687,
+		0xffffffffffffff87ULL,
+		0x77,
 	};
 	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		SCOPED_TRACE(i);
@@ -49,17 +62,20 @@ TEST(Sim, EveryLoadStoreFormAgainstEcho)
 	}
 	const uint64_t x6 = 0x7788556611223344ULL;
 	const Access log[] = {
-		{ 0x01, 1, false, 0 }, { 0x02, 2, false, 0 }, { 0x04, 4, false, 0 },
-		{ 0x08, 8, false, 0 }, { 0x01, 1, false, 0 }, { 0x01, 1, false, 0 },
-		{ 0x02, 2, false, 0 }, { 0x02, 2, false, 0 }, { 0x04, 4, false, 0 },
-		{ 0x18, 8, false, 0 }, { 0x18, 8, false, 0 }, { 0x08, 4, false, 0 },
-		{ 0x30, 8, false, 0 }, { 0x00, 4, false, 0 }, { 0x28, 8, false, 0 },
-		{ 0x32, 2, false, 0 }, { 0x02, 1, false, 0 }, { 0x38, 8, false, 0 },
-		{ 0x101, 1, true, 0x44 }, { 0x102, 2, true, 0x3344 },
+		{ 0x01, 1, false, 0 },          { 0x02, 2, false, 0 },
+		{ 0x04, 4, false, 0 },          { 0x08, 8, false, 0 },
+		{ 0x01, 1, false, 0 },          { 0x01, 1, false, 0 },
+		{ 0x02, 2, false, 0 },          { 0x02, 2, false, 0 },
+		{ 0x04, 4, false, 0 },          { 0x18, 8, false, 0 },
+		{ 0x18, 8, false, 0 },          { 0x08, 4, false, 0 },
+		{ 0x30, 8, false, 0 },          { 0x00, 4, false, 0 },
+		{ 0x28, 8, false, 0 },          { 0x32, 2, false, 0 },
+		{ 0x02, 1, false, 0 },          { 0x38, 8, false, 0 },
+		{ 0x101, 1, true, 0x44 },       { 0x102, 2, true, 0x3344 },
 		{ 0x104, 4, true, 0x11223344 }, { 0x108, 8, true, x6 },
-		{ 0xf0, 8, true, x6 }, { 0x18, 8, true, x6 }, { 0x00, 4, true, 0x11223344 },
-		{ 0xe0, 4, true, 0x11223344 }, { 0x128, 8, true, 0 },
-		{ 0x08, 4, true, 0x11223344 },
+		{ 0xf0, 8, true, x6 },          { 0x18, 8, true, x6 },
+		{ 0x00, 4, true, 0x11223344 },  { 0xe0, 4, true, 0x11223344 },
+		{ 0x128, 8, true, 0 },          { 0x08, 4, true, 0x11223344 },
 	};
 	std::vector<Access> got = vm.Log();
 	ASSERT_EQ(sizeof(log) / sizeof(log[0]), got.size());
@@ -142,12 +158,9 @@ struct NoSyndromeCase {
 TEST(Sim, UnemulatableAccessEndsTheVm)
 {
 	const NoSyndromeCase cases[] = {
-		{ 0, "load/store pair", 1 },
-		{ 1, "writeback", 1 },
-		{ 2, "writeback", 1 },
-		{ 3, "exclusive", 1 },
-		{ 4, "load/store pair", 1 },
-		{ 6, "undefined instruction", 2 },
+		{ 0, "load/store pair", 1 }, { 1, "writeback", 1 },
+		{ 2, "writeback", 1 },       { 3, "exclusive", 1 },
+		{ 4, "load/store pair", 1 }, { 6, "undefined instruction", 2 },
 	};
 	for (const NoSyndromeCase &c : cases) {
 		SCOPED_TRACE(c.sel);
@@ -163,7 +176,7 @@ TEST(Sim, UnemulatableAccessEndsTheVm)
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
 		EXPECT_EQ(GH_VCPU_POWEROFF_EXITED, r.state_data[0]);
 		EXPECT_NE(std::string::npos, vm.Reason().find(c.reason)) << vm.Reason();
-		EXPECT_EQ(vm.Reason(), vm.description_);	// reported, not printed
+		EXPECT_EQ(vm.Reason(), vm.description_); // reported, not printed
 		EXPECT_EQ(1, vm.exits_);
 		EXPECT_TRUE(vm.crashed_);
 		EXPECT_EQ(GH_VM_EXIT_TYPE_HYP_ERROR, vm.exit_type_);
@@ -176,7 +189,7 @@ TEST(Sim, UnemulatableAccessEndsTheVm)
 // ESR_EL1 of a data abort with a valid syndrome and DFSC = synchronous
 // external abort; EC 0x25 from EL1, 0x24 from EL0.
 uint64_t DataAbortEsr(bool from_el0, unsigned int size, bool sse, unsigned int srt, bool sf,
-		      bool ar, bool wnr)
+                      bool ar, bool wnr)
 {
 	unsigned int sas = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
 
@@ -204,8 +217,8 @@ TEST(Sim, SynchronousExceptionsReachTheGuestsVectors)
 	struct Case {
 		const char *what;
 		uint64_t esr;
-		uint64_t far;		// 0: not checked (UNKNOWN)
-		uint64_t elr_off;	// ELR - the reported instruction address
+		uint64_t far;     // 0: not checked (UNKNOWN)
+		uint64_t elr_off; // ELR - the reported instruction address
 		uint64_t spsr;
 	};
 	const uint64_t el1 = 0x600003c5, el0 = 0x3c0;
@@ -214,7 +227,8 @@ TEST(Sim, SynchronousExceptionsReachTheGuestsVectors)
 		{ "str w3", DataAbortEsr(false, 4, false, 3, false, false, true), fb + 8, 0, el1 },
 		{ "ldrsh x4", DataAbortEsr(false, 2, true, 4, true, false, false), fb + 0x12, 0,
 		  el1 },
-		{ "str x5", DataAbortEsr(false, 8, false, 5, true, false, true), fb + 0x18, 0, el1 },
+		{ "str x5", DataAbortEsr(false, 8, false, 5, true, false, true), fb + 0x18, 0,
+		  el1 },
 		{ "ldar w6", DataAbortEsr(false, 4, false, 6, false, true, false), fb + 0x20, 0,
 		  el1 },
 		{ "ldr w2 ending a block", DataAbortEsr(false, 4, false, 2, false, false, false),
@@ -249,9 +263,9 @@ TEST(Sim, SynchronousExceptionsReachTheGuestsVectors)
 
 	// every faulted access reached the VMM once: none was repeated
 	const Access want[] = {
-		{ fb, 8, false, 0 },	      { fb + 8, 4, true, 0x33333333 },
-		{ fb + 0x12, 2, false, 0 },   { fb + 0x18, 8, true, 0x55555555 },
-		{ fb + 0x20, 4, false, 0 },   { fb + 0x28, 4, false, 0 },
+		{ fb, 8, false, 0 },        { fb + 8, 4, true, 0x33333333 },
+		{ fb + 0x12, 2, false, 0 }, { fb + 0x18, 8, true, 0x55555555 },
+		{ fb + 0x20, 4, false, 0 }, { fb + 0x28, 4, false, 0 },
 		{ fb + 0x30, 4, false, 0 },
 	};
 	ASSERT_EQ(sizeof(want) / sizeof(want[0]), vm.faulted_.size());
@@ -297,7 +311,7 @@ TEST(Sim, MmioDecodeWithTheMmuOn)
 		ASSERT_EQ(0, vm.Start());
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
 		std::vector<Access> log = vm.Log();
-		ASSERT_EQ(1u, log.size());	// one 8-byte exit, not two halves
+		ASSERT_EQ(1u, log.size()); // one 8-byte exit, not two halves
 		EXPECT_EQ(kEchoBase + 8, log[0].addr);
 		EXPECT_EQ(8u, log[0].size);
 		EXPECT_EQ(std::vector<uint64_t>{ P }, vm.Reports());
@@ -334,8 +348,8 @@ TEST(Sim, GuestMmuFaultsReachTheGuestsVectors)
 	struct Case {
 		const char *what;
 		uint64_t esr;
-		uint64_t far;			// 0: the reported PC
-		std::vector<uint64_t> after;	// what the retried code reports
+		uint64_t far;                // 0: the reported PC
+		std::vector<uint64_t> after; // what the retried code reports
 	};
 	const Case cases[] = {
 		{ "ldr, unmapped page", dabt | 0x07, 0x401c0018, { 0x1111 } },
@@ -370,10 +384,10 @@ TEST(Sim, GuestMmuFaultsReachTheGuestsVectors)
 		at += 4 + c.after.size();
 	}
 	ASSERT_EQ(at + 1, rep.size());
-	EXPECT_EQ(n, rep[at]);		// one handler entry per fault: each retry worked
+	EXPECT_EQ(n, rep[at]); // one handler entry per fault: each retry worked
 	struct gh_sim_vcpu_stats st;
 	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st));
-	EXPECT_EQ(n + 1, st.sync_exceptions);	// and the SVC back to EL1
+	EXPECT_EQ(n + 1, st.sync_exceptions); // and the SVC back to EL1
 }
 
 // The decode cache is a hint: the guest rewrites an MMIO store whose decode
@@ -387,8 +401,10 @@ TEST(Sim, DecodeCacheSeesSelfModifyingCode)
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
 	EXPECT_FALSE(vm.crashed_) << vm.Reason();
 	const Access want[] = {
-		{ 0, 4, true, 0x11223344 }, { 0, 4, true, 0x11223344 },
-		{ 0, 2, true, 0x3344 }, { 0, 2, true, 0x3344 },
+		{ 0, 4, true, 0x11223344 },
+		{ 0, 4, true, 0x11223344 },
+		{ 0, 2, true, 0x3344 },
+		{ 0, 2, true, 0x3344 },
 	};
 	std::vector<Access> got = vm.Log();
 	ASSERT_EQ(4u, got.size());
@@ -458,7 +474,7 @@ TEST_P(SmpTest, CpuOnBarrierCpuOff)
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[i]) << i;
 	const uint64_t inval = (uint64_t)-2, already_on = (uint64_t)-4;
 	EXPECT_EQ((std::vector<uint64_t>{ inval, already_on, inval, 1000ULL * n, (uint64_t)n }),
-		  vm.Reports());
+	          vm.Reports());
 	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, vm.exit_type_);
 }
 
@@ -523,11 +539,11 @@ TEST(Sim, PsciQueriesAndSystemOffReset)
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
 		struct gh_hypercall_hyp_identify_resp host_id;
 
-		gh_hypercall_hyp_identify(&host_id);	// the guest gets the same answer
+		gh_hypercall_hyp_identify(&host_id); // the guest gets the same answer
 		EXPECT_EQ((std::vector<uint64_t>{ 0x10001, 0x10001, 0, 0xffffffffULL, 2, ~0ULL,
-						  GH_UID0, GH_UID1, host_id.api_info,
-						  host_id.flags[0], ~0ULL, 0x80000000ULL }),
-			  vm.Reports());
+		                                  GH_UID0, GH_UID1, host_id.api_info,
+		                                  host_id.flags[0], ~0ULL, 0x80000000ULL }),
+		          vm.Reports());
 		EXPECT_EQ(1, vm.exits_);
 		EXPECT_EQ(c.exit_type, vm.exit_type_);
 		EXPECT_FALSE(vm.crashed_);
@@ -596,7 +612,7 @@ TEST(Sim, DoorbellAndDeviceSpisWakeTheGuest)
 	}
 	EXPECT_EQ((std::vector<uint64_t>{ 1, 40, 41 }), vm.Reports());
 	EXPECT_GE(sleeps, 2);
-	EXPECT_EQ(0, vm.wakes_[0]);	// every wake-up was consumed
+	EXPECT_EQ(0, vm.wakes_[0]); // every wake-up was consumed
 	EXPECT_EQ(-EINVAL, gh_sim_vm_set_spi(vm.vm_, 5, true));
 	EXPECT_EQ(GH_ERROR_CSPACE_CAP_NULL, gh_hypercall_bell_send(vm.capid_[0], 1, &old));
 }
@@ -617,7 +633,7 @@ TEST(Sim, HypercallErrors)
 	in.x[5] = 1;
 	gh_hypercall_raw(&in, &out);
 	EXPECT_EQ((uint64_t)GH_ERROR_ARG_INVAL, out.x[0]);
-	in.x[0] = 0xc6008077;	// not a call the simulator knows
+	in.x[0] = 0xc6008077; // not a call the simulator knows
 	gh_hypercall_raw(&in, &out);
 	EXPECT_EQ((uint64_t)(int64_t)GH_ERROR_UNIMPLEMENTED, out.x[0]);
 
@@ -625,7 +641,7 @@ TEST(Sim, HypercallErrors)
 	EXPECT_EQ(-EBUSY, vm.Start());
 	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
 	ASSERT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r.state);
-	EXPECT_EQ(GH_ERROR_ARG_INVAL, vm.RunSkipReady(0, &r, 0, 7));	// unknown action
+	EXPECT_EQ(GH_ERROR_ARG_INVAL, vm.RunSkipReady(0, &r, 0, 7)); // unknown action
 	// RETRY re-issues the same access
 	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r, 0, GH_VMMIO_ACTION_RETRY));
 	EXPECT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, r.state);
@@ -636,8 +652,8 @@ TEST(Sim, HypercallErrors)
 	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, r.state);
 	EXPECT_EQ(GH_VCPU_POWEROFF_EXITED, r.state_data[0]);
-	EXPECT_EQ(0, vm.exits_);	// the host stopped it: no callback
+	EXPECT_EQ(0, vm.exits_); // the host stopped it: no callback
 }
 
-}  // namespace
-}  // namespace simtest
+} // namespace
+} // namespace simtest

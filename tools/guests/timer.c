@@ -13,7 +13,7 @@ static uint64_t period;
 static void timer_arm(void)
 {
 	__asm__ volatile("msr cntv_tval_el0, %0" ::"r"(period));
-	__asm__ volatile("msr cntv_ctl_el0, %0" ::"r"(1UL));	/* enabled, unmasked */
+	__asm__ volatile("msr cntv_ctl_el0, %0" ::"r"(1UL)); /* enabled, unmasked */
 	__asm__ volatile("isb");
 }
 
@@ -49,5 +49,5 @@ void irq_handler(uint32_t intid)
 	if (ticks < TICKS)
 		timer_arm();
 	else
-		__asm__ volatile("msr cntv_ctl_el0, %0" ::"r"(2UL));	/* masked */
+		__asm__ volatile("msr cntv_ctl_el0, %0" ::"r"(2UL)); /* masked */
 }

@@ -23,12 +23,12 @@ OFF(gunyah_vm_firmware_config, size, 8);
 
 SIZE(gunyah_map_mem_args, 32);
 _Static_assert(GUNYAH_MEM_ALLOW_READ == 1 && GUNYAH_MEM_ALLOW_WRITE == 2 &&
-		       GUNYAH_MEM_ALLOW_EXEC == 4 && GUNYAH_MEM_ALLOW_RWX == 7,
-	       "Android access bits 0..2, the seed's values");
+                       GUNYAH_MEM_ALLOW_EXEC == 4 && GUNYAH_MEM_ALLOW_RWX == 7,
+               "Android access bits 0..2, the seed's values");
 _Static_assert(GUNYAH_MEM_DEFAULT_ACCESS == 0 && GUNYAH_MEM_FORCE_LEND == 0x10 &&
-		       GUNYAH_MEM_FORCE_SHARE == 0x20 && GUNYAH_MEM_ACCESS_MASK == 0x70 &&
-		       GUNYAH_MEM_UNMAP == 0x100,
-	       "Android sharing choice in bits 4..6");
+                       GUNYAH_MEM_FORCE_SHARE == 0x20 && GUNYAH_MEM_ACCESS_MASK == 0x70 &&
+                       GUNYAH_MEM_UNMAP == 0x100,
+               "Android sharing choice in bits 4..6");
 
 #include "layout_fn_v17.h"
 

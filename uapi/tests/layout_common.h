@@ -3,8 +3,7 @@
 #ifndef GH_UAPI_LAYOUT_COMMON_H
 #define GH_UAPI_LAYOUT_COMMON_H
 
-#define SIZE(type, n) _Static_assert(sizeof(struct type) == (n), "sizeof " #type)
-#define OFF(type, member, n) \
-	_Static_assert(offsetof(struct type, member) == (n), #type "." #member)
+#define SIZE(type, n)        _Static_assert(sizeof(struct type) == (n), "sizeof " #type)
+#define OFF(type, member, n) _Static_assert(offsetof(struct type, member) == (n), #type "." #member)
 
 #endif

@@ -15,7 +15,7 @@ OFF(gunyah_fn_desc, type, 0);
 OFF(gunyah_fn_desc, arg_size, 4);
 OFF(gunyah_fn_desc, arg, 8);
 _Static_assert(GUNYAH_FN_VCPU == 1 && GUNYAH_FN_IRQFD == 2 && GUNYAH_FN_IOEVENTFD == 3,
-	       "function types");
+               "function types");
 _Static_assert(GUNYAH_FN_MAX_ARG_SIZE == 256, "GUNYAH_FN_MAX_ARG_SIZE");
 
 SIZE(gunyah_fn_vcpu_arg, 4);
@@ -52,8 +52,8 @@ OFF(gunyah_vm_exit_info, padding, 2);
 OFF(gunyah_vm_exit_info, reason_size, 4);
 OFF(gunyah_vm_exit_info, reason, 8);
 _Static_assert(GUNYAH_VM_STATUS_LOAD_FAILED == 1 && GUNYAH_VM_STATUS_EXITED == 2 &&
-		       GUNYAH_VM_STATUS_CRASHED == 3,
-	       "VM status");
+                       GUNYAH_VM_STATUS_CRASHED == 3,
+               "VM status");
 
 /* The run page: the series leaves the union unsized (24 bytes) at 16. */
 SIZE(gunyah_vcpu_run, 40);
@@ -74,10 +74,10 @@ OFF(gunyah_vcpu_run, page_fault.attempt, 24);
 OFF(gunyah_vcpu_run, page_fault.resume_action, 28);
 OFF(gunyah_vcpu_run, page_fault.padding, 29);
 _Static_assert(GUNYAH_VCPU_EXIT_UNKNOWN == 0 && GUNYAH_VCPU_EXIT_MMIO == 1 &&
-		       GUNYAH_VCPU_EXIT_STATUS == 2 && GUNYAH_VCPU_EXIT_PAGE_FAULT == 3,
-	       "exit reasons");
+                       GUNYAH_VCPU_EXIT_STATUS == 2 && GUNYAH_VCPU_EXIT_PAGE_FAULT == 3,
+               "exit reasons");
 _Static_assert(GUNYAH_VCPU_RESUME_HANDLED == 0 && GUNYAH_VCPU_RESUME_FAULT == 1 &&
-		       GUNYAH_VCPU_RESUME_RETRY == 2,
-	       "resume actions");
+                       GUNYAH_VCPU_RESUME_RETRY == 2,
+               "resume actions");
 
 #endif

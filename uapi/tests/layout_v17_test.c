@@ -22,12 +22,12 @@ OFF(gunyah_map_mem_args, guest_mem_fd, 12);
 OFF(gunyah_map_mem_args, offset, 16);
 OFF(gunyah_map_mem_args, size, 24);
 _Static_assert(GUNYAH_MEM_DEFAULT_ACCESS == 0 && GUNYAH_MEM_FORCE_LEND == 1 &&
-		       GUNYAH_MEM_FORCE_SHARE == 2 && GUNYAH_MEM_ACCESS_MASK == 7,
-	       "v17 sharing choice in bits 0..2");
+                       GUNYAH_MEM_FORCE_SHARE == 2 && GUNYAH_MEM_ACCESS_MASK == 7,
+               "v17 sharing choice in bits 0..2");
 _Static_assert(GUNYAH_MEM_ALLOW_READ == 0x10 && GUNYAH_MEM_ALLOW_WRITE == 0x20 &&
-		       GUNYAH_MEM_ALLOW_EXEC == 0x40 && GUNYAH_MEM_ALLOW_RWX == 0x70 &&
-		       GUNYAH_MEM_UNMAP == 0x100,
-	       "v17 access bits 4..6, unmap bit 8");
+                       GUNYAH_MEM_ALLOW_EXEC == 0x40 && GUNYAH_MEM_ALLOW_RWX == 0x70 &&
+                       GUNYAH_MEM_UNMAP == 0x100,
+               "v17 access bits 4..6, unmap bit 8");
 
 #include "layout_fn_v17.h"
 

@@ -38,7 +38,7 @@ static void null_hyp(void *ctx, const struct gh_hypercall_regs *in, struct gh_hy
 static const struct gh_hypercall_backend backend = { .name = "null", .call = null_hyp };
 
 static int get_resources(void *ctx, uint16_t vmid, struct gh_vm_resource *out, size_t max,
-			 size_t *n)
+                         size_t *n)
 {
 	(void)ctx;
 	(void)vmid;
@@ -84,7 +84,7 @@ static double bench_run(struct gh_vcpu *vcpu, struct gh_vcpu_run *run, long iter
 	uint64_t t0 = now_ns();
 
 	for (long i = 0; i < iters; i++) {
-		run->mmio.data[0] = (uint8_t)i;	/* userspace answers the read */
+		run->mmio.data[0] = (uint8_t)i; /* userspace answers the read */
 		if (gh_vcpu_run(vcpu))
 			abort();
 	}
@@ -137,8 +137,8 @@ int main(int argc, char **argv)
 	printf("run_loop_bench: %ld MMIO exit round trips x 5, best run\n", iters);
 	printf("  GH_VCPU_RUN round trip: %.1f ns/exit, %.2f M exits/s\n", loop, 1e3 / loop);
 	printf("  baseline (bare backend vcpu_run call): %.1f ns/call\n", base);
-	printf("  ratio run loop / baseline: %.2fx; run-loop overhead %.1f ns/exit\n",
-	       loop / base, loop - base);
+	printf("  ratio run loop / baseline: %.2fx; run-loop overhead %.1f ns/exit\n", loop / base,
+	       loop - base);
 	printf("  target <= 100 ns/exit: %s\n", loop <= 100.0 ? "met" : "NOT met");
 	printf("  MMIO write exits, empty write bus: %.1f ns/exit\n", write);
 

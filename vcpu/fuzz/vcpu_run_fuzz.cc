@@ -68,22 +68,22 @@ void backend(void *, const gh_hypercall_regs *rin, gh_hypercall_regs *out)
 	g->last_read = false;
 
 	if (++g->calls_this_run > kMaxCallsPerRun || g->in.empty()) {
-		out->x[0] = (uint64_t)(int64_t)GH_ERROR_DENIED;	// ends the RUN
+		out->x[0] = (uint64_t)(int64_t)GH_ERROR_DENIED; // ends the RUN
 		return;
 	}
 	uint8_t sel = g->in.u8();
 	static const int64_t errs[] = { GH_ERROR_RETRY, GH_ERROR_ARG_INVAL, GH_ERROR_BUSY,
-					GH_ERROR_UNIMPLEMENTED, 999 };
+		                        GH_ERROR_UNIMPLEMENTED, 999 };
 	if (sel >= 0xf0) {
 		out->x[0] = (uint64_t)errs[sel % 5];
 		return;
 	}
-	uint64_t state = sel % 9;	// includes 7, 8: unknown
+	uint64_t state = sel % 9; // includes 7, 8: unknown
 	if (sel >= 0xe0)
 		state = g->in.u64();
 	out->x[1] = state;
 	out->x[2] = g->in.u64();
-	out->x[3] = g->in.u8() % 12;	// lengths around the valid range
+	out->x[3] = g->in.u8() % 12; // lengths around the valid range
 	if (g->in.u8() & 1)
 		out->x[3] = g->in.u64();
 	out->x[4] = g->in.u64();
@@ -95,8 +95,9 @@ void backend(void *, const gh_hypercall_regs *rin, gh_hypercall_regs *out)
 	if (ev & 2)
 		gh_os_posix_kick(g->self);
 	if (ev & 4)
-		gh_vm_mgr_notify_status(g->vm, (ev & 8) ? GH_VM_MGR_STATUS_CRASHED :
-							  GH_VM_MGR_STATUS_EXITED, nullptr);
+		gh_vm_mgr_notify_status(
+			g->vm, (ev & 8) ? GH_VM_MGR_STATUS_CRASHED : GH_VM_MGR_STATUS_EXITED,
+			nullptr);
 	if (state == GH_VCPU_STATE_EXPECTS_WAKEUP || state == GH_VCPU_STATE_POWERED_OFF ||
 	    state == GH_VCPU_STATE_FAULT) {
 		// A wait follows: make sure something ends it.
@@ -111,8 +112,16 @@ gh_hypercall_backend be = { "fuzz", backend, nullptr };
 bool known_errno(int r)
 {
 	switch (r) {
-	case -EINTR: case -EBUSY: case -ENODEV: case -EINVAL: case -EIO: case -EACCES:
-	case -EOPNOTSUPP: case -EAGAIN: case -EFAULT: case -ENOMEM:
+	case -EINTR:
+	case -EBUSY:
+	case -ENODEV:
+	case -EINVAL:
+	case -EIO:
+	case -EACCES:
+	case -EOPNOTSUPP:
+	case -EAGAIN:
+	case -EFAULT:
+	case -ENOMEM:
 		return true;
 	default:
 		return false;
@@ -170,9 +179,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					f.last_len = run->mmio.len;
 				} else {
 					check(run->status.status >= GH_VM_STATUS_LOAD_FAILED &&
-						      run->status.status <= GH_VM_STATUS_CRASHED,
+					              run->status.status <= GH_VM_STATUS_CRASHED,
 					      "status");
-					check(run->status.exit_info.reason_size <= 8, "reason size");
+					check(run->status.exit_info.reason_size <= 8,
+					      "reason size");
 				}
 			} else {
 				check(known_errno(r), "errno outside the documented set");

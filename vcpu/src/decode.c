@@ -18,7 +18,8 @@ void gh_vcpu_decode_exit(const struct gh_hypercall_vcpu_run_resp *resp, struct g
 		/* Off for good when the VM has stopped; else another vCPU (PSCI
 		 * CPU_ON) turns it on and the wake-up IRQ tells us. */
 		out->kind = (resp->state_data[0] & GH_VCPU_POWEROFF_EXITED) ?
-			    GH_VCPU_EXIT_KIND_VM_STOPPED : GH_VCPU_EXIT_KIND_WAIT_WAKEUP;
+		                    GH_VCPU_EXIT_KIND_VM_STOPPED :
+		                    GH_VCPU_EXIT_KIND_WAIT_WAKEUP;
 		break;
 	case GH_VCPU_STATE_BLOCKED:
 		out->kind = GH_VCPU_EXIT_KIND_YIELD;
@@ -38,7 +39,7 @@ void gh_vcpu_decode_exit(const struct gh_hypercall_vcpu_run_resp *resp, struct g
 		out->kind = GH_VCPU_EXIT_KIND_MMIO;
 		if (out->is_write)
 			out->value = resp->state_data[2] &
-				     (out->len == 8 ? ~0ULL : (1ULL << (8 * out->len)) - 1);
+			             (out->len == 8 ? ~0ULL : (1ULL << (8 * out->len)) - 1);
 		break;
 	default:
 		out->kind = GH_VCPU_EXIT_KIND_UNKNOWN;

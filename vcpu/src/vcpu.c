@@ -70,7 +70,7 @@ static int vcpu_populate(struct gh_vm_resource_ticket *t, const struct gh_vm_res
 		ret = gh_os_irq_request(res->irq, vcpu_irq_handler, vcpu);
 		if (ret) {
 			gh_os_warn_ratelimited("vcpu %u: wake-up irq %u: %d", vcpu->vcpu_id,
-					       res->irq, ret);
+			                       res->irq, ret);
 			goto out;
 		}
 	}
@@ -127,7 +127,7 @@ static int vcpu_bind(struct gh_vm_function_instance *inst, struct gh_vm_function
 	vcpu = gh_os_zalloc(sizeof(*vcpu));
 	if (!vcpu)
 		return -ENOMEM;
-	gh_os_ref_init(&vcpu->ref);	/* the function's reference */
+	gh_os_ref_init(&vcpu->ref); /* the function's reference */
 	vcpu->handle.ops = &gh_vcpu_handle_ops;
 	vcpu->vm = inst->vm;
 	vcpu->vcpu_id = arg->vcpu_id;
@@ -191,8 +191,7 @@ static void vcpu_handle_release(struct gh_vm_function_handle *h)
 	gh_vcpu_handle_release(gh_vcpu_from_handle(h));
 }
 
-static long vcpu_handle_ioctl(struct gh_vm_function_handle *h, unsigned int cmd,
-			      unsigned long arg)
+static long vcpu_handle_ioctl(struct gh_vm_function_handle *h, unsigned int cmd, unsigned long arg)
 {
 	return gh_vcpu_ioctl(gh_vcpu_from_handle(h), cmd, arg);
 }
@@ -270,7 +269,7 @@ static void mmio_exit(struct gh_vcpu *vcpu, const struct gh_vcpu_exit *ex)
 	vcpu->mmio.fixed = false;
 	vcpu->mmio.is_write = ex->is_write;
 	vcpu->mmio.addr = ex->addr;
-	vcpu->mmio.len = (uint32_t)ex->len;	/* 1..8: the decoder checked */
+	vcpu->mmio.len = (uint32_t)ex->len; /* 1..8: the decoder checked */
 
 	GH_WRITE_ONCE(run->exit_reason, GH_VM_EXIT_MMIO);
 	GH_WRITE_ONCE(run->mmio.phys_addr, ex->addr);
@@ -327,7 +326,7 @@ static uint32_t uapi_status(enum gh_vm_mgr_status st)
 
 /* The VM has stopped for good: fill the STATUS exit with how. */
 static void write_status_exit(struct gh_vcpu *vcpu, enum gh_vm_mgr_status st,
-			      const struct gh_vm_exit_info *info)
+                              const struct gh_vm_exit_info *info)
 {
 	struct gh_vcpu_run *run = vcpu->run;
 
@@ -455,7 +454,7 @@ static int run_locked(struct gh_vcpu *vcpu)
 			if (ex.is_write &&
 			    !gh_vm_mgr_mmio_write(vcpu->vm, ex.addr, (uint32_t)ex.len, ex.value)) {
 				/* ioeventfd: done in here, the guest resumes at once. */
-				vcpu->mmio.pending = true;	/* until vcpu_run takes it */
+				vcpu->mmio.pending = true; /* until vcpu_run takes it */
 				vcpu->mmio.fixed = true;
 				vcpu->mmio.fixed_action = GH_VMMIO_ACTION_EMULATE;
 				vcpu->mmio.is_write = true;
@@ -469,9 +468,10 @@ static int run_locked(struct gh_vcpu *vcpu)
 		case GH_VCPU_EXIT_KIND_BAD_MMIO:
 			/* Seed defect 2: not a copy but an error; the guest's
 			 * access completes with a fault on the next RUN. */
-			gh_os_warn_ratelimited("vcpu %u: hypervisor reported MMIO length %llu at 0x%llx",
-					       vcpu->vcpu_id, (unsigned long long)ex.len,
-					       (unsigned long long)ex.addr);
+			gh_os_warn_ratelimited(
+				"vcpu %u: hypervisor reported MMIO length %llu at 0x%llx",
+				vcpu->vcpu_id, (unsigned long long)ex.len,
+				(unsigned long long)ex.addr);
 			vcpu->mmio.pending = true;
 			vcpu->mmio.fixed = true;
 			vcpu->mmio.fixed_action = GH_VMMIO_ACTION_FAULT;
@@ -480,7 +480,7 @@ static int run_locked(struct gh_vcpu *vcpu)
 		case GH_VCPU_EXIT_KIND_UNKNOWN:
 		default:
 			gh_os_warn_ratelimited("vcpu %u: unknown vcpu_run state 0x%llx",
-					       vcpu->vcpu_id, (unsigned long long)ex.raw_state);
+			                       vcpu->vcpu_id, (unsigned long long)ex.raw_state);
 			if (++unknown >= GH_VCPU_UNKNOWN_STATE_LIMIT)
 				return -EIO;
 			gh_os_yield();

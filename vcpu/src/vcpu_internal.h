@@ -16,17 +16,17 @@
  */
 struct gh_vcpu {
 	struct gh_os_ref ref;
-	struct gh_vm_function_handle handle;	/* ops: the vCPU's; one pointer for every handle */
+	struct gh_vm_function_handle handle; /* ops: the vCPU's; one pointer for every handle */
 	struct gh_vm *vm;
 	uint32_t vcpu_id;
 	struct gh_vm_resource_ticket ticket;
 
-	struct gh_vcpu_run *run;		/* the shared page */
+	struct gh_vcpu_run *run; /* the shared page */
 	struct gh_os_mutex *run_lock;
-	struct gh_os_completion *ready;		/* wake-up IRQ, status change, removal */
-	struct gh_os_atomic in_run;		/* 1 while a runner is inside RUN */
-	bool gone;				/* atomic: no resource (or removed) */
-	bool removed;				/* atomic: the function is unbound */
+	struct gh_os_completion *ready; /* wake-up IRQ, status change, removal */
+	struct gh_os_atomic in_run;     /* 1 while a runner is inside RUN */
+	bool gone;                      /* atomic: no resource (or removed) */
+	bool removed;                   /* atomic: the function is unbound */
 
 	bool populated;
 	uint64_t capid;
@@ -35,8 +35,8 @@ struct gh_vcpu {
 	/* The MMIO access the guest waits on: private, never read back from the page. */
 	struct {
 		bool pending;
-		bool fixed;		/* answered in here: fixed_action, not the page */
-		uint8_t fixed_action;	/* gh_vmmio_action */
+		bool fixed;           /* answered in here: fixed_action, not the page */
+		uint8_t fixed_action; /* gh_vmmio_action */
 		bool is_write;
 		uint32_t len;
 		uint64_t addr;

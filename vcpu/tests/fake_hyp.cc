@@ -86,7 +86,7 @@ void FakeHyp::Call(void *ctx, const gh_hypercall_regs *in, gh_hypercall_regs *ou
 
 	memset(out, 0, sizeof(*out));
 	if (in->x[0] != GH_HYPERCALL_VCPU_RUN) {
-		out->x[0] = (uint64_t)(int64_t)GH_ERROR_OK;	// doorbells etc.
+		out->x[0] = (uint64_t)(int64_t)GH_ERROR_OK; // doorbells etc.
 		return;
 	}
 	{

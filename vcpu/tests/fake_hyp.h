@@ -21,7 +21,7 @@ struct HypStep {
 	int64_t err = GH_ERROR_OK;
 	uint64_t state = GH_VCPU_STATE_READY;
 	uint64_t data[3] = { 0, 0, 0 };
-	std::function<void()> action;	// runs inside the call, on the caller's thread
+	std::function<void()> action; // runs inside the call, on the caller's thread
 };
 
 HypStep Step(uint64_t state, uint64_t d0 = 0, uint64_t d1 = 0, uint64_t d2 = 0);

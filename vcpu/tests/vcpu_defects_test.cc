@@ -56,7 +56,7 @@ TEST_F(SeedDefect, D3_SignalAfterMmioExitLosesNothing)
 {
 	gh_os_task *self = gh_os_posix_task_self();
 	HypStep rd = MmioRead(0x9000000, 4);
-	rd.action = [self] { gh_os_posix_kick(self); };	// signal during the exit
+	rd.action = [self] { gh_os_posix_kick(self); }; // signal during the exit
 	hyp_.Push(rd);
 	ASSERT_EQ(gh_vcpu_run(vcpu_), 0) << "the filled exit wins over the signal";
 	EXPECT_EQ(run_->exit_reason, (uint32_t)GH_VM_EXIT_MMIO);
@@ -103,7 +103,7 @@ TEST_F(SeedDefect, D5_HandleOutlivesFunctionAndVm)
 	ASSERT_EQ(gh_vcpu_run(vcpu_), 0);
 	EXPECT_EQ(RemoveVcpu(0), 0);
 	EXPECT_EQ(gh_vcpu_run(vcpu_), -ENODEV);
-	ReleaseVm();	// the handle still pins the VM
+	ReleaseVm(); // the handle still pins the VM
 	EXPECT_FALSE(rm_.live.empty());
 	EXPECT_EQ(gh_vcpu_run(vcpu_), -ENODEV);
 	EXPECT_EQ(gh_vcpu_map_page(vcpu_, 0), run_) << "the page lives as long as the handle";
@@ -127,8 +127,10 @@ TEST_F(SeedDefect, D5_BindErrorPathLeaksNothing)
 {
 	long before = gh_os_posix_live_allocs();
 	// vCPU 1's wake-up IRQ is taken: populate fails, bind unwinds.
-	ASSERT_EQ(gh_os_irq_request(99, [](void *) {}, nullptr), 0);
-	gh_vm_resource r{GH_RESOURCE_TYPE_VCPU, 1, 0x51, 99, 0};
+	ASSERT_EQ(gh_os_irq_request(
+			  99, [](void *) {}, nullptr),
+	          0);
+	gh_vm_resource r{ GH_RESOURCE_TYPE_VCPU, 1, 0x51, 99, 0 };
 	ASSERT_EQ(gh_vm_mgr_add_resource(vm_, &r), 0);
 	int err = 0;
 	EXPECT_EQ(AddVcpu(1, &err), nullptr);
@@ -152,7 +154,7 @@ TEST_F(SeedDefect, D6_UnpopulateWakesTheSleeper)
 			ASSERT_NE(vcpu_, nullptr);
 			run_ = Page(vcpu_);
 		}
-		std::atomic<bool> in_wait{false};
+		std::atomic<bool> in_wait{ false };
 		HypStep wfi = Step(GH_VCPU_STATE_EXPECTS_WAKEUP);
 		wfi.action = [&] { in_wait = true; };
 		hyp_.Push(wfi);
@@ -171,7 +173,7 @@ TEST_F(SeedDefect, D6_UnpopulateWakesTheSleeper)
 		EXPECT_EQ(gh_vcpu_run(vcpu_), -ENODEV);
 		if (how == 0) {
 			// The resource comes back: the vCPU runs again.
-			gh_vm_resource r{GH_RESOURCE_TYPE_VCPU, 0, kCapid, kIrq, 0};
+			gh_vm_resource r{ GH_RESOURCE_TYPE_VCPU, 0, kCapid, kIrq, 0 };
 			ASSERT_EQ(gh_vm_mgr_add_resource(vm_, &r), 0);
 			hyp_.Push(MmioRead(0, 4));
 			EXPECT_EQ(gh_vcpu_run(vcpu_), 0);
@@ -184,9 +186,9 @@ TEST_F(SeedDefect, D6_UnpopulateWakesTheSleeper)
 // 7. The seed returned -EINVAL for an unknown ioctl.
 TEST_F(SeedDefect, D7_UnknownIoctlIsEnotty)
 {
-	for (unsigned int cmd : { 0u, 0xdeadu, (unsigned int)GH_VM_START,
-				  (unsigned int)GH_VM_ADD_FUNCTION, (unsigned int)GH_CREATE_VM,
-				  (unsigned int)_IO(GH_IOCTL_TYPE, 0x7f) })
+	for (unsigned int cmd :
+	     { 0u, 0xdeadu, (unsigned int)GH_VM_START, (unsigned int)GH_VM_ADD_FUNCTION,
+	       (unsigned int)GH_CREATE_VM, (unsigned int)_IO(GH_IOCTL_TYPE, 0x7f) })
 		EXPECT_EQ(gh_vcpu_ioctl(vcpu_, cmd, 0), -ENOTTY) << cmd;
 	EXPECT_EQ(hyp_.NumCalls(), 0u);
 }

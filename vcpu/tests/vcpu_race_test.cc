@@ -15,7 +15,7 @@ TEST_F(VcpuRace, RunVersusRemoveVersusVmRelease)
 {
 	// The hypervisor alternates between time slices and WFI; a helper thread
 	// keeps firing wake-ups so the runner never sleeps for long.
-	std::atomic<uint64_t> n{0};
+	std::atomic<uint64_t> n{ 0 };
 	hyp_.SetFallback([&n] {
 		uint64_t i = n++;
 		if (i % 3 == 0)
@@ -31,7 +31,7 @@ TEST_F(VcpuRace, RunVersusRemoveVersusVmRelease)
 			vcpu_ = AddVcpu(0);
 			ASSERT_NE(vcpu_, nullptr);
 		}
-		std::atomic<bool> stop{false};
+		std::atomic<bool> stop{ false };
 		gh_vcpu *v = vcpu_;
 		std::thread waker([&] {
 			while (!stop.load()) {
@@ -39,7 +39,7 @@ TEST_F(VcpuRace, RunVersusRemoveVersusVmRelease)
 				std::this_thread::yield();
 			}
 		});
-		std::atomic<int> ret{1};
+		std::atomic<int> ret{ 1 };
 		std::thread runner([&, v] {
 			int r;
 			do {
@@ -55,7 +55,7 @@ TEST_F(VcpuRace, RunVersusRemoveVersusVmRelease)
 		});
 		remover.join();
 		releaser.join();
-		ReleaseVm();	// concurrently with the runner finishing
+		ReleaseVm(); // concurrently with the runner finishing
 		runner.join();
 		stop = true;
 		waker.join();
@@ -68,9 +68,9 @@ TEST_F(VcpuRace, RunVersusRemoveVersusVmRelease)
 TEST_F(VcpuRace, VmReleaseWhileRunningKeepsTheVmUntilTheHandleGoes)
 {
 	hyp_.SetFallback([] { return Step(GH_VCPU_STATE_EXPECTS_WAKEUP); });
-	std::atomic<int> ret{1};
+	std::atomic<int> ret{ 1 };
 	gh_os_task *task = nullptr;
-	std::atomic<bool> started{false};
+	std::atomic<bool> started{ false };
 	gh_vcpu *v = vcpu_;
 	std::thread runner([&, v] {
 		task = gh_os_posix_task_self();
@@ -81,7 +81,7 @@ TEST_F(VcpuRace, VmReleaseWhileRunningKeepsTheVmUntilTheHandleGoes)
 	while (!started.load())
 		std::this_thread::yield();
 	std::this_thread::sleep_for(std::chrono::milliseconds(5));
-	ReleaseVm();	// the runner's handle pins the VM: nothing is torn down
+	ReleaseVm(); // the runner's handle pins the VM: nothing is torn down
 	EXPECT_FALSE(rm_.live.empty());
 	gh_os_posix_kick(task);
 	runner.join();
@@ -97,12 +97,12 @@ TEST_F(VcpuRace, SignalsDuringExpectsWakeup)
 	// returns -EINTR (kick won) or goes on to the MMIO exit (wake-up won);
 	// it never hangs and never loses the exit.
 	for (int round = 0; round < 200; round++) {
-		std::atomic<bool> in_call{false};
+		std::atomic<bool> in_call{ false };
 		HypStep wfi = Step(GH_VCPU_STATE_EXPECTS_WAKEUP);
 		wfi.action = [&] { in_call = true; };
 		hyp_.Push({ wfi, MmioRead(0x1000, 4) });
 		gh_os_task *task = nullptr;
-		std::atomic<bool> have_task{false};
+		std::atomic<bool> have_task{ false };
 		int ret = 1;
 		gh_vcpu *v = vcpu_;
 		std::thread runner([&, v] {
@@ -111,7 +111,7 @@ TEST_F(VcpuRace, SignalsDuringExpectsWakeup)
 			ret = gh_vcpu_run(v);
 			if (ret == -EINTR) {
 				gh_os_posix_clear_kick();
-				ret = gh_vcpu_run(v);	// needs the wake-up (already fired)
+				ret = gh_vcpu_run(v); // needs the wake-up (already fired)
 			}
 			gh_os_posix_clear_kick();
 		});
@@ -140,7 +140,7 @@ TEST_F(VcpuRace, SignalsDuringExpectsWakeup)
 
 TEST_F(VcpuRace, ManyRunnersOneVcpu)
 {
-	std::atomic<int> inside{0}, max_inside{0};
+	std::atomic<int> inside{ 0 }, max_inside{ 0 };
 	hyp_.SetFallback([&] {
 		HypStep s = MmioRead(0x2000, 4);
 		s.action = [&] {
@@ -153,7 +153,7 @@ TEST_F(VcpuRace, ManyRunnersOneVcpu)
 		};
 		return s;
 	});
-	std::atomic<int> ok{0}, busy{0};
+	std::atomic<int> ok{ 0 }, busy{ 0 };
 	std::vector<std::thread> th;
 	for (int i = 0; i < 6; i++) {
 		th.emplace_back([&] {
@@ -180,7 +180,7 @@ TEST_F(VcpuRace, WakeupsRacingWaitsAreNeverLost)
 	// Each WFI is answered by exactly one wake-up from another thread, at a
 	// random moment relative to the hypercall's return.
 	constexpr int kRounds = 300;
-	std::atomic<int> wfis{0};
+	std::atomic<int> wfis{ 0 };
 	hyp_.SetFallback([&] {
 		if (wfis.load() >= kRounds)
 			return MmioRead(0x3000, 4);

@@ -20,16 +20,24 @@ TEST(VcpuDecode, EveryState)
 	} cases[] = {
 		{ "ready", GH_VCPU_STATE_READY, 0, 0, 0, GH_VCPU_EXIT_KIND_RESUME, 0 },
 		{ "wfi", GH_VCPU_STATE_EXPECTS_WAKEUP, 0, 0, 0, GH_VCPU_EXIT_KIND_WAIT_WAKEUP, 0 },
-		{ "off for now", GH_VCPU_STATE_POWERED_OFF, 0, 0, 0, GH_VCPU_EXIT_KIND_WAIT_WAKEUP, 0 },
-		{ "off for good", GH_VCPU_STATE_POWERED_OFF, GH_VCPU_POWEROFF_EXITED, 0, 0, GH_VCPU_EXIT_KIND_VM_STOPPED, 0 },
+		{ "off for now", GH_VCPU_STATE_POWERED_OFF, 0, 0, 0, GH_VCPU_EXIT_KIND_WAIT_WAKEUP,
+		  0 },
+		{ "off for good", GH_VCPU_STATE_POWERED_OFF, GH_VCPU_POWEROFF_EXITED, 0, 0,
+		  GH_VCPU_EXIT_KIND_VM_STOPPED, 0 },
 		{ "blocked", GH_VCPU_STATE_BLOCKED, 0, 0, 0, GH_VCPU_EXIT_KIND_YIELD, 0 },
 		{ "fault", GH_VCPU_STATE_FAULT, 0, 0, 0, GH_VCPU_EXIT_KIND_VM_STOPPED, 0 },
-		{ "read 4", GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, 0x9000, 4, 0xdead, GH_VCPU_EXIT_KIND_MMIO, 0 },
-		{ "write 1 masks", GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, 0x9000, 1, 0x1234, GH_VCPU_EXIT_KIND_MMIO, 0x34 },
-		{ "write 8", GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, 0x9000, 8, ~0ULL, GH_VCPU_EXIT_KIND_MMIO, ~0ULL },
-		{ "len 0", GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, 0x9000, 0, 0, GH_VCPU_EXIT_KIND_BAD_MMIO, 0 },
-		{ "len 9", GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, 0x9000, 9, 0, GH_VCPU_EXIT_KIND_BAD_MMIO, 0 },
-		{ "len huge", GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, 0x9000, 1ULL << 40, 0, GH_VCPU_EXIT_KIND_BAD_MMIO, 0 },
+		{ "read 4", GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, 0x9000, 4, 0xdead,
+		  GH_VCPU_EXIT_KIND_MMIO, 0 },
+		{ "write 1 masks", GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, 0x9000, 1, 0x1234,
+		  GH_VCPU_EXIT_KIND_MMIO, 0x34 },
+		{ "write 8", GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, 0x9000, 8, ~0ULL,
+		  GH_VCPU_EXIT_KIND_MMIO, ~0ULL },
+		{ "len 0", GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, 0x9000, 0, 0,
+		  GH_VCPU_EXIT_KIND_BAD_MMIO, 0 },
+		{ "len 9", GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, 0x9000, 9, 0,
+		  GH_VCPU_EXIT_KIND_BAD_MMIO, 0 },
+		{ "len huge", GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, 0x9000, 1ULL << 40, 0,
+		  GH_VCPU_EXIT_KIND_BAD_MMIO, 0 },
 		{ "unknown 7", 7, 0, 0, 0, GH_VCPU_EXIT_KIND_UNKNOWN, 0 },
 		{ "unknown max", ~0ULL, 0, 0, 0, GH_VCPU_EXIT_KIND_UNKNOWN, 0 },
 	};
@@ -99,9 +107,18 @@ TEST_F(VcpuRun, ExitSequences)
 		int ret;
 		uint32_t exit_reason;
 	} cases[] = {
-		{ "ready ready mmio", { Step(GH_VCPU_STATE_READY), Step(GH_VCPU_STATE_READY), MmioRead(0x10, 4) }, 0, GH_VM_EXIT_MMIO },
-		{ "blocked then mmio", { Step(GH_VCPU_STATE_BLOCKED), MmioWrite(0x10, 2, 0xabcd) }, 0, GH_VM_EXIT_MMIO },
-		{ "retry then mmio", { ErrStep(GH_ERROR_RETRY), ErrStep(GH_ERROR_RETRY), MmioRead(0x10, 1) }, 0, GH_VM_EXIT_MMIO },
+		{ "ready ready mmio",
+		  { Step(GH_VCPU_STATE_READY), Step(GH_VCPU_STATE_READY), MmioRead(0x10, 4) },
+		  0,
+		  GH_VM_EXIT_MMIO },
+		{ "blocked then mmio",
+		  { Step(GH_VCPU_STATE_BLOCKED), MmioWrite(0x10, 2, 0xabcd) },
+		  0,
+		  GH_VM_EXIT_MMIO },
+		{ "retry then mmio",
+		  { ErrStep(GH_ERROR_RETRY), ErrStep(GH_ERROR_RETRY), MmioRead(0x10, 1) },
+		  0,
+		  GH_VM_EXIT_MMIO },
 		{ "unknown once then mmio", { Step(42), MmioRead(0x10, 8) }, 0, GH_VM_EXIT_MMIO },
 		{ "arg inval", { ErrStep(GH_ERROR_ARG_INVAL) }, -EINVAL, 0 },
 		{ "denied", { ErrStep(GH_ERROR_DENIED) }, -EACCES, 0 },
@@ -138,7 +155,7 @@ TEST_F(VcpuRun, ExitSequences)
 TEST_F(VcpuRun, RetryResendsTheResumeData)
 {
 	hyp_.Push({ MmioRead(0x10, 2), ErrStep(GH_ERROR_RETRY), Step(GH_VCPU_STATE_READY),
-		    ErrStep(GH_ERROR_DENIED) });
+	            ErrStep(GH_ERROR_DENIED) });
 	ASSERT_EQ(gh_vcpu_run(vcpu_), 0);
 	run_->mmio.data[0] = 0x34;
 	run_->mmio.data[1] = 0x12;
@@ -191,7 +208,8 @@ TEST_F(VcpuRun, MmioResumeActions)
 		ASSERT_EQ(gh_vcpu_run(vcpu_), -EACCES);
 		auto calls = hyp_.Calls();
 		EXPECT_EQ(calls.back().resume[1], c.want);
-		EXPECT_EQ(calls.back().resume[0], c.action == GH_VM_RESUME_HANDLED ? 0xaaaaaaaau : 0u);
+		EXPECT_EQ(calls.back().resume[0],
+		          c.action == GH_VM_RESUME_HANDLED ? 0xaaaaaaaau : 0u);
 		EXPECT_EQ(calls.back().resume[2], 0u);
 	}
 }
@@ -409,12 +427,12 @@ TEST_F(VcpuRun, IoeventfdWriteResumesInTheKernel)
 TEST_F(VcpuRun, RunBeforeTheResourceIsEnodev)
 {
 	int err = 0;
-	gh_vcpu *v1 = AddVcpu(1, &err);	// no resource for vCPU 1
+	gh_vcpu *v1 = AddVcpu(1, &err); // no resource for vCPU 1
 	ASSERT_NE(v1, nullptr);
 	EXPECT_EQ(gh_vcpu_run(v1), -ENODEV);
 	EXPECT_EQ(hyp_.NumCalls(), 0u);
 	// It arrives later: RUN works.
-	gh_vm_resource r{GH_RESOURCE_TYPE_VCPU, 1, 0x51, 0, 0};
+	gh_vm_resource r{ GH_RESOURCE_TYPE_VCPU, 1, 0x51, 0, 0 };
 	ASSERT_EQ(gh_vm_mgr_add_resource(vm_, &r), 0);
 	hyp_.Push(MmioRead(0, 1));
 	EXPECT_EQ(gh_vcpu_run(v1), 0);

@@ -23,8 +23,14 @@ extern "C" {
 namespace {
 
 const unsigned int kCmds[] = {
-	GH_VM_SET_USER_MEM_REGION, GH_VM_SET_DTB_CONFIG, GH_VM_SET_BOOT_CONTEXT, GH_VM_START,
-	GH_VM_ADD_FUNCTION,	   GH_VM_REMOVE_FUNCTION, GH_VCPU_RUN,		   0x4799,
+	GH_VM_SET_USER_MEM_REGION,
+	GH_VM_SET_DTB_CONFIG,
+	GH_VM_SET_BOOT_CONTEXT,
+	GH_VM_START,
+	GH_VM_ADD_FUNCTION,
+	GH_VM_REMOVE_FUNCTION,
+	GH_VCPU_RUN,
+	0x4799,
 };
 
 int efd[2] = { -1, -1 };
@@ -75,8 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int r = gh_vm_mgr_ioctl(vm, cmd, arg, &handle);
 		Check(r <= 0);
 		Check(handle == nullptr); // no function type here hands out a handle
-		if (started_before && (cmd == GH_VM_SET_USER_MEM_REGION ||
-				       cmd == GH_VM_SET_DTB_CONFIG || cmd == GH_VM_SET_BOOT_CONTEXT))
+		if (started_before &&
+		    (cmd == GH_VM_SET_USER_MEM_REGION || cmd == GH_VM_SET_DTB_CONFIG ||
+		     cmd == GH_VM_SET_BOOT_CONTEXT))
 			Check(r != 0); // frozen once started
 		if (cmd == 0x4799 || cmd == GH_VCPU_RUN)
 			Check(r == -ENOTTY);

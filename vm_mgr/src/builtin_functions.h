@@ -5,7 +5,7 @@
 
 #include <gunyah/vm_mgr.h>
 
-extern const struct gh_vm_function_type gh_irqfd_function_type;		/* irqfd.c */
-extern const struct gh_vm_function_type gh_ioeventfd_function_type;	/* ioeventfd.c */
+extern const struct gh_vm_function_type gh_irqfd_function_type;     /* irqfd.c */
+extern const struct gh_vm_function_type gh_ioeventfd_function_type; /* ioeventfd.c */
 
 #endif /* GUNYAH_VM_MGR_BUILTIN_FUNCTIONS_H */

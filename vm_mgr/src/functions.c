@@ -9,10 +9,10 @@
 
 /* --- registry ----------------------------------------------------------------------- */
 
-#define GH_VM_MAX_FN_TYPES	8
+#define GH_VM_MAX_FN_TYPES 8
 
 /* Extra types (e.g. "vcpu"); lock-free: slots are claimed with a CAS. */
-static const void *fn_types[GH_VM_MAX_FN_TYPES];	/* const struct gh_vm_function_type * */
+static const void *fn_types[GH_VM_MAX_FN_TYPES]; /* const struct gh_vm_function_type * */
 
 static bool name_eq(const char *a, const char *b)
 {
@@ -48,8 +48,8 @@ int gh_vm_mgr_register_function_type(const struct gh_vm_function_type *type)
 	if (gh_vm_fn_lookup(type->name))
 		return -EEXIST;
 	for (size_t i = 0; i < GH_VM_MAX_FN_TYPES; i++) {
-		const struct gh_vm_function_type *expected = gh_os_ptr_cmpxchg(&fn_types[i], NULL,
-										 type);
+		const struct gh_vm_function_type *expected =
+			gh_os_ptr_cmpxchg(&fn_types[i], NULL, type);
 
 		if (!expected)
 			return 0;
@@ -106,7 +106,7 @@ static int fn_validate(const struct gh_vm_function *fn, const struct gh_vm_funct
 }
 
 int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn,
-			   struct gh_vm_function_handle **handle)
+                           struct gh_vm_function_handle **handle)
 {
 	const struct gh_vm_function_type *type;
 	struct gh_vm_function_instance *inst, *o;

@@ -10,7 +10,7 @@
 #include "builtin_functions.h"
 
 struct gh_ioeventfd {
-	struct gh_vm_io_handler io;	/* io.addr, io.len: the write it waits for */
+	struct gh_vm_io_handler io; /* io.addr, io.len: the write it waits for */
 	bool datamatch;
 	uint64_t value;
 	struct gh_os_eventfd *ev;
@@ -42,8 +42,7 @@ static int ioeventfd_validate(const void *arg)
 
 /* Exactly (addr, len), and the value when it has a datamatch; the bus has
  * masked @data to @size. */
-static int ioeventfd_write(struct gh_vm_io_handler *h, uint64_t addr, uint32_t size,
-			   uint64_t data)
+static int ioeventfd_write(struct gh_vm_io_handler *h, uint64_t addr, uint32_t size, uint64_t data)
 {
 	struct gh_ioeventfd *io = gh_container_of(h, struct gh_ioeventfd, io);
 
@@ -54,7 +53,7 @@ static int ioeventfd_write(struct gh_vm_io_handler *h, uint64_t addr, uint32_t s
 }
 
 static int ioeventfd_bind(struct gh_vm_function_instance *inst,
-			  struct gh_vm_function_handle **handle)
+                          struct gh_vm_function_handle **handle)
 {
 	const struct gh_fn_ioeventfd_arg *a = (const void *)inst->arg;
 	struct gh_ioeventfd *io;

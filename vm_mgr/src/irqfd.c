@@ -13,7 +13,7 @@ struct gh_irqfd {
 	struct gh_vm_resource_ticket ticket;
 	struct gh_os_eventfd *ev;
 	struct gh_os_eventfd_watch *watch;
-	struct gh_os_mutex *lock;	/* capid, populated */
+	struct gh_os_mutex *lock; /* capid, populated */
 	bool populated;
 	bool level;
 	uint64_t capid;
@@ -28,14 +28,14 @@ static void irqfd_signalled(void *arg)
 	if (!irqfd->populated) {
 		gh_os_mutex_unlock(irqfd->lock);
 		gh_os_warn_ratelimited("irqfd %u: signalled before its doorbell exists",
-				       irqfd->ticket.label);
+		                       irqfd->ticket.label);
 		return;
 	}
 	err = gh_hypercall_bell_send(irqfd->capid, 1, NULL);
 	gh_os_mutex_unlock(irqfd->lock);
 	if (err != GH_ERROR_OK)
 		gh_os_warn_ratelimited("irqfd %u: bell_send failed: %d", irqfd->ticket.label,
-				       gh_remap_error(err));
+		                       gh_remap_error(err));
 }
 
 static int irqfd_populate(struct gh_vm_resource_ticket *t, const struct gh_vm_resource *res)
@@ -51,7 +51,7 @@ static int irqfd_populate(struct gh_vm_resource_ticket *t, const struct gh_vm_re
 		err = gh_hypercall_bell_set_mask(irqfd->capid, 1, 1);
 		if (err != GH_ERROR_OK)
 			gh_os_warn_ratelimited("irqfd %u: cannot make it level-triggered: %d",
-					       t->label, gh_remap_error(err));
+			                       t->label, gh_remap_error(err));
 	}
 	gh_os_mutex_unlock(irqfd->lock);
 	return 0;

@@ -44,8 +44,8 @@ int gh_vm_mgr_create(const struct gh_vm_rm_ops *ops, void *ctx, struct gh_vm **o
 	vm->rsc_lock = gh_os_mutex_alloc();
 	vm->io_lock = gh_os_rwlock_alloc();
 	vm->resources = gh_os_zalloc(GH_VM_MAX_RESOURCES * sizeof(*vm->resources));
-	if (!vm->start_lock || !vm->notify_lock || !vm->status_lock || !vm->cfg_lock || !vm->fn_lock || !vm->rsc_lock ||
-	    !vm->io_lock || !vm->resources) {
+	if (!vm->start_lock || !vm->notify_lock || !vm->status_lock || !vm->cfg_lock ||
+	    !vm->fn_lock || !vm->rsc_lock || !vm->io_lock || !vm->resources) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -91,8 +91,8 @@ static void vm_release(struct gh_vm *vm)
 	/* Tickets belong to functions, all unbound now; resources remain. */
 	gh_os_mutex_lock(vm->rsc_lock);
 	for (t = vm->tickets; t; t = t->next) {
-		gh_os_warn_ratelimited("vm %u: ticket (%u, %u) left at release",
-				       vm->vmid, t->resource_type, t->label);
+		gh_os_warn_ratelimited("vm %u: ticket (%u, %u) left at release", vm->vmid,
+		                       t->resource_type, t->label);
 		if (t->populated && t->unpopulate)
 			t->unpopulate(t, &t->res);
 		t->populated = false;
@@ -140,7 +140,7 @@ enum gh_vm_mgr_status gh_vm_mgr_get_exit(struct gh_vm *vm, struct gh_vm_exit_inf
 
 	if (info) {
 		if (status_final(st))
-			*info = vm->exit_info;	/* published before status */
+			*info = vm->exit_info; /* published before status */
 		else
 			__builtin_memset(info, 0, sizeof(*info));
 	}
@@ -158,8 +158,7 @@ static struct gh_vm_resource *rsc_find(struct gh_vm *vm, uint32_t type, uint32_t
 	return NULL;
 }
 
-static struct gh_vm_resource_ticket *ticket_find(struct gh_vm *vm, uint32_t type,
-						  uint32_t label)
+static struct gh_vm_resource_ticket *ticket_find(struct gh_vm *vm, uint32_t type, uint32_t label)
 {
 	struct gh_vm_resource_ticket *t;
 
@@ -253,8 +252,8 @@ int gh_vm_mgr_add_resource(struct gh_vm *vm, const struct gh_vm_resource *res)
 		int r = t->populate(t, res);
 
 		if (r) {
-			gh_os_warn_ratelimited("vm %u: resource (%u, %u) not taken: %d",
-					       vm->vmid, res->type, res->label, r);
+			gh_os_warn_ratelimited("vm %u: resource (%u, %u) not taken: %d", vm->vmid,
+			                       res->type, res->label, r);
 		} else {
 			t->res = *res;
 			t->populated = true;
@@ -318,8 +317,8 @@ static int vm_hand_out_resources(struct gh_vm *vm)
 		int r = gh_vm_mgr_add_resource(vm, &buf[i]);
 
 		if (r)
-			gh_os_warn_ratelimited("vm %u: resource (%u, %u) ignored: %d",
-					       vm->vmid, buf[i].type, buf[i].label, r);
+			gh_os_warn_ratelimited("vm %u: resource (%u, %u) ignored: %d", vm->vmid,
+			                       buf[i].type, buf[i].label, r);
 	}
 	gh_os_free(buf);
 	return ret;
@@ -412,7 +411,7 @@ int gh_vm_mgr_start(struct gh_vm *vm)
 }
 
 int gh_vm_mgr_notify_status(struct gh_vm *vm, enum gh_vm_mgr_status status,
-			    const struct gh_vm_exit_info *info)
+                            const struct gh_vm_exit_info *info)
 {
 	if (status != GH_VM_MGR_STATUS_EXITED && status != GH_VM_MGR_STATUS_CRASHED &&
 	    status != GH_VM_MGR_STATUS_LOAD_FAILED)
@@ -427,7 +426,8 @@ int gh_vm_mgr_notify_status(struct gh_vm *vm, enum gh_vm_mgr_status status,
 	if (info) {
 		vm->exit_info.type = info->type;
 		vm->exit_info.reason_size = info->reason_size > GH_VM_LAST_EXIT_INFO_SIZE ?
-					    GH_VM_LAST_EXIT_INFO_SIZE : info->reason_size;
+		                                    GH_VM_LAST_EXIT_INFO_SIZE :
+		                                    info->reason_size;
 		__builtin_memcpy(vm->exit_info.reason, info->reason, vm->exit_info.reason_size);
 	}
 	if (status == GH_VM_MGR_STATUS_LOAD_FAILED)
@@ -479,8 +479,8 @@ int gh_vm_mgr_set_user_mem_region(struct gh_vm *vm, const struct gh_userspace_me
 		return -EFAULT;
 	if (r->flags & ~GH_MEM_VALID_FLAGS)
 		return -EINVAL;
-	if (!r->memory_size || (r->memory_size & (page - 1)) ||
-	    (r->guest_phys_addr & (page - 1)) || (r->userspace_addr & (page - 1)))
+	if (!r->memory_size || (r->memory_size & (page - 1)) || (r->guest_phys_addr & (page - 1)) ||
+	    (r->userspace_addr & (page - 1)))
 		return -EINVAL;
 	if (!range_ok(r->guest_phys_addr, r->memory_size) ||
 	    !range_ok(r->userspace_addr, r->memory_size))
@@ -492,9 +492,8 @@ int gh_vm_mgr_set_user_mem_region(struct gh_vm *vm, const struct gh_userspace_me
 	for (size_t i = 0; i < vm->nr_regions; i++) {
 		const struct gh_userspace_memory_region *o = &vm->regions[i];
 
-		if (o->label == r->label ||
-		    ranges_overlap(o->guest_phys_addr, o->memory_size, r->guest_phys_addr,
-				   r->memory_size)) {
+		if (o->label == r->label || ranges_overlap(o->guest_phys_addr, o->memory_size,
+		                                           r->guest_phys_addr, r->memory_size)) {
 			ret = -EEXIST;
 			goto out;
 		}
@@ -526,7 +525,7 @@ int gh_vm_mgr_set_dtb_config(struct gh_vm *vm, const struct gh_vm_dtb_config *dt
 
 		if (dtb->guest_phys_addr >= o->guest_phys_addr &&
 		    dtb->guest_phys_addr + (dtb->size - 1) <=
-			    o->guest_phys_addr + (o->memory_size - 1)) {
+		            o->guest_phys_addr + (o->memory_size - 1)) {
 			inside = true;
 			break;
 		}
@@ -604,7 +603,7 @@ size_t gh_vm_mgr_ioctl_arg_size(unsigned int cmd)
 }
 
 int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg,
-		    struct gh_vm_function_handle **handle)
+                    struct gh_vm_function_handle **handle)
 {
 	if (handle)
 		*handle = NULL;

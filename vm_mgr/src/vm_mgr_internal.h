@@ -37,11 +37,11 @@ struct gh_vm {
 
 	struct gh_os_mutex *start_lock;
 	struct gh_os_rwlock *status_lock;
-	enum gh_vm_mgr_status status;	/* written with GH_STORE_RELEASE under status_lock */
+	enum gh_vm_mgr_status status; /* written with GH_STORE_RELEASE under status_lock */
 	int start_err;
 	struct gh_vm_exit_info exit_info;
-	bool rm_initialized;		/* vm_init called: reset at release */
-	bool rm_started;		/* vm_start succeeded: stop at release */
+	bool rm_initialized; /* vm_init called: reset at release */
+	bool rm_started;     /* vm_start succeeded: stop at release */
 
 	struct gh_os_mutex *cfg_lock;
 	struct gh_userspace_memory_region regions[GH_VM_MAX_MEM_REGIONS];
@@ -58,12 +58,12 @@ struct gh_vm {
 	struct gh_vm_resource_ticket *tickets;
 	struct gh_os_mutex *notify_lock;
 	struct gh_vm_resource_ticket *listeners;
-	struct gh_vm_resource *resources;	/* GH_VM_MAX_RESOURCES entries */
+	struct gh_vm_resource *resources; /* GH_VM_MAX_RESOURCES entries */
 	size_t nr_resources;
 
 	struct gh_os_rwlock *io_lock;
 	struct gh_vm_io_handler *io_handlers;
-	struct gh_os_atomic nr_io_handlers;	/* entries in io_handlers */
+	struct gh_os_atomic nr_io_handlers; /* entries in io_handlers */
 };
 
 /* functions.c: the registry and the bound functions (vm->functions) */

@@ -17,12 +17,12 @@
 struct FakeRm {
 	std::mutex mu;
 	std::vector<std::string> calls;
-	std::string fail_op;		// the op that fails
+	std::string fail_op; // the op that fails
 	int fail_err = -EIO;
-	std::vector<gh_vm_resource> resources;	// handed out by get_resources
-	std::atomic<int> inits{0};
-	std::atomic<int> starts{0};
-	std::atomic<int> stops{0};
+	std::vector<gh_vm_resource> resources; // handed out by get_resources
+	std::atomic<int> inits{ 0 };
+	std::atomic<int> starts{ 0 };
+	std::atomic<int> stops{ 0 };
 	int start_delay_ms = 0;
 	uint16_t next_vmid = 1;
 	std::set<uint16_t> live;
@@ -47,14 +47,15 @@ struct FakeRm {
 			rm->live.erase(vmid);
 		};
 		ops.mem_share = [](void *c, uint16_t, const gh_userspace_memory_region *r) {
-			return static_cast<FakeRm *>(c)->call("mem_share:" + std::to_string(r->label));
+			return static_cast<FakeRm *>(c)->call("mem_share:" +
+			                                      std::to_string(r->label));
 		};
 		ops.set_dtb = [](void *c, uint16_t, const gh_vm_dtb_config *) {
 			return static_cast<FakeRm *>(c)->call("set_dtb");
 		};
 		ops.set_boot_context = [](void *c, uint16_t, const gh_vm_boot_context *bc) {
 			return static_cast<FakeRm *>(c)->call("set_boot_context:" +
-							      std::to_string(bc->reg));
+			                                      std::to_string(bc->reg));
 		};
 		ops.vm_init = [](void *c, uint16_t) {
 			auto *rm = static_cast<FakeRm *>(c);
@@ -62,7 +63,7 @@ struct FakeRm {
 			return rm->call("vm_init");
 		};
 		ops.get_resources = [](void *c, uint16_t, gh_vm_resource *out, size_t max,
-				       size_t *n) {
+		                       size_t *n) {
 			auto *rm = static_cast<FakeRm *>(c);
 			int r = rm->call("get_resources");
 			if (r)

@@ -22,7 +22,7 @@ TEST(VmMgrRace, EnsureStartedStartsOnce)
 		rm.start_delay_ms = round % 3;
 		gh_vm *vm;
 		ASSERT_EQ(gh_vm_mgr_create(&rm.ops, &rm, &vm), 0);
-		std::atomic<int> go{0};
+		std::atomic<int> go{ 0 };
 		std::vector<int> rets(kThreads, 1);
 		std::vector<std::thread> th;
 		for (int i = 0; i < kThreads; i++) {
@@ -52,7 +52,7 @@ TEST(VmMgrRace, FailedStartIsReportedToEveryRunner)
 		rm.start_delay_ms = round % 2;
 		gh_vm *vm;
 		ASSERT_EQ(gh_vm_mgr_create(&rm.ops, &rm, &vm), 0);
-		std::atomic<int> go{0};
+		std::atomic<int> go{ 0 };
 		std::vector<int> rets(kThreads, 1);
 		std::vector<std::thread> th;
 		for (int i = 0; i < kThreads; i++) {
@@ -81,7 +81,7 @@ TEST(VmMgrRace, ConfigVersusStart)
 		FakeRm rm;
 		gh_vm *vm;
 		ASSERT_EQ(gh_vm_mgr_create(&rm.ops, &rm, &vm), 0);
-		std::atomic<int> go{0};
+		std::atomic<int> go{ 0 };
 		std::vector<int> rets(kThreads, 1);
 		std::vector<std::thread> th;
 		for (int i = 0; i < kThreads; i++) {
@@ -108,7 +108,7 @@ TEST(VmMgrRace, ConfigVersusStart)
 		auto calls = rm.Calls();
 		for (int i = 0; i < kThreads; i++) {
 			bool shared = std::find(calls.begin(), calls.end(),
-						"mem_share:" + std::to_string(i)) != calls.end();
+			                        "mem_share:" + std::to_string(i)) != calls.end();
 			if (rets[i] == 0)
 				EXPECT_TRUE(shared) << i;
 			else

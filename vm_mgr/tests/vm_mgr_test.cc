@@ -33,9 +33,9 @@ struct BellRecorder {
 			std::lock_guard<std::mutex> g(r->mu);
 			memset(out, 0, sizeof(*out));
 			if (in->x[0] == GH_HYPERCALL_BELL_SEND)
-				r->sends.push_back({in->x[1], in->x[2]});
+				r->sends.push_back({ in->x[1], in->x[2] });
 			else if (in->x[0] == GH_HYPERCALL_BELL_SET_MASK)
-				r->masks.push_back({in->x[1], in->x[2], in->x[3]});
+				r->masks.push_back({ in->x[1], in->x[2], in->x[3] });
 			else
 				out->x[0] = (uint64_t)(int64_t)GH_ERROR_UNIMPLEMENTED;
 		};
@@ -67,7 +67,7 @@ protected:
 	}
 
 	gh_userspace_memory_region Region(uint32_t label, uint64_t gpa, uint64_t size,
-					  uint32_t flags = GH_MEM_ALLOW_RWX)
+	                                  uint32_t flags = GH_MEM_ALLOW_RWX)
 	{
 		gh_userspace_memory_region r{};
 		r.label = label;
@@ -99,7 +99,7 @@ TEST_F(VmMgrTest, CreateAndReleaseBalanceTheRm)
 	EXPECT_EQ(gh_vm_mgr_status(vm_), GH_VM_MGR_STATUS_NO_STATE);
 	gh_vm_put(vm_);
 	vm_ = nullptr;
-	EXPECT_EQ(rm_.Calls(), (std::vector<std::string>{"alloc_vmid", "dealloc_vmid"}));
+	EXPECT_EQ(rm_.Calls(), (std::vector<std::string>{ "alloc_vmid", "dealloc_vmid" }));
 }
 
 TEST_F(VmMgrTest, CreateRejectsBadArgsAndUnwindsAllocFailure)
@@ -115,7 +115,9 @@ TEST_F(VmMgrTest, CreateRejectsBadArgsAndUnwindsAllocFailure)
 
 TEST_F(VmMgrTest, MemoryRegionValidation)
 {
-	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &(const gh_userspace_memory_region &)Region(1, 0x40000000, 16 * kPage)), 0);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &(const gh_userspace_memory_region &)Region(
+							     1, 0x40000000, 16 * kPage)),
+	          0);
 	struct Case {
 		const char *what;
 		gh_userspace_memory_region r;
@@ -158,7 +160,7 @@ TEST_F(VmMgrTest, MemoryRegionCountLimit)
 
 TEST_F(VmMgrTest, DtbConfigMustLieInOneRegion)
 {
-	gh_vm_dtb_config d{0x40000000, kPage};
+	gh_vm_dtb_config d{ 0x40000000, kPage };
 	EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), -EINVAL) << "no region yet";
 	auto r1 = Region(1, 0x40000000, 4 * kPage);
 	auto r2 = Region(2, 0x40000000 + 4 * kPage, 4 * kPage);
@@ -169,7 +171,7 @@ TEST_F(VmMgrTest, DtbConfigMustLieInOneRegion)
 		int err;
 	} cases[] = {
 		{ 0x40000000, kPage, 0 },
-		{ 0x40000000 + 3 * kPage, 2 * kPage, -EINVAL },	// spans two regions
+		{ 0x40000000 + 3 * kPage, 2 * kPage, -EINVAL }, // spans two regions
 		{ 0x40000000 + 4 * kPage, 4 * kPage, 0 },
 		{ 0x40000000 + 4 * kPage, 4 * kPage + 1, -EINVAL },
 		{ 0x40000000, 0, -EINVAL },
@@ -178,7 +180,7 @@ TEST_F(VmMgrTest, DtbConfigMustLieInOneRegion)
 	};
 	for (auto &c : cases) {
 		SCOPED_TRACE(c.gpa);
-		gh_vm_dtb_config dc{c.gpa, c.size};
+		gh_vm_dtb_config dc{ c.gpa, c.size };
 		EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &dc), c.err);
 	}
 }
@@ -198,16 +200,17 @@ TEST_F(VmMgrTest, BootContextValidation)
 		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_SP, 1), 0, 0 },
 		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_SP, 2), 0, -EINVAL },
 		{ GH_VM_BOOT_CONTEXT_REG(3, 0), 0, -EINVAL },
-		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0) | (1U << 16), 0, -EINVAL },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0) | (1U << 16), 0,
+		  -EINVAL },
 		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 1), 1, -EINVAL },
 	};
 	for (auto &c : cases) {
 		SCOPED_TRACE(c.reg);
-		gh_vm_boot_context bc{c.reg, c.reserved, 42};
+		gh_vm_boot_context bc{ c.reg, c.reserved, 42 };
 		EXPECT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), c.err);
 	}
 	// Same register again replaces, does not add.
-	gh_vm_boot_context bc{GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0), 0, 7};
+	gh_vm_boot_context bc{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0), 0, 7 };
 	EXPECT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), 0);
 	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
 	int boot_calls = 0;
@@ -220,17 +223,16 @@ TEST_F(VmMgrTest, StartSequenceAndFrozenConfig)
 {
 	auto r = Region(5, 0x40000000, 4 * kPage);
 	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r), 0);
-	gh_vm_dtb_config d{0x40000000, kPage};
+	gh_vm_dtb_config d{ 0x40000000, kPage };
 	ASSERT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), 0);
-	gh_vm_boot_context bc{GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0), 0,
-			      0x40000000};
+	gh_vm_boot_context bc{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0), 0,
+		               0x40000000 };
 	ASSERT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), 0);
 	ASSERT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_START, nullptr, nullptr), 0);
 	EXPECT_EQ(gh_vm_mgr_status(vm_), GH_VM_MGR_STATUS_RUNNING);
-	EXPECT_EQ(rm_.Calls(), (std::vector<std::string>{
-				       "alloc_vmid", "mem_share:5", "set_dtb",
-				       "set_boot_context:256", "vm_init", "get_resources",
-				       "vm_start" }));
+	EXPECT_EQ(rm_.Calls(), (std::vector<std::string>{ "alloc_vmid", "mem_share:5", "set_dtb",
+	                                                  "set_boot_context:256", "vm_init",
+	                                                  "get_resources", "vm_start" }));
 	// Started once; frozen.
 	EXPECT_EQ(gh_vm_mgr_start(vm_), 0);
 	EXPECT_EQ(rm_.starts.load(), 1);
@@ -242,13 +244,13 @@ TEST_F(VmMgrTest, StartSequenceAndFrozenConfig)
 	vm_ = nullptr;
 	auto calls = rm_.Calls();
 	EXPECT_EQ(std::vector<std::string>(calls.end() - 3, calls.end()),
-		  (std::vector<std::string>{"vm_stop", "vm_reset", "dealloc_vmid"}));
+	          (std::vector<std::string>{ "vm_stop", "vm_reset", "dealloc_vmid" }));
 }
 
 TEST_F(VmMgrTest, EachFailingStartStepIsReportedToEveryCaller)
 {
 	for (const char *op : { "mem_share:1", "set_dtb", "set_boot_context:0", "vm_init",
-				"get_resources", "vm_start" }) {
+	                        "get_resources", "vm_start" }) {
 		SCOPED_TRACE(op);
 		FakeRm rm;
 		rm.fail_op = op;
@@ -257,9 +259,9 @@ TEST_F(VmMgrTest, EachFailingStartStepIsReportedToEveryCaller)
 		ASSERT_EQ(gh_vm_mgr_create(&rm.ops, &rm, &vm), 0);
 		auto r = Region(1, 0x40000000, kPage);
 		ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm, &r), 0);
-		gh_vm_dtb_config d{0x40000000, kPage};
+		gh_vm_dtb_config d{ 0x40000000, kPage };
 		ASSERT_EQ(gh_vm_mgr_set_dtb_config(vm, &d), 0);
-		gh_vm_boot_context bc{0, 0, 0};
+		gh_vm_boot_context bc{ 0, 0, 0 };
 		ASSERT_EQ(gh_vm_mgr_set_boot_context(vm, &bc), 0);
 		EXPECT_EQ(gh_vm_mgr_ensure_started(vm), -EPERM);
 		EXPECT_EQ(gh_vm_mgr_ensure_started(vm), -EPERM);
@@ -283,7 +285,7 @@ TEST_F(VmMgrTest, NotifyStatus)
 {
 	gh_vm_exit_info info{};
 	info.type = GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET;
-	info.reason_size = 100;	// clamped
+	info.reason_size = 100; // clamped
 	info.reason[0] = 0xab;
 	EXPECT_EQ(gh_vm_mgr_notify_status(vm_, GH_VM_MGR_STATUS_EXITED, &info), -EALREADY);
 	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
@@ -345,12 +347,12 @@ TEST_F(VmMgrTest, TicketsMatchResourcesByTypeAndLabel)
 	EXPECT_EQ(bell.capid, 200u);
 
 	// Duplicate populate: -EEXIST, the ticket is not populated twice.
-	gh_vm_resource again{GH_RESOURCE_TYPE_VCPU, 0, 101, 0, 0};
+	gh_vm_resource again{ GH_RESOURCE_TYPE_VCPU, 0, 101, 0, 0 };
 	EXPECT_EQ(gh_vm_mgr_add_resource(vm_, &again), -EEXIST);
 	EXPECT_EQ(a.populates, 1);
 
 	// A resource arriving before its ticket populates it at add time.
-	gh_vm_resource r1{GH_RESOURCE_TYPE_VCPU, 1, 111, 0, 0};
+	gh_vm_resource r1{ GH_RESOURCE_TYPE_VCPU, 1, 111, 0, 0 };
 	ASSERT_EQ(gh_vm_mgr_add_resource(vm_, &r1), 0);
 	ASSERT_EQ(gh_vm_mgr_add_ticket(vm_, &b.t), 0);
 	EXPECT_EQ(b.capid, 111u);
@@ -372,7 +374,7 @@ TEST_F(VmMgrTest, TicketsMatchResourcesByTypeAndLabel)
 
 TEST_F(VmMgrTest, TicketPopulateFailure)
 {
-	gh_vm_resource r{GH_RESOURCE_TYPE_VCPU, 3, 5, 0, 0};
+	gh_vm_resource r{ GH_RESOURCE_TYPE_VCPU, 3, 5, 0, 0 };
 	ASSERT_EQ(gh_vm_mgr_add_resource(vm_, &r), 0);
 	TestTicket t(GH_RESOURCE_TYPE_VCPU, 3);
 	t.populate_err = -EIO;
@@ -386,10 +388,10 @@ TEST_F(VmMgrTest, TicketPopulateFailure)
 TEST_F(VmMgrTest, ResourceLimit)
 {
 	for (uint32_t i = 0; i < GH_VM_MAX_RESOURCES; i++) {
-		gh_vm_resource r{GH_RESOURCE_TYPE_MSGQ_TX, i, i, 0, 0};
+		gh_vm_resource r{ GH_RESOURCE_TYPE_MSGQ_TX, i, i, 0, 0 };
 		ASSERT_EQ(gh_vm_mgr_add_resource(vm_, &r), 0);
 	}
-	gh_vm_resource r{GH_RESOURCE_TYPE_MSGQ_TX, 9999, 1, 0, 0};
+	gh_vm_resource r{ GH_RESOURCE_TYPE_MSGQ_TX, 9999, 1, 0, 0 };
 	EXPECT_EQ(gh_vm_mgr_add_resource(vm_, &r), -ENOSPC);
 }
 
@@ -398,13 +400,13 @@ TEST_F(VmMgrTest, ResourceLimit)
 TEST_F(VmMgrTest, FunctionNameValidation)
 {
 	gh_vm_function f = Fn("irqfd");
-	memset(f.name, 'a', sizeof(f.name));	// unterminated
+	memset(f.name, 'a', sizeof(f.name)); // unterminated
 	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
 	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &f), -EINVAL);
 	f = Fn("");
 	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
 	f = Fn("irqfd");
-	f.name[10] = 'x';	// junk after the NUL
+	f.name[10] = 'x'; // junk after the NUL
 	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
 	f = Fn("nosuchfn");
 	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -ENOENT);
@@ -412,7 +414,7 @@ TEST_F(VmMgrTest, FunctionNameValidation)
 	f = Fn("irqf");
 	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -ENOENT);
 	f = Fn("irqfd");
-	f.data[sizeof(gh_fn_irqfd_arg)] = 1;	// beyond the argument
+	f.data[sizeof(gh_fn_irqfd_arg)] = 1; // beyond the argument
 	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -EINVAL);
 	f = Fn("ioeventfd");
 	f.data[GUNYAH_FUNCTION_MAX_ARG_SIZE - 1] = 1;
@@ -444,7 +446,7 @@ private:
 };
 
 gh_vm_function Ioeventfd(int fd, uint64_t addr, uint32_t len, uint32_t flags = 0,
-			 uint64_t datamatch = 0)
+                         uint64_t datamatch = 0)
 {
 	gh_vm_function f;
 	memset(&f, 0, sizeof(f));
@@ -471,15 +473,19 @@ TEST_F(VmMgrTest, IoeventfdValidation)
 		{ "wraps", Ioeventfd(ev.fd(), ~0ULL - 2, 4), -EINVAL },
 		{ "bad flag", Ioeventfd(ev.fd(), 0x1000, 4, 2), -EINVAL },
 		{ "datamatch without flag", Ioeventfd(ev.fd(), 0x1000, 4, 0, 5), -EINVAL },
-		{ "datamatch too wide", Ioeventfd(ev.fd(), 0x1000, 1, GH_IOEVENTFD_DATAMATCH, 0x100), -EINVAL },
+		{ "datamatch too wide",
+		  Ioeventfd(ev.fd(), 0x1000, 1, GH_IOEVENTFD_DATAMATCH, 0x100), -EINVAL },
 		{ "bad fd", Ioeventfd(-1, 0x1000, 4), -EBADF },
 		{ "ok", Ioeventfd(ev.fd(), 0x1000, 4), 0 },
 		{ "dup", Ioeventfd(ev.fd(), 0x1000, 4), -EEXIST },
-		{ "dup vs datamatch", Ioeventfd(ev.fd(), 0x1000, 4, GH_IOEVENTFD_DATAMATCH, 1), -EEXIST },
+		{ "dup vs datamatch", Ioeventfd(ev.fd(), 0x1000, 4, GH_IOEVENTFD_DATAMATCH, 1),
+		  -EEXIST },
 		{ "other len ok", Ioeventfd(ev.fd(), 0x1000, 2), 0 },
 		{ "dm ok", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 1), 0 },
-		{ "dm other value ok", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 2), 0 },
-		{ "dm same value", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 2), -EEXIST },
+		{ "dm other value ok", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 2),
+		  0 },
+		{ "dm same value", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 2),
+		  -EEXIST },
 	};
 	for (auto &c : cases) {
 		SCOPED_TRACE(c.what);
@@ -521,7 +527,7 @@ TEST_F(VmMgrTest, IoeventfdMmioWrite)
 		{ 0x9000, 2, 1, -ENODEV, 0, 0 },
 		{ 0x9004, 4, 1, -ENODEV, 0, 0 },
 		{ 0x9008, 2, 0xbeef, 0, 0, 1 },
-		{ 0x9008, 2, 0xffffbeef, 0, 0, 1 },	// bits above len ignored
+		{ 0x9008, 2, 0xffffbeef, 0, 0, 1 }, // bits above len ignored
 		{ 0x9008, 2, 0xbeee, -ENODEV, 0, 0 },
 		{ 0x9008, 0, 0, -ENODEV, 0, 0 },
 		{ 0x9008, 9, 0, -ENODEV, 0, 0 },
@@ -544,17 +550,17 @@ TEST_F(VmMgrTest, IoeventfdFastPathFollowsAddAndRemove)
 
 	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1), -ENODEV);
 	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fa, nullptr), 0);
-	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &fa, nullptr), -EEXIST);	// count unchanged
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &fa, nullptr), -EEXIST); // count unchanged
 	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1), 0);
 	EXPECT_EQ(a.Read(), 1u);
 	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fb, nullptr), 0);
 	ASSERT_EQ(gh_vm_mgr_remove_function(vm_, &fa), 0);
 	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1), -ENODEV);
-	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9010, 8, 7), 0);	// one left: slow path
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9010, 8, 7), 0); // one left: slow path
 	EXPECT_EQ(b.Read(), 1u);
 	ASSERT_EQ(gh_vm_mgr_remove_function(vm_, &fb), 0);
 	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9010, 8, 7), -ENODEV);
-	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fa, nullptr), 0);	// back from 0
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &fa, nullptr), 0); // back from 0
 	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1), 0);
 	EXPECT_EQ(a.Read(), 1u);
 }
@@ -571,7 +577,7 @@ TEST_F(VmMgrTest, IoeventfdFastPathUnderConcurrentAddRemove)
 
 	std::thread writer([&] {
 		while (!stop.load()) {
-			gh_vm_mgr_mmio_write(vm_, 0x9100, 4, 1);	// may or may not hit
+			gh_vm_mgr_mmio_write(vm_, 0x9100, 4, 1); // may or may not hit
 			if (gh_vm_mgr_mmio_write(vm_, 0x9000, 4, 1))
 				missed++;
 		}
@@ -596,7 +602,7 @@ TEST_F(VmMgrTest, IoeventfdFastPathUnderConcurrentAddRemove)
 // range, masked to the access size, newest first; -ENODEV passes a write on.
 struct CountingHandler {
 	gh_vm_io_handler io{};
-	int take;	// what write returns
+	int take; // what write returns
 	int calls = 0;
 	uint64_t last_addr = 0, last_data = 0;
 	uint32_t last_size = 0;
@@ -621,13 +627,13 @@ TEST_F(VmMgrTest, IoBusOffersCoveredWritesNewestFirst)
 	CountingHandler older(0x1000, 0x100, 0), newer(0x1080, 0x10, -ENODEV);
 	CountingHandler bad(0, 0, 0), wraps(~0ULL - 3, 8, 0);
 
-	EXPECT_EQ(gh_vm_mgr_io_register(vm_, &bad.io), -EINVAL);	// len 0
+	EXPECT_EQ(gh_vm_mgr_io_register(vm_, &bad.io), -EINVAL); // len 0
 	EXPECT_EQ(gh_vm_mgr_io_register(vm_, &wraps.io), -EINVAL);
 	bad.io.len = 4;
 	bad.io.write = nullptr;
 	EXPECT_EQ(gh_vm_mgr_io_register(vm_, &bad.io), -EINVAL);
 	EXPECT_EQ(gh_vm_mgr_io_register(vm_, nullptr), -EINVAL);
-	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x1000, 4, 1), -ENODEV);	// nothing registered
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x1000, 4, 1), -ENODEV); // nothing registered
 
 	ASSERT_EQ(gh_vm_mgr_io_register(vm_, &older.io), 0);
 	ASSERT_EQ(gh_vm_mgr_io_register(vm_, &newer.io), 0);
@@ -636,14 +642,12 @@ TEST_F(VmMgrTest, IoBusOffersCoveredWritesNewestFirst)
 		uint32_t len;
 		int ret, older_calls, newer_calls;
 	} cases[] = {
-		{ 0x1000, 4, 0, 1, 0 },
-		{ 0x10fc, 4, 0, 1, 0 },		// last bytes of the range
-		{ 0x10fd, 4, -ENODEV, 0, 0 },	// straddles the end
-		{ 0x0fff, 2, -ENODEV, 0, 0 },	// straddles the start
-		{ 0x1080, 8, 0, 1, 1 },		// newer passes it on to older
-		{ 0x108c, 8, 0, 1, 0 },		// beyond newer's range
-		{ 0x1000, 0, -ENODEV, 0, 0 },
-		{ 0x1000, 9, -ENODEV, 0, 0 },
+		{ 0x1000, 4, 0, 1, 0 },       { 0x10fc, 4, 0, 1, 0 }, // last bytes of the range
+		{ 0x10fd, 4, -ENODEV, 0, 0 },                         // straddles the end
+		{ 0x0fff, 2, -ENODEV, 0, 0 },                         // straddles the start
+		{ 0x1080, 8, 0, 1, 1 },                               // newer passes it on to older
+		{ 0x108c, 8, 0, 1, 0 },                               // beyond newer's range
+		{ 0x1000, 0, -ENODEV, 0, 0 }, { 0x1000, 9, -ENODEV, 0, 0 },
 	};
 	for (auto &c : cases) {
 		SCOPED_TRACE(c.addr);
@@ -662,7 +666,7 @@ TEST_F(VmMgrTest, IoBusOffersCoveredWritesNewestFirst)
 	newer.calls = 0;
 	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x1080, 4, 1), -ENODEV);
 	EXPECT_EQ(newer.calls, 1);
-	gh_vm_mgr_io_unregister(vm_, &older.io);	// not there: nothing happens
+	gh_vm_mgr_io_unregister(vm_, &older.io); // not there: nothing happens
 	gh_vm_mgr_io_unregister(vm_, &newer.io);
 	newer.calls = 0;
 	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x1080, 4, 1), -ENODEV);
@@ -698,7 +702,7 @@ TEST_F(VmMgrTest, FunctionHandleOps)
 	t.bind = [](gh_vm_function_instance *, gh_vm_function_handle **h) {
 		binds++;
 		if (!h)
-			return -EFAULT;	// vm_mgr must never get here without one
+			return -EFAULT; // vm_mgr must never get here without one
 		th.h.ops = &ops;
 		*h = &th.h;
 		return 0;
@@ -707,7 +711,7 @@ TEST_F(VmMgrTest, FunctionHandleOps)
 	t.matches = [](const gh_vm_function_instance *, const void *) { return true; };
 	t.conflicts = [](const gh_vm_function_instance *, const void *) { return -EEXIST; };
 	ops.release = nullptr;
-	EXPECT_EQ(gh_vm_mgr_register_function_type(&t), -EINVAL);	// handle ops need release
+	EXPECT_EQ(gh_vm_mgr_register_function_type(&t), -EINVAL); // handle ops need release
 	ops.release = [](gh_vm_function_handle *h) {
 		reinterpret_cast<TestHandle *>(h)->releases++;
 	};
@@ -813,7 +817,7 @@ TEST_F(VmMgrTest, IrqfdRingsTheDoorbellEdgeAndLevel)
 	{
 		std::lock_guard<std::mutex> g(bells.mu);
 		ASSERT_EQ(bells.masks.size(), 1u);
-		EXPECT_EQ(bells.masks[0], (std::vector<uint64_t>{0x102, 1, 1}));
+		EXPECT_EQ(bells.masks[0], (std::vector<uint64_t>{ 0x102, 1, 1 }));
 	}
 	edge.Signal();
 	ASSERT_TRUE(WaitFor([&] { return bells.Sends() == 1; }));
@@ -821,14 +825,14 @@ TEST_F(VmMgrTest, IrqfdRingsTheDoorbellEdgeAndLevel)
 	ASSERT_TRUE(WaitFor([&] { return bells.Sends() == 2; }));
 	{
 		std::lock_guard<std::mutex> g(bells.mu);
-		EXPECT_EQ(bells.sends[0], (std::vector<uint64_t>{0x101, 1}));
-		EXPECT_EQ(bells.sends[1], (std::vector<uint64_t>{0x102, 1}));
+		EXPECT_EQ(bells.sends[0], (std::vector<uint64_t>{ 0x101, 1 }));
+		EXPECT_EQ(bells.sends[1], (std::vector<uint64_t>{ 0x102, 1 }));
 	}
 	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &fe), 0);
 	edge.Signal();
 	std::this_thread::sleep_for(std::chrono::milliseconds(20));
 	EXPECT_EQ(bells.Sends(), 2u) << "removed irqfd must not ring";
-	gh_vm_put(vm_);	// releases the level irqfd with the VM
+	gh_vm_put(vm_); // releases the level irqfd with the VM
 	vm_ = nullptr;
 }
 
@@ -841,14 +845,14 @@ TEST_F(VmMgrTest, IoctlDispatch)
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_DTB_CONFIG, nullptr, nullptr), -EFAULT);
 	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(GH_VM_ADD_FUNCTION), sizeof(gh_vm_function));
 	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(GH_VM_SET_USER_MEM_REGION),
-		  sizeof(gh_userspace_memory_region));
+	          sizeof(gh_userspace_memory_region));
 	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(GH_VM_START), 0u);
 	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(0xdead), 0u);
 	auto r = Region(1, 0x40000000, kPage);
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_USER_MEM_REGION, &r, nullptr), 0);
-	gh_vm_dtb_config d{0x40000000, 64};
+	gh_vm_dtb_config d{ 0x40000000, 64 };
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_DTB_CONFIG, &d, nullptr), 0);
-	gh_vm_boot_context bc{0, 0, 1};
+	gh_vm_boot_context bc{ 0, 0, 1 };
 	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_BOOT_CONTEXT, &bc, nullptr), 0);
 	auto f = Fn("nosuch");
 	gh_vm_function_handle *h = reinterpret_cast<gh_vm_function_handle *>(1);

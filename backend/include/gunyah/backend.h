@@ -41,11 +41,11 @@ struct gh_backend_vcpu;
 struct gh_backend_sim_config {
 	uint32_t default_vcpus;
 	uint32_t doorbells;
-	bool timing;	/* time every RUN for gh_backend_vcpu_times() */
+	bool timing; /* time every RUN for gh_backend_vcpu_times() */
 };
 
 /* The most vCPUs a VM of the in-process backend can have (MPIDR Aff0 below it). */
-#define GH_BACKEND_SIM_MAX_VCPUS	8
+#define GH_BACKEND_SIM_MAX_VCPUS 8
 
 /* The in-process backend (link //backend:sim). One at a time per process
  * (-EBUSY): the simulator is registered as the process's hypercall
@@ -57,7 +57,7 @@ int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backe
  * is absent. A kick interrupts a RUN with GH_BACKEND_KICK_SIGNAL, for which a
  * no-op handler (without SA_RESTART) is installed at open.
  */
-#define GH_BACKEND_KICK_SIGNAL	SIGUSR2
+#define GH_BACKEND_KICK_SIGNAL SIGUSR2
 int gh_backend_open_dev(const char *path, struct gh_backend **out);
 
 /* Closes the backend; every VM and vCPU of it must have been released. */
@@ -70,7 +70,7 @@ int gh_backend_create_vm(struct gh_backend *b, struct gh_backend_vm **out);
 void gh_backend_vm_release(struct gh_backend_vm *vm);
 
 int gh_backend_vm_set_user_mem_region(struct gh_backend_vm *vm,
-				      const struct gh_userspace_memory_region *r);
+                                      const struct gh_userspace_memory_region *r);
 int gh_backend_vm_set_dtb_config(struct gh_backend_vm *vm, const struct gh_vm_dtb_config *c);
 int gh_backend_vm_set_boot_context(struct gh_backend_vm *vm, const struct gh_vm_boot_context *bc);
 int gh_backend_vm_start(struct gh_backend_vm *vm);
@@ -78,7 +78,7 @@ int gh_backend_vm_start(struct gh_backend_vm *vm);
  * (@vcpu NULL: -EINVAL, nothing bound); for others @vcpu may be NULL and
  * receives NULL. */
 int gh_backend_vm_add_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn,
-			       struct gh_backend_vcpu **vcpu);
+                               struct gh_backend_vcpu **vcpu);
 int gh_backend_vm_remove_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn);
 
 /*
@@ -91,7 +91,7 @@ int gh_backend_vm_remove_function(struct gh_backend_vm *vm, const struct gh_vm_f
  * cut to fit. 0, -EBADF without @vm, -EINVAL without @info or @buf.
  */
 int gh_backend_vm_exit_description(struct gh_backend_vm *vm, const struct gh_vm_exit_info *info,
-				   char *buf, size_t len);
+                                   char *buf, size_t len);
 
 /* The vCPU's run page (mmap of the vCPU fd at offset 0). */
 struct gh_vcpu_run *gh_backend_vcpu_run_page(struct gh_backend_vcpu *vcpu);

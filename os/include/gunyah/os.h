@@ -60,7 +60,7 @@ extern "C" {
  * inline, by the implementation.
  */
 struct gh_os_atomic;
-static inline void gh_os_atomic_init(struct gh_os_atomic *a, int v);		/* relaxed */
+static inline void gh_os_atomic_init(struct gh_os_atomic *a, int v); /* relaxed */
 static inline int gh_os_atomic_read_acquire(const struct gh_os_atomic *a);
 static inline void gh_os_atomic_set_release(struct gh_os_atomic *a, int v);
 /* Stores @v, returns the old value; acquire. */
@@ -129,7 +129,7 @@ struct gh_os_ref {
 	unsigned int count;
 };
 
-void gh_os_ref_init(struct gh_os_ref *r);		/* count = 1 */
+void gh_os_ref_init(struct gh_os_ref *r); /* count = 1 */
 void gh_os_ref_get(struct gh_os_ref *r);
 /* false when the count was already zero (the object is being released) */
 bool gh_os_ref_get_unless_zero(struct gh_os_ref *r);
@@ -168,7 +168,7 @@ void gh_os_eventfd_signal(struct gh_os_eventfd *e);
  */
 struct gh_os_eventfd_watch;
 int gh_os_eventfd_watch(struct gh_os_eventfd *e, void (*fn)(void *arg), void *arg,
-			struct gh_os_eventfd_watch **out);
+                        struct gh_os_eventfd_watch **out);
 void gh_os_eventfd_unwatch(struct gh_os_eventfd_watch *w);
 
 #ifdef __cplusplus

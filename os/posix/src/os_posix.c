@@ -172,8 +172,8 @@ struct gh_os_completion {
 
 struct gh_os_task {
 	unsigned int refs;
-	bool pending;				/* atomic */
-	pthread_mutex_t lock;			/* protects waiting_on */
+	bool pending;         /* atomic */
+	pthread_mutex_t lock; /* protects waiting_on */
 	struct gh_os_completion *waiting_on;
 };
 
@@ -213,7 +213,7 @@ static struct gh_os_task *task_current(void)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->refs = 1;	/* the thread's own, dropped at thread exit */
+	t->refs = 1; /* the thread's own, dropped at thread exit */
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_setspecific(task_key, t);
 	self_task = t;
@@ -355,7 +355,7 @@ void gh_os_ref_get(struct gh_os_ref *r)
 	unsigned int old = __atomic_fetch_add(&r->count, 1, __ATOMIC_RELAXED);
 
 	if (old == 0 || old == ~0U)
-		abort();	/* use after free or overflow: a driver bug */
+		abort(); /* use after free or overflow: a driver bug */
 }
 
 bool gh_os_ref_get_unless_zero(struct gh_os_ref *r)
@@ -365,8 +365,8 @@ bool gh_os_ref_get_unless_zero(struct gh_os_ref *r)
 	do {
 		if (old == 0)
 			return false;
-	} while (!__atomic_compare_exchange_n(&r->count, &old, old + 1, true,
-					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+	} while (!__atomic_compare_exchange_n(&r->count, &old, old + 1, true, __ATOMIC_ACQUIRE,
+	                                      __ATOMIC_RELAXED));
 	return true;
 }
 
@@ -387,7 +387,7 @@ static bool warn_quiet;
 static time_t warn_window;
 static unsigned int warn_in_window;
 
-#define WARN_BURST	10
+#define WARN_BURST 10
 
 void gh_os_warn_ratelimited(const char *fmt, ...)
 {
@@ -506,7 +506,7 @@ int gh_os_posix_irq_raise(uint32_t irq)
 /* --- eventfds --- */
 
 struct gh_os_eventfd {
-	int fd;		/* our own dup */
+	int fd; /* our own dup */
 };
 
 int gh_os_eventfd_get(int fd, struct gh_os_eventfd **out)
@@ -558,13 +558,13 @@ void gh_os_eventfd_signal(struct gh_os_eventfd *e)
 
 struct gh_os_eventfd_watch {
 	uint64_t id;
-	int fd;		/* a dup for epoll, so the watch owns its registration */
+	int fd; /* a dup for epoll, so the watch owns its registration */
 	void (*fn)(void *arg);
 	void *arg;
 	struct gh_os_eventfd_watch *next;
 };
 
-static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;	/* list + dispatch */
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER; /* list + dispatch */
 static struct gh_os_eventfd_watch *watches;
 static uint64_t watch_next_id = 1;
 static int watch_epfd = -1;
@@ -589,7 +589,7 @@ static void *watcher_main(void *unused)
 					break;
 			}
 			if (!w)
-				continue;	/* unwatched meanwhile */
+				continue; /* unwatched meanwhile */
 			uint64_t cnt;
 
 			if (read(w->fd, &cnt, sizeof(cnt)) == (ssize_t)sizeof(cnt))
@@ -616,7 +616,7 @@ static void watcher_init(void)
 }
 
 int gh_os_eventfd_watch(struct gh_os_eventfd *e, void (*fn)(void *arg), void *arg,
-			struct gh_os_eventfd_watch **out)
+                        struct gh_os_eventfd_watch **out)
 {
 	struct gh_os_eventfd_watch *w;
 	struct epoll_event ev;

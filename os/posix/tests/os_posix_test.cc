@@ -51,9 +51,9 @@ TEST(OsPosix, CompletionIsBroadcastAndNotConsumed)
 TEST(OsPosix, KickInterruptsWaitAndSetsSignalPending)
 {
 	struct gh_os_completion *c = gh_os_completion_alloc();
-	std::atomic<gh_os_task *> task{nullptr};
-	std::atomic<int> ret{1};
-	std::atomic<bool> pending_after{false};
+	std::atomic<gh_os_task *> task{ nullptr };
+	std::atomic<int> ret{ 1 };
+	std::atomic<bool> pending_after{ false };
 	std::thread waiter([&] {
 		task = gh_os_posix_task_self();
 		ret = gh_os_completion_wait_interruptible(c);
@@ -107,7 +107,7 @@ TEST(OsPosix, EventfdSignalAndWatch)
 	ASSERT_GE(fd, 0);
 	struct gh_os_eventfd *e = nullptr;
 	ASSERT_EQ(gh_os_eventfd_get(fd, &e), 0);
-	std::atomic<int> calls{0};
+	std::atomic<int> calls{ 0 };
 	struct gh_os_eventfd_watch *w = nullptr;
 	ASSERT_EQ(gh_os_eventfd_watch(e, count_cb, &calls, &w), 0);
 	uint64_t one = 1;
@@ -165,8 +165,8 @@ TEST(OsPosix, NamedAtomics)
 	static const int x = 1, y = 2;
 	const void *slot = nullptr;
 	EXPECT_EQ(gh_os_ptr_load_acquire(&slot), nullptr);
-	EXPECT_EQ(gh_os_ptr_cmpxchg(&slot, nullptr, &x), nullptr);	// stored
-	EXPECT_EQ(gh_os_ptr_cmpxchg(&slot, nullptr, &y), &x);		// not stored
+	EXPECT_EQ(gh_os_ptr_cmpxchg(&slot, nullptr, &x), nullptr); // stored
+	EXPECT_EQ(gh_os_ptr_cmpxchg(&slot, nullptr, &y), &x);      // not stored
 	EXPECT_EQ(gh_os_ptr_load_acquire(&slot), &x);
 	EXPECT_EQ(gh_os_ptr_cmpxchg(&slot, &x, nullptr), &x);
 	EXPECT_EQ(gh_os_ptr_load_acquire(&slot), nullptr);

@@ -31,23 +31,23 @@ extern "C" {
 struct gh_sim;
 struct gh_sim_vm;
 
-#define GH_SIM_MAX_VCPUS	8
-#define GH_SIM_MAX_REGIONS	32
-#define GH_SIM_MAX_DOORBELLS	32
+#define GH_SIM_MAX_VCPUS     8
+#define GH_SIM_MAX_REGIONS   32
+#define GH_SIM_MAX_DOORBELLS 32
 
 /* The guest platform (DESIGN.md). */
-#define GH_SIM_GICD_BASE	0x08000000ULL
-#define GH_SIM_GICD_SIZE	0x10000ULL
-#define GH_SIM_GICR_BASE	0x080a0000ULL
-#define GH_SIM_GICR_STRIDE	0x20000ULL	/* RD_base + SGI_base per CPU */
-#define GH_SIM_NR_SPIS		64		/* INTIDs 32..95 */
-#define GH_SIM_PPI_VTIMER	27
-#define GH_SIM_PPI_PTIMER	30
-#define GH_SIM_CNTFRQ		62500000ULL	/* 62.5 MHz, as Unicorn/QEMU */
+#define GH_SIM_GICD_BASE   0x08000000ULL
+#define GH_SIM_GICD_SIZE   0x10000ULL
+#define GH_SIM_GICR_BASE   0x080a0000ULL
+#define GH_SIM_GICR_STRIDE 0x20000ULL /* RD_base + SGI_base per CPU */
+#define GH_SIM_NR_SPIS     64         /* INTIDs 32..95 */
+#define GH_SIM_PPI_VTIMER  27
+#define GH_SIM_PPI_PTIMER  30
+#define GH_SIM_CNTFRQ      62500000ULL /* 62.5 MHz, as Unicorn/QEMU */
 
 /* Guest physical addresses the simulator decodes up to (everything below
  * that is neither RAM nor the GIC becomes VMMIO exits). */
-#define GH_SIM_PA_LIMIT		(1ULL << 40)
+#define GH_SIM_PA_LIMIT (1ULL << 40)
 
 /* A vCPU returns READY after running one time slice: 1 to 2 ms. */
 
@@ -68,7 +68,7 @@ struct gh_sim_vm;
 struct gh_sim_host_ops {
 	void (*wakeup_irq)(void *ctx, uint32_t irq);
 	void (*vm_exited)(void *ctx, uint16_t vmid, uint16_t exit_type, bool crashed,
-			  const uint8_t *reason, uint32_t reason_size, const char *description);
+	                  const uint8_t *reason, uint32_t reason_size, const char *description);
 	void *ctx;
 };
 
@@ -86,14 +86,14 @@ int gh_sim_register(struct gh_sim *sim);
 void gh_sim_unregister(struct gh_sim *sim);
 /* Serves one hypercall directly (what the registered backend calls). */
 void gh_sim_hypercall(struct gh_sim *sim, const struct gh_hypercall_regs *in,
-		      struct gh_hypercall_regs *out);
+                      struct gh_hypercall_regs *out);
 
 /* --- VMs (the resource manager's view) ------------------------------------------ */
 
 /* GH_SIM_MEM_* flags: GH_MEM_ALLOW_{READ,WRITE,EXEC} of the UAPI. */
-#define GH_SIM_MEM_READ		(1U << 0)
-#define GH_SIM_MEM_WRITE	(1U << 1)
-#define GH_SIM_MEM_EXEC		(1U << 2)
+#define GH_SIM_MEM_READ  (1U << 0)
+#define GH_SIM_MEM_WRITE (1U << 1)
+#define GH_SIM_MEM_EXEC  (1U << 2)
 
 int gh_sim_vm_create(struct gh_sim *sim, struct gh_sim_vm **out);
 /* Stops the VM if running and frees it. No vcpu_run may be in flight. */
@@ -109,26 +109,24 @@ struct gh_sim_vm *gh_sim_vm_lookup(struct gh_sim *sim, uint16_t vmid);
  * Regions without GH_SIM_MEM_WRITE are read-only: guest writes become
  * VMMIO_WRITE exits.
  */
-int gh_sim_vm_add_region(struct gh_sim_vm *vm, uint32_t label, uint64_t gpa,
-			 uint64_t size, void *host, uint32_t flags);
+int gh_sim_vm_add_region(struct gh_sim_vm *vm, uint32_t label, uint64_t gpa, uint64_t size,
+                         void *host, uint32_t flags);
 int gh_sim_vm_set_dtb(struct gh_sim_vm *vm, uint64_t gpa, uint64_t size);
 
 /* Boot registers of vCPU 0 (GH_VM_BOOT_CONTEXT_REG sets of the UAPI). The
  * default: PC = the lowest region's base, x0 = the DTB address, SP = 0. */
-#define GH_SIM_REG_SET_X	0
-#define GH_SIM_REG_SET_PC	1
-#define GH_SIM_REG_SET_SP	2
-int gh_sim_vm_set_boot_reg(struct gh_sim_vm *vm, uint32_t set, uint32_t index,
-			   uint64_t value);
+#define GH_SIM_REG_SET_X  0
+#define GH_SIM_REG_SET_PC 1
+#define GH_SIM_REG_SET_SP 2
+int gh_sim_vm_set_boot_reg(struct gh_sim_vm *vm, uint32_t set, uint32_t index, uint64_t value);
 
 /* Adds vCPU @vcpu_id (its MPIDR Aff0; < GH_SIM_MAX_VCPUS) before start:
  * *capid its capability id, *irq its host wake-up IRQ. -EEXIST, -EINVAL. */
-int gh_sim_vm_add_vcpu(struct gh_sim_vm *vm, uint32_t vcpu_id, uint64_t *capid,
-		       uint32_t *irq);
+int gh_sim_vm_add_vcpu(struct gh_sim_vm *vm, uint32_t vcpu_id, uint64_t *capid, uint32_t *irq);
 /* A doorbell that raises SPI @spi (32..32+NR_SPIS-1) when rung; @level: the
  * SPI is level-sensitive and stays asserted until the guest EOIs it. */
-int gh_sim_vm_add_doorbell(struct gh_sim_vm *vm, uint32_t label, uint32_t spi,
-			   bool level, uint64_t *capid);
+int gh_sim_vm_add_doorbell(struct gh_sim_vm *vm, uint32_t label, uint32_t spi, bool level,
+                           uint64_t *capid);
 
 /* Starts vCPU 0 at the boot context. -EBUSY when already started, -EINVAL
  * when there is no region or no vCPU 0. */
@@ -138,8 +136,8 @@ int gh_sim_vm_start(struct gh_sim_vm *vm);
 int gh_sim_vm_stop(struct gh_sim_vm *vm);
 bool gh_sim_vm_exited(struct gh_sim_vm *vm);
 /* Exit type, crashed and a human-readable reason ("" while running). */
-void gh_sim_vm_exit_status(struct gh_sim_vm *vm, uint16_t *type, bool *crashed,
-			   char *reason, size_t reason_len);
+void gh_sim_vm_exit_status(struct gh_sim_vm *vm, uint16_t *type, bool *crashed, char *reason,
+                           size_t reason_len);
 
 /* Asserts (@level true) or deasserts SPI @intid from a VMM device. */
 int gh_sim_vm_set_spi(struct gh_sim_vm *vm, uint32_t intid, bool level);
@@ -160,10 +158,10 @@ struct gh_sim_vcpu_stats {
 	uint64_t ready_exits;
 	uint64_t wfi_exits;
 	uint64_t irqs_injected;
-	uint64_t engine_starts;	/* uc_emu_start calls */
-	uint64_t decode_hits;	/* MMIO accesses located through the decode cache */
-	uint64_t decode_scans;	/* ... and by scanning (cache miss or stale entry) */
-	uint64_t sync_exceptions;	/* aborts, UNDEF, SVC delivered to the guest */
+	uint64_t engine_starts;   /* uc_emu_start calls */
+	uint64_t decode_hits;     /* MMIO accesses located through the decode cache */
+	uint64_t decode_scans;    /* ... and by scanning (cache miss or stale entry) */
+	uint64_t sync_exceptions; /* aborts, UNDEF, SVC delivered to the guest */
 	/* With gh_sim_set_timing(sim, true): time inside the vCPU's engine
 	 * (guest code, with the MMIO and trap handling done in its hooks), and
 	 * in vcpu_run outside it (the hypervisor's own work). */

@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ghvmm_load_kernel(&ram, &rom, data, size, false, 0, &img, err, sizeof(err))) {
 		bool ram_empty = img.start == 0 && img.end == 0;
 
-		if (!ram_empty && (img.start < ram.gpa || img.end > ram.gpa + ram.size ||
-				   img.start > img.end))
+		if (!ram_empty &&
+		    (img.start < ram.gpa || img.end > ram.gpa + ram.size || img.start > img.end))
 			abort();
 		if (ram_empty && !img.in_rom)
 			abort();

@@ -15,8 +15,8 @@
 
 static int map_mem(struct ghvmm_mem *m, uint64_t gpa, uint64_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED)
 		return -errno;
@@ -34,14 +34,14 @@ static void unmap_mem(struct ghvmm_mem *m)
 }
 
 /* Reads @path (at most @max bytes) with a message naming it on failure. */
-static int read_named(const char *what, const char *path, uint64_t max, uint8_t **data,
-		      size_t *len, char *err, size_t errlen)
+static int read_named(const char *what, const char *path, uint64_t max, uint8_t **data, size_t *len,
+                      char *err, size_t errlen)
 {
 	int r = ghvmm_read_file(path, max, data, len);
 
 	if (r == -EFBIG)
 		return ghvmm_fail(err, errlen, r, "%s %s: larger than %llu bytes", what, path,
-			    (unsigned long long)max);
+		                  (unsigned long long)max);
 	if (r == -EINVAL)
 		return ghvmm_fail(err, errlen, r, "%s %s: not a regular file", what, path);
 	if (r)
@@ -50,7 +50,7 @@ static int read_named(const char *what, const char *path, uint64_t max, uint8_t 
 }
 
 int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine *m,
-		       struct ghvmm_boot *b, char *err, size_t errlen)
+                       struct ghvmm_boot *b, char *err, size_t errlen)
 {
 	char why[192];
 	uint8_t *data = NULL, *initrd = NULL, *dtb_file = NULL;
@@ -62,11 +62,10 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine
 	r = map_mem(&b->ram, GHVMM_RAM_BASE, m->ram_size);
 	if (r)
 		return ghvmm_fail(err, errlen, r, "--mem %llu: cannot allocate guest RAM: %s",
-			    (unsigned long long)m->ram_size, strerror(-r));
+		                  (unsigned long long)m->ram_size, strerror(-r));
 
 	if (o->bios) {
-		r = read_named("--bios", o->bios, GHVMM_FLASH_BANK_SIZE, &data, &len, err,
-			       errlen);
+		r = read_named("--bios", o->bios, GHVMM_FLASH_BANK_SIZE, &data, &len, err, errlen);
 		if (r)
 			goto out;
 		if (!len) {
@@ -91,8 +90,8 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine
 			ghvmm_fail(err, errlen, r, "cannot allocate the flash: %s", strerror(-r));
 			goto out;
 		}
-		r = ghvmm_load_kernel(&b->ram, &b->flash, data, len, o->has_load_addr,
-				      o->load_addr, &b->kernel, why, sizeof(why));
+		r = ghvmm_load_kernel(&b->ram, &b->flash, data, len, o->has_load_addr, o->load_addr,
+		                      &b->kernel, why, sizeof(why));
 		if (r) {
 			ghvmm_fail(err, errlen, r, "--kernel %s: %s", o->kernel, why);
 			goto out;
@@ -104,14 +103,14 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine
 
 	if (o->initrd) {
 		r = read_named("--initrd", o->initrd, m->ram_size, &initrd, &initrd_len, err,
-			       errlen);
+		               errlen);
 		if (r)
 			goto out;
 	}
 
 	if (o->dtb) {
 		r = read_named("--dtb", o->dtb, GHVMM_DTB_MAX_SIZE, &dtb_file, &dtb_len, err,
-			       errlen);
+		               errlen);
 		if (r)
 			goto out;
 		r = ghvmm_check_dtb(dtb_file, dtb_len, why, sizeof(why));
@@ -125,7 +124,7 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine
 	}
 
 	r = ghvmm_place_boot_data(&b->ram, o->bios ? NULL : &b->kernel, b->dtb_size, initrd_len,
-				  &b->dtb_gpa, &b->initrd_gpa, why, sizeof(why));
+	                          &b->dtb_gpa, &b->initrd_gpa, why, sizeof(why));
 	if (r) {
 		ghvmm_fail(err, errlen, r, "%s: %s", o->initrd ? o->initrd : o->kernel, why);
 		goto out;
@@ -175,7 +174,7 @@ int ghvmm_boot_dump_dtb(const struct ghvmm_boot *b, const char *path, char *err,
 	int fd, r;
 
 	memcpy(&size, blob + 4, sizeof(size));
-	size = __builtin_bswap32(size);	/* totalsize, big-endian */
+	size = __builtin_bswap32(size); /* totalsize, big-endian */
 	if (size > b->dtb_size)
 		return ghvmm_fail(err, errlen, -EINVAL, "the DTB's header is corrupt");
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -188,8 +187,8 @@ int ghvmm_boot_dump_dtb(const struct ghvmm_boot *b, const char *path, char *err,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			r = ghvmm_fail(err, errlen, n < 0 ? -errno : -EIO, "--dump-dtb %s: %s", path,
-				 strerror(n < 0 ? errno : EIO));
+			r = ghvmm_fail(err, errlen, n < 0 ? -errno : -EIO, "--dump-dtb %s: %s",
+			               path, strerror(n < 0 ? errno : EIO));
 			break;
 		}
 		done += (uint32_t)n;

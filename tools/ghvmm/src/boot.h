@@ -16,12 +16,12 @@
 
 struct ghvmm_boot {
 	struct ghvmm_mem ram;
-	struct ghvmm_mem flash;		/* size 0 when nothing is in it */
-	uint64_t entry;			/* PC of the boot vCPU */
-	uint64_t dtb_gpa;		/* x0 of the boot vCPU */
-	uint64_t dtb_size;		/* bytes reserved for it */
+	struct ghvmm_mem flash; /* size 0 when nothing is in it */
+	uint64_t entry;         /* PC of the boot vCPU */
+	uint64_t dtb_gpa;       /* x0 of the boot vCPU */
+	uint64_t dtb_size;      /* bytes reserved for it */
 	uint64_t initrd_gpa, initrd_size;
-	struct ghvmm_image kernel;	/* what --kernel loaded */
+	struct ghvmm_image kernel; /* what --kernel loaded */
 };
 
 /*
@@ -30,7 +30,7 @@ struct ghvmm_boot {
  * file or argument in @err; everything allocated is released.
  */
 int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine *m,
-		       struct ghvmm_boot *b, char *err, size_t errlen);
+                       struct ghvmm_boot *b, char *err, size_t errlen);
 /* Writes the DTB in guest memory to @path. */
 int ghvmm_boot_dump_dtb(const struct ghvmm_boot *b, const char *path, char *err, size_t errlen);
 void ghvmm_boot_release(struct ghvmm_boot *b);

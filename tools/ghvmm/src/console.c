@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 enum ghvmm_escape_action ghvmm_escape_feed(struct ghvmm_escape *e, uint8_t in, uint8_t *out,
-					   size_t *out_len)
+                                           size_t *out_len)
 {
 	*out_len = 0;
 	if (!e->pending) {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GHVMM_ESCAPE_CHAR	0x01	/* Ctrl-A */
+#define GHVMM_ESCAPE_CHAR 0x01 /* Ctrl-A */
 
 enum ghvmm_escape_action {
 	GHVMM_ESCAPE_NONE,
@@ -20,7 +20,7 @@ enum ghvmm_escape_action {
 
 /* The escape state machine: a pure function of its state and one byte. */
 struct ghvmm_escape {
-	bool pending;	/* the previous byte was Ctrl-A */
+	bool pending; /* the previous byte was Ctrl-A */
 };
 
 /*
@@ -29,7 +29,7 @@ struct ghvmm_escape {
  * anything else sends that byte and drops the Ctrl-A.
  */
 enum ghvmm_escape_action ghvmm_escape_feed(struct ghvmm_escape *e, uint8_t in, uint8_t *out,
-					   size_t *out_len);
+                                           size_t *out_len);
 
 /*
  * Puts @fd in raw mode when it is a terminal and arranges for its settings

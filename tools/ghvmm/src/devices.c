@@ -53,7 +53,7 @@ static const struct gh_mmio_ops counted_ops = { dev_read, dev_write };
 
 /* Puts model @dev (@ops) on the bus in @desc's window. */
 static int add_device(struct ghvmm *m, const struct ghvmm_dev_desc *desc,
-		      const struct gh_mmio_ops *ops, void *dev)
+                      const struct gh_mmio_ops *ops, void *dev)
 {
 	struct ghvmm_dev *d = &m->devs[m->ndevs];
 	int r;
@@ -160,7 +160,7 @@ static const struct gh_guest_mem_ops ram_ops = { ram_read, ram_write, ram_check 
  * A virtio-blk's disk file is open already, @disk_bytes long.
  */
 static int create_model(struct ghvmm *m, const struct ghvmm_dev_desc *d, struct ghvmm_irq *irq,
-			uint64_t disk_bytes, const struct gh_mmio_ops **ops, void **dev)
+                        uint64_t disk_bytes, const struct gh_mmio_ops **ops, void **dev)
 {
 	struct gh_guest_mem mem = { &ram_ops, &m->boot.ram };
 	struct gh_virtio_mmio *t = NULL;

@@ -9,14 +9,14 @@
 
 #include "report.h"
 
-#define PHANDLE_GIC	1
-#define PHANDLE_CLK	2
+#define PHANDLE_GIC 1
+#define PHANDLE_CLK 2
 
 /* GIC interrupt specifier: type, number, flags. */
-#define GIC_SPI		0
-#define GIC_PPI		1
-#define IRQ_EDGE_RISING	1
-#define IRQ_LEVEL_HIGH	4
+#define GIC_SPI         0
+#define GIC_PPI         1
+#define IRQ_EDGE_RISING 1
+#define IRQ_LEVEL_HIGH  4
 
 /* Properties built from a list of cells. */
 static int prop_cells(void *fdt, const char *name, const uint32_t *cells, int n)
@@ -31,7 +31,7 @@ static int prop_cells(void *fdt, const char *name, const uint32_t *cells, int n)
 static int prop_reg(void *fdt, uint64_t addr, uint64_t size)
 {
 	const uint32_t cells[4] = { (uint32_t)(addr >> 32), (uint32_t)addr, (uint32_t)(size >> 32),
-				    (uint32_t)size };
+		                    (uint32_t)size };
 
 	return prop_cells(fdt, "reg", cells, 4);
 }
@@ -46,10 +46,10 @@ static int prop_irq(void *fdt, uint32_t type, uint32_t num, uint32_t flags)
 /* Strings lists: "a\0b\0" with the final NUL counted. */
 #define PROP_STRS(fdt, name, strs) fdt_property(fdt, name, strs, sizeof(strs))
 
-#define T(x)                  \
-	do {                  \
-		r = (x);      \
-		if (r < 0)    \
+#define T(x)                      \
+	do {                      \
+		r = (x);          \
+		if (r < 0)        \
 			return r; \
 	} while (0)
 
@@ -120,7 +120,7 @@ static int build(void *fdt, const struct ghvmm_dtb_config *c)
 		if (m->devs[i].kind != GHVMM_DEV_PL011)
 			continue;
 		snprintf(name, sizeof(name), "/%s@%llx", node_prefix[GHVMM_DEV_PL011],
-			 (unsigned long long)m->devs[i].base);
+		         (unsigned long long)m->devs[i].base);
 		T(fdt_property_string(fdt, "stdout-path", name));
 		break;
 	}
@@ -162,9 +162,9 @@ static int build(void *fdt, const struct ghvmm_dtb_config *c)
 	{
 		const uint32_t irqs[12] = {
 			GIC_PPI, GHVMM_TIMER_PPI_SEC_PHYS, IRQ_LEVEL_HIGH,
-			GIC_PPI, GHVMM_TIMER_PPI_PHYS, IRQ_LEVEL_HIGH,
-			GIC_PPI, GHVMM_TIMER_PPI_VIRT, IRQ_LEVEL_HIGH,
-			GIC_PPI, GHVMM_TIMER_PPI_HYP, IRQ_LEVEL_HIGH,
+			GIC_PPI, GHVMM_TIMER_PPI_PHYS,     IRQ_LEVEL_HIGH,
+			GIC_PPI, GHVMM_TIMER_PPI_VIRT,     IRQ_LEVEL_HIGH,
+			GIC_PPI, GHVMM_TIMER_PPI_HYP,      IRQ_LEVEL_HIGH,
 		};
 		T(prop_cells(fdt, "interrupts", irqs, 12));
 	}
@@ -179,10 +179,14 @@ static int build(void *fdt, const struct ghvmm_dtb_config *c)
 	{
 		uint64_t gicr_size = (uint64_t)m->cpus * GHVMM_GICR_STRIDE;
 		const uint32_t regs[8] = {
-			(uint32_t)(GHVMM_GICD_BASE >> 32), (uint32_t)GHVMM_GICD_BASE, 0,
+			(uint32_t)(GHVMM_GICD_BASE >> 32),
+			(uint32_t)GHVMM_GICD_BASE,
+			0,
 			(uint32_t)GHVMM_GICD_SIZE,
-			(uint32_t)(GHVMM_GICR_BASE >> 32), (uint32_t)GHVMM_GICR_BASE,
-			(uint32_t)(gicr_size >> 32), (uint32_t)gicr_size,
+			(uint32_t)(GHVMM_GICR_BASE >> 32),
+			(uint32_t)GHVMM_GICR_BASE,
+			(uint32_t)(gicr_size >> 32),
+			(uint32_t)gicr_size,
 		};
 		T(prop_cells(fdt, "reg", regs, 8));
 	}
@@ -207,7 +211,7 @@ static int build(void *fdt, const struct ghvmm_dtb_config *c)
 }
 
 int ghvmm_build_dtb(const struct ghvmm_dtb_config *c, void *buf, size_t size, char *err,
-		    size_t errlen)
+                    size_t errlen)
 {
 	int r;
 
@@ -217,18 +221,18 @@ int ghvmm_build_dtb(const struct ghvmm_dtb_config *c, void *buf, size_t size, ch
 		return ghvmm_fail(err, errlen, -EINVAL, "DTB: no machine");
 	if (!m->cpus || m->cpus > GHVMM_MAX_CPUS)
 		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u CPUs (1..%d)", m->cpus,
-				  GHVMM_MAX_CPUS);
+		                  GHVMM_MAX_CPUS);
 	if (m->ndevs > GHVMM_MAX_DEVS)
 		return ghvmm_fail(err, errlen, -EINVAL, "DTB: %u devices (at most %d)", m->ndevs,
-				  GHVMM_MAX_DEVS);
+		                  GHVMM_MAX_DEVS);
 	for (unsigned int i = 0; i < m->ndevs; i++) {
 		const struct ghvmm_dev_desc *d = &m->devs[i];
 
 		if ((unsigned int)d->kind >= GHVMM_DEV_KINDS || !d->size ||
 		    d->base + d->size < d->base || d->spi > GHVMM_MAX_SPI)
 			return ghvmm_fail(err, errlen, -EINVAL,
-					  "DTB: device %u (kind %d, 0x%llx, SPI %u) out of range", i,
-					  (int)d->kind, (unsigned long long)d->base, d->spi);
+			                  "DTB: device %u (kind %d, 0x%llx, SPI %u) out of range",
+			                  i, (int)d->kind, (unsigned long long)d->base, d->spi);
 	}
 	if (c->initrd_end && c->initrd_end <= c->initrd_start)
 		return ghvmm_fail(err, errlen, -EINVAL, "DTB: empty initrd range");
@@ -299,13 +303,13 @@ int ghvmm_check_dtb(const void *blob, size_t len, char *err, size_t errlen)
 		return ghvmm_fail(err, errlen, -EINVAL, "not a DTB: %s", fdt_strerror(r));
 	if (fdt_totalsize(blob) > len)
 		return ghvmm_fail(err, errlen, -EINVAL,
-				  "truncated DTB: header says %u bytes, file has %zu",
-				  fdt_totalsize(blob), len);
+		                  "truncated DTB: header says %u bytes, file has %zu",
+		                  fdt_totalsize(blob), len);
 	/* Versions before 17 have no struct size and path-style names; libfdt
 	 * 1.6.1's checker crashes on some of them. Every dtc writes 17. */
 	if (fdt_version(blob) < 17)
 		return ghvmm_fail(err, errlen, -EINVAL, "DTB version %u is not supported (17 is)",
-				  fdt_version(blob));
+		                  fdt_version(blob));
 	r = check_property_names(blob);
 	if (!r)
 		r = fdt_check_full(blob, len);

@@ -11,9 +11,9 @@
 struct ghvmm_dtb_config {
 	/* CPUs (1..GHVMM_MAX_CPUS), RAM and one node per device, in its order */
 	const struct ghvmm_machine *machine;
-	const char *cmdline;		/* /chosen/bootargs, or NULL */
-	uint64_t initrd_start;		/* with initrd_end: /chosen linux,initrd-* */
-	uint64_t initrd_end;		/* 0: no initrd */
+	const char *cmdline;   /* /chosen/bootargs, or NULL */
+	uint64_t initrd_start; /* with initrd_end: /chosen linux,initrd-* */
+	uint64_t initrd_end;   /* 0: no initrd */
 };
 
 /*
@@ -24,7 +24,7 @@ struct ghvmm_dtb_config {
  * of range, -ENOSPC when @size is too small).
  */
 int ghvmm_build_dtb(const struct ghvmm_dtb_config *c, void *buf, size_t size, char *err,
-		    size_t errlen);
+                    size_t errlen);
 
 /* Checks that @blob of @len bytes is a well-formed DTB that fits in @len. */
 int ghvmm_check_dtb(const void *blob, size_t len, char *err, size_t errlen);

@@ -66,7 +66,7 @@ static struct ghvmm_verdict exited(uint16_t type, bool stopping)
 struct ghvmm_verdict ghvmm_exit_verdict(const struct ghvmm_vcpu_exit *e, bool stopping)
 {
 	const struct ghvmm_verdict run = { GHVMM_ACTION_RUN, GHVMM_EXIT_POWEROFF,
-					   GHVMM_REPORT_NONE };
+		                           GHVMM_REPORT_NONE };
 
 	switch (e->kind) {
 	case GHVMM_EXIT_KIND_INTERRUPTED:
@@ -76,8 +76,8 @@ struct ghvmm_verdict ghvmm_exit_verdict(const struct ghvmm_vcpu_exit *e, bool st
 	case GHVMM_EXIT_KIND_MMIO: {
 		struct ghvmm_verdict v = run;
 
-		v.action = e->mmio.len >= 1 && e->mmio.len <= 8 ? GHVMM_ACTION_MMIO
-								 : GHVMM_ACTION_MMIO_FAULT;
+		v.action = e->mmio.len >= 1 && e->mmio.len <= 8 ? GHVMM_ACTION_MMIO :
+		                                                  GHVMM_ACTION_MMIO_FAULT;
 		return v;
 	}
 	case GHVMM_EXIT_KIND_STATUS:

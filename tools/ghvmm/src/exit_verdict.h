@@ -15,11 +15,11 @@
 #include "options.h"
 
 enum ghvmm_exit_kind {
-	GHVMM_EXIT_KIND_INTERRUPTED,	/* RUN returned -EINTR: a kick */
-	GHVMM_EXIT_KIND_RUN_FAILED,	/* RUN returned another -errno */
+	GHVMM_EXIT_KIND_INTERRUPTED, /* RUN returned -EINTR: a kick */
+	GHVMM_EXIT_KIND_RUN_FAILED,  /* RUN returned another -errno */
 	GHVMM_EXIT_KIND_MMIO,
 	GHVMM_EXIT_KIND_STATUS,
-	GHVMM_EXIT_KIND_UNKNOWN,	/* an exit_reason this VMM does not know */
+	GHVMM_EXIT_KIND_UNKNOWN, /* an exit_reason this VMM does not know */
 };
 
 /**
@@ -51,27 +51,27 @@ struct ghvmm_vcpu_exit {
 void ghvmm_exit_decode(int ret, const struct gh_vcpu_run *run, struct ghvmm_vcpu_exit *out);
 
 enum ghvmm_action {
-	GHVMM_ACTION_RUN,		/* run the vCPU again */
-	GHVMM_ACTION_MMIO,		/* serve the access from the bus, resume HANDLED */
-	GHVMM_ACTION_MMIO_FAULT,	/* refuse it: resume with FAULT (a data abort) */
-	GHVMM_ACTION_STOP,		/* stop the VM with the verdict's code */
+	GHVMM_ACTION_RUN,        /* run the vCPU again */
+	GHVMM_ACTION_MMIO,       /* serve the access from the bus, resume HANDLED */
+	GHVMM_ACTION_MMIO_FAULT, /* refuse it: resume with FAULT (a data abort) */
+	GHVMM_ACTION_STOP,       /* stop the VM with the verdict's code */
 };
 
 /* What the user is told, if anything (the thread adds the details). */
 enum ghvmm_report {
 	GHVMM_REPORT_NONE,
-	GHVMM_REPORT_RESET,		/* the guest asked for a reset */
-	GHVMM_REPORT_STOPPED,		/* the guest stopped: <the backend's description> */
-	GHVMM_REPORT_CRASHED,		/* the guest crashed: <the backend's description> */
-	GHVMM_REPORT_LOAD_FAILED,	/* the hypervisor could not start the VM */
-	GHVMM_REPORT_BAD_STATUS,	/* a VM status this VMM does not know */
-	GHVMM_REPORT_RUN_FAILED,	/* GH_VCPU_RUN: <errno> */
-	GHVMM_REPORT_BAD_EXIT,		/* an exit reason this VMM does not know */
+	GHVMM_REPORT_RESET,       /* the guest asked for a reset */
+	GHVMM_REPORT_STOPPED,     /* the guest stopped: <the backend's description> */
+	GHVMM_REPORT_CRASHED,     /* the guest crashed: <the backend's description> */
+	GHVMM_REPORT_LOAD_FAILED, /* the hypervisor could not start the VM */
+	GHVMM_REPORT_BAD_STATUS,  /* a VM status this VMM does not know */
+	GHVMM_REPORT_RUN_FAILED,  /* GH_VCPU_RUN: <errno> */
+	GHVMM_REPORT_BAD_EXIT,    /* an exit reason this VMM does not know */
 };
 
 struct ghvmm_verdict {
 	enum ghvmm_action action;
-	enum ghvmm_exit code;		/* STOP: ghvmm's exit status */
+	enum ghvmm_exit code; /* STOP: ghvmm's exit status */
 	enum ghvmm_report report;
 };
 

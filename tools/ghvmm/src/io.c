@@ -49,7 +49,7 @@ static void read_stdin(struct ghvmm *m)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		m->stdin_open = false;	/* piped input ended: the guest keeps running */
+		m->stdin_open = false; /* piped input ended: the guest keeps running */
 		return;
 	}
 	for (ssize_t i = 0; i < n; i++) {

@@ -12,12 +12,12 @@
 
 #include "report.h"
 
-#define SZ_2M			(2ULL << 20)
-#define SZ_4K			4096ULL
-#define ELF_MAX_PHDRS		256
-#define LINUX_IMAGE_MAGIC	0x644d5241U	/* "ARM\x64" */
-#define LINUX_IMAGE_HDR_SIZE	64
-#define LINUX_DEFAULT_TEXT_OFF	0x80000ULL
+#define SZ_2M                  (2ULL << 20)
+#define SZ_4K                  4096ULL
+#define ELF_MAX_PHDRS          256
+#define LINUX_IMAGE_MAGIC      0x644d5241U /* "ARM\x64" */
+#define LINUX_IMAGE_HDR_SIZE   64
+#define LINUX_DEFAULT_TEXT_OFF 0x80000ULL
 
 
 int ghvmm_read_file(const char *path, uint64_t max, uint8_t **data, size_t *len)
@@ -122,7 +122,7 @@ static uint64_t get_le64(const uint8_t *p)
 
 /* Where ELF segment @p goes: @ram, or @rom for a read-only one inside it. */
 static const struct ghvmm_mem *elf_segment_home(const struct ghvmm_mem *ram,
-						const struct ghvmm_mem *rom, const Elf64_Phdr *p)
+                                                const struct ghvmm_mem *rom, const Elf64_Phdr *p)
 {
 	if (ghvmm_mem_contains(ram, p->p_paddr, p->p_memsz))
 		return ram;
@@ -133,7 +133,7 @@ static const struct ghvmm_mem *elf_segment_home(const struct ghvmm_mem *ram,
 }
 
 int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,
-		   size_t len, struct ghvmm_image *img, char *err, size_t errlen)
+                   size_t len, struct ghvmm_image *img, char *err, size_t errlen)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph[ELF_MAX_PHDRS];
@@ -149,17 +149,20 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, con
 	if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
 		return ghvmm_fail(err, errlen, -EINVAL, "not a little-endian ELF");
 	if (eh.e_machine != EM_AARCH64)
-		return ghvmm_fail(err, errlen, -EINVAL, "wrong architecture (e_machine %u, not AArch64)",
-			    eh.e_machine);
+		return ghvmm_fail(err, errlen, -EINVAL,
+		                  "wrong architecture (e_machine %u, not AArch64)", eh.e_machine);
 	if (eh.e_type != ET_EXEC)
-		return ghvmm_fail(err, errlen, -EINVAL, "not an executable ELF (e_type %u)", eh.e_type);
+		return ghvmm_fail(err, errlen, -EINVAL, "not an executable ELF (e_type %u)",
+		                  eh.e_type);
 	if (eh.e_phentsize != sizeof(Elf64_Phdr))
-		return ghvmm_fail(err, errlen, -EINVAL, "bad program header size %u", eh.e_phentsize);
+		return ghvmm_fail(err, errlen, -EINVAL, "bad program header size %u",
+		                  eh.e_phentsize);
 	if (eh.e_phnum == 0 || eh.e_phnum > ELF_MAX_PHDRS)
-		return ghvmm_fail(err, errlen, -EINVAL, "%u program headers (1..%d allowed)", eh.e_phnum,
-			    ELF_MAX_PHDRS);
+		return ghvmm_fail(err, errlen, -EINVAL, "%u program headers (1..%d allowed)",
+		                  eh.e_phnum, ELF_MAX_PHDRS);
 	if (eh.e_phoff > len || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff)
-		return ghvmm_fail(err, errlen, -EINVAL, "program headers beyond the end of the file");
+		return ghvmm_fail(err, errlen, -EINVAL,
+		                  "program headers beyond the end of the file");
 	memcpy(ph, data + eh.e_phoff, eh.e_phnum * sizeof(Elf64_Phdr));
 
 	/* Validate everything before writing anything. */
@@ -170,25 +173,28 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, con
 		if (p->p_type != PT_LOAD || !p->p_memsz)
 			continue;
 		if (p->p_filesz > p->p_memsz)
-			return ghvmm_fail(err, errlen, -EINVAL, "segment %u: file size above memory size",
-				    i);
-		if (p->p_offset > len || p->p_filesz > len - p->p_offset)
 			return ghvmm_fail(err, errlen, -EINVAL,
-				    "segment %u: data beyond the end of the file (truncated?)", i);
+			                  "segment %u: file size above memory size", i);
+		if (p->p_offset > len || p->p_filesz > len - p->p_offset)
+			return ghvmm_fail(
+				err, errlen, -EINVAL,
+				"segment %u: data beyond the end of the file (truncated?)", i);
 		home = elf_segment_home(ram, rom, p);
 		if (!home && rom && rom->size && ghvmm_mem_contains(rom, p->p_paddr, p->p_memsz))
-			return ghvmm_fail(err, errlen, -ERANGE,
-				    "segment %u at 0x%llx+0x%llx is writable, and outside RAM "
-				    "0x%llx..0x%llx (in the read-only flash)", i,
-				    (unsigned long long)p->p_paddr,
-				    (unsigned long long)p->p_memsz, (unsigned long long)ram->gpa,
-				    (unsigned long long)(ram->gpa + ram->size));
+			return ghvmm_fail(
+				err, errlen, -ERANGE,
+				"segment %u at 0x%llx+0x%llx is writable, and outside RAM "
+				"0x%llx..0x%llx (in the read-only flash)",
+				i, (unsigned long long)p->p_paddr, (unsigned long long)p->p_memsz,
+				(unsigned long long)ram->gpa,
+				(unsigned long long)(ram->gpa + ram->size));
 		if (!home)
-			return ghvmm_fail(err, errlen, -ERANGE,
-				    "segment %u at 0x%llx+0x%llx is outside RAM 0x%llx..0x%llx", i,
-				    (unsigned long long)p->p_paddr,
-				    (unsigned long long)p->p_memsz, (unsigned long long)ram->gpa,
-				    (unsigned long long)(ram->gpa + ram->size));
+			return ghvmm_fail(
+				err, errlen, -ERANGE,
+				"segment %u at 0x%llx+0x%llx is outside RAM 0x%llx..0x%llx", i,
+				(unsigned long long)p->p_paddr, (unsigned long long)p->p_memsz,
+				(unsigned long long)ram->gpa,
+				(unsigned long long)(ram->gpa + ram->size));
 		for (unsigned int j = 0; j < i; j++) {
 			const Elf64_Phdr *q = &ph[j];
 
@@ -196,8 +202,8 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, con
 				continue;
 			if (p->p_paddr < q->p_paddr + q->p_memsz &&
 			    q->p_paddr < p->p_paddr + p->p_memsz)
-				return ghvmm_fail(err, errlen, -EINVAL, "segments %u and %u overlap", j,
-					    i);
+				return ghvmm_fail(err, errlen, -EINVAL,
+				                  "segments %u and %u overlap", j, i);
 		}
 		if (eh.e_entry >= p->p_paddr && eh.e_entry - p->p_paddr < p->p_memsz)
 			entry_ok = true;
@@ -214,8 +220,9 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, con
 	if (!nload)
 		return ghvmm_fail(err, errlen, -EINVAL, "no loadable segment");
 	if (!entry_ok)
-		return ghvmm_fail(err, errlen, -EINVAL, "entry point 0x%llx is in no loaded segment",
-			    (unsigned long long)eh.e_entry);
+		return ghvmm_fail(err, errlen, -EINVAL,
+		                  "entry point 0x%llx is in no loaded segment",
+		                  (unsigned long long)eh.e_entry);
 
 	for (unsigned int i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
@@ -237,7 +244,7 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, con
 }
 
 int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
-			   struct ghvmm_image *img, char *err, size_t errlen)
+                           struct ghvmm_image *img, char *err, size_t errlen)
 {
 	uint64_t text_offset, image_size, base, load;
 
@@ -251,21 +258,22 @@ int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, siz
 		image_size = len;
 	}
 	if (image_size < len)
-		return ghvmm_fail(err, errlen, -EINVAL, "image_size 0x%llx is smaller than the file",
-			    (unsigned long long)image_size);
+		return ghvmm_fail(err, errlen, -EINVAL,
+		                  "image_size 0x%llx is smaller than the file",
+		                  (unsigned long long)image_size);
 	if (text_offset & (SZ_4K - 1))
 		return ghvmm_fail(err, errlen, -EINVAL, "text_offset 0x%llx is not page aligned",
-			    (unsigned long long)text_offset);
+		                  (unsigned long long)text_offset);
 	/* The kernel wants a 2 MiB aligned base; RAM's start is one. */
 	base = (ram->gpa + SZ_2M - 1) & ~(SZ_2M - 1);
 	if (text_offset > UINT64_MAX - base)
 		return ghvmm_fail(err, errlen, -ERANGE, "text_offset 0x%llx is too large",
-			    (unsigned long long)text_offset);
+		                  (unsigned long long)text_offset);
 	load = base + text_offset;
 	if (!ghvmm_mem_contains(ram, load, image_size))
 		return ghvmm_fail(err, errlen, -ERANGE,
-			    "the kernel (0x%llx bytes at 0x%llx) does not fit in RAM",
-			    (unsigned long long)image_size, (unsigned long long)load);
+		                  "the kernel (0x%llx bytes at 0x%llx) does not fit in RAM",
+		                  (unsigned long long)image_size, (unsigned long long)load);
 	ghvmm_mem_write(ram, load, data, len);
 	mem_zero(ram, load + len, image_size - len);
 	img->kind = GHVMM_IMAGE_LINUX;
@@ -275,9 +283,9 @@ int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, siz
 	return 0;
 }
 
-int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom,
-		      const uint8_t *data, size_t len, bool has_load_addr, uint64_t load_addr,
-		      struct ghvmm_image *img, char *err, size_t errlen)
+int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,
+                      size_t len, bool has_load_addr, uint64_t load_addr, struct ghvmm_image *img,
+                      char *err, size_t errlen)
 {
 	uint64_t at;
 
@@ -286,22 +294,23 @@ int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom,
 		return ghvmm_fail(err, errlen, -EINVAL, "empty file");
 	if (ghvmm_is_elf(data, len)) {
 		if (has_load_addr)
-			return ghvmm_fail(err, errlen, -EINVAL,
-				    "--load-addr is for raw binaries; an ELF says where it goes");
+			return ghvmm_fail(
+				err, errlen, -EINVAL,
+				"--load-addr is for raw binaries; an ELF says where it goes");
 		return ghvmm_load_elf(ram, rom, data, len, img, err, errlen);
 	}
 	if (ghvmm_is_linux_image(data, len)) {
 		if (has_load_addr)
 			return ghvmm_fail(err, errlen, -EINVAL,
-				    "--load-addr is for raw binaries, not a Linux Image");
+			                  "--load-addr is for raw binaries, not a Linux Image");
 		return ghvmm_load_linux_image(ram, data, len, img, err, errlen);
 	}
 	at = has_load_addr ? load_addr : ram->gpa;
 	if (!ghvmm_mem_contains(ram, at, len))
 		return ghvmm_fail(err, errlen, -ERANGE,
-			    "%zu bytes at 0x%llx do not fit in RAM 0x%llx..0x%llx", len,
-			    (unsigned long long)at, (unsigned long long)ram->gpa,
-			    (unsigned long long)(ram->gpa + ram->size));
+		                  "%zu bytes at 0x%llx do not fit in RAM 0x%llx..0x%llx", len,
+		                  (unsigned long long)at, (unsigned long long)ram->gpa,
+		                  (unsigned long long)(ram->gpa + ram->size));
 	ghvmm_mem_write(ram, at, data, len);
 	img->kind = GHVMM_IMAGE_RAW;
 	img->entry = at;
@@ -316,11 +325,12 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 }
 
 int ghvmm_place_boot_data(const struct ghvmm_mem *ram, const struct ghvmm_image *kernel,
-			  uint64_t dtb_size, uint64_t initrd_len, uint64_t *dtb_gpa,
-			  uint64_t *initrd_gpa, char *err, size_t errlen)
+                          uint64_t dtb_size, uint64_t initrd_len, uint64_t *dtb_gpa,
+                          uint64_t *initrd_gpa, char *err, size_t errlen)
 {
 	uint64_t ram_end = ram->gpa + ram->size;
-	uint64_t kstart = kernel ? kernel->start : 0, klen = kernel ? kernel->end - kernel->start : 0;
+	uint64_t kstart = kernel ? kernel->start : 0,
+		 klen = kernel ? kernel->end - kernel->start : 0;
 	uint64_t dtb, initrd = 0;
 
 	if (dtb_size > ram->size)
@@ -329,7 +339,8 @@ int ghvmm_place_boot_data(const struct ghvmm_mem *ram, const struct ghvmm_image 
 	if (klen && overlaps(dtb, dtb_size, kstart, klen)) {
 		dtb = (ram_end - dtb_size) & ~(SZ_4K - 1);
 		if (dtb < ram->gpa || overlaps(dtb, dtb_size, kstart, klen))
-			return ghvmm_fail(err, errlen, -ENOSPC, "no room for the DTB beside the kernel");
+			return ghvmm_fail(err, errlen, -ENOSPC,
+			                  "no room for the DTB beside the kernel");
 	}
 	if (initrd_len) {
 		uint64_t floor = klen ? kernel->end : ram->gpa;
@@ -339,9 +350,10 @@ int ghvmm_place_boot_data(const struct ghvmm_mem *ram, const struct ghvmm_image 
 		initrd = (floor + SZ_2M - 1) & ~(SZ_2M - 1);
 		if (initrd < floor || !ghvmm_mem_contains(ram, initrd, initrd_len) ||
 		    overlaps(initrd, initrd_len, dtb, dtb_size))
-			return ghvmm_fail(err, errlen, -ENOSPC,
-				    "the initrd (%llu bytes) does not fit in RAM above the kernel",
-				    (unsigned long long)initrd_len);
+			return ghvmm_fail(
+				err, errlen, -ENOSPC,
+				"the initrd (%llu bytes) does not fit in RAM above the kernel",
+				(unsigned long long)initrd_len);
 	}
 	*dtb_gpa = dtb;
 	if (initrd_gpa)

@@ -30,9 +30,9 @@ enum ghvmm_image_kind {
 struct ghvmm_image {
 	enum ghvmm_image_kind kind;
 	uint64_t entry;
-	uint64_t start;		/* lowest byte loaded in RAM */
-	uint64_t end;		/* one past the highest byte loaded in RAM (incl. bss) */
-	bool in_rom;		/* an ELF segment went into the ROM window */
+	uint64_t start; /* lowest byte loaded in RAM */
+	uint64_t end;   /* one past the highest byte loaded in RAM (incl. bss) */
+	bool in_rom;    /* an ELF segment went into the ROM window */
 };
 
 /* Reads a whole file, at most @max bytes; -EFBIG when it is larger. */
@@ -53,15 +53,15 @@ bool ghvmm_mem_contains(const struct ghvmm_mem *mem, uint64_t gpa, uint64_t len)
  * Every other segment must lie in RAM. On failure writes a reason (without
  * the file name) into @err.
  */
-int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom,
-		      const uint8_t *data, size_t len, bool has_load_addr, uint64_t load_addr,
-		      struct ghvmm_image *img, char *err, size_t errlen);
+int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,
+                      size_t len, bool has_load_addr, uint64_t load_addr, struct ghvmm_image *img,
+                      char *err, size_t errlen);
 
 /* The individual loaders, for tests. Same contract as ghvmm_load_kernel. */
 int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,
-		   size_t len, struct ghvmm_image *img, char *err, size_t errlen);
+                   size_t len, struct ghvmm_image *img, char *err, size_t errlen);
 int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
-			   struct ghvmm_image *img, char *err, size_t errlen);
+                           struct ghvmm_image *img, char *err, size_t errlen);
 bool ghvmm_is_elf(const uint8_t *data, size_t len);
 bool ghvmm_is_linux_image(const uint8_t *data, size_t len);
 
@@ -72,7 +72,7 @@ bool ghvmm_is_linux_image(const uint8_t *data, size_t len);
  * kernel, 2 MiB aligned. -ENOSPC when they do not fit.
  */
 int ghvmm_place_boot_data(const struct ghvmm_mem *ram, const struct ghvmm_image *kernel,
-			  uint64_t dtb_size, uint64_t initrd_len, uint64_t *dtb_gpa,
-			  uint64_t *initrd_gpa, char *err, size_t errlen);
+                          uint64_t dtb_size, uint64_t initrd_len, uint64_t *dtb_gpa,
+                          uint64_t *initrd_gpa, char *err, size_t errlen);
 
 #endif

@@ -13,15 +13,15 @@ bool ghvmm_dev_is_virtio(enum ghvmm_dev_kind kind)
 	       kind == GHVMM_DEV_VIRTIO_RNG;
 }
 
-static void add(struct ghvmm_machine *m, enum ghvmm_dev_kind kind, const char *name,
-		uint64_t base, uint64_t size, uint32_t spi, bool edge, unsigned int index)
+static void add(struct ghvmm_machine *m, enum ghvmm_dev_kind kind, const char *name, uint64_t base,
+                uint64_t size, uint32_t spi, bool edge, unsigned int index)
 {
 	m->devs[m->ndevs++] = (struct ghvmm_dev_desc){ kind, name, base, size, spi, edge, index };
 }
 
 /* The next virtio-mmio slot for @kind; false when they are all taken. */
 static bool add_virtio(struct ghvmm_machine *m, unsigned int *slot, enum ghvmm_dev_kind kind,
-		       const char *name, unsigned int index)
+                       const char *name, unsigned int index)
 {
 	if (*slot == GHVMM_VIRTIO_SLOTS)
 		return false;
@@ -32,7 +32,7 @@ static bool add_virtio(struct ghvmm_machine *m, unsigned int *slot, enum ghvmm_d
 }
 
 int ghvmm_machine_describe(const struct ghvmm_options *o, struct ghvmm_machine *m, char *err,
-			   size_t errlen)
+                           size_t errlen)
 {
 	unsigned int slot = 0;
 	bool ok = true;
@@ -51,10 +51,10 @@ int ghvmm_machine_describe(const struct ghvmm_options *o, struct ghvmm_machine *
 		ok = add_virtio(m, &slot, GHVMM_DEV_VIRTIO_RNG, "virtio-rng", 0);
 	if (!ok)
 		return ghvmm_fail(err, errlen, -EINVAL, "more virtio devices than the %d slots",
-				  GHVMM_VIRTIO_SLOTS);
+		                  GHVMM_VIRTIO_SLOTS);
 	for (unsigned int i = 0; i < m->ndevs; i++)
 		if (m->devs[i].spi >= GHVMM_DOORBELLS)
 			return ghvmm_fail(err, errlen, -EINVAL, "%s: SPI %u has no doorbell (%d)",
-					  m->devs[i].name, m->devs[i].spi, GHVMM_DOORBELLS);
+			                  m->devs[i].name, m->devs[i].spi, GHVMM_DOORBELLS);
 	return 0;
 }

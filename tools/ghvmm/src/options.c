@@ -97,15 +97,18 @@ int ghvmm_parse_size(const char *s, uint64_t *out)
 	switch (*end) {
 	case '\0':
 		break;
-	case 'k': case 'K':
+	case 'k':
+	case 'K':
 		shift = 10;
 		end++;
 		break;
-	case 'm': case 'M':
+	case 'm':
+	case 'M':
 		shift = 20;
 		end++;
 		break;
-	case 'g': case 'G':
+	case 'g':
+	case 'G':
 		shift = 30;
 		end++;
 		break;
@@ -166,7 +169,8 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 		return 0;
 	}
 	if (argc < 2 || strcmp(argv[1], "run") != 0)
-		return ghvmm_fail(err, errlen, -EINVAL, "expected the command 'run' (see ghvmm --help)");
+		return ghvmm_fail(err, errlen, -EINVAL,
+		                  "expected the command 'run' (see ghvmm --help)");
 
 	/* Parse what follows "run"; optind = 0 fully resets getopt's state. */
 	argc--;
@@ -180,7 +184,8 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			break;
 		case OPT_LOAD_ADDR:
 			if (parse_uint(optarg, UINT64_MAX, &v))
-				return ghvmm_fail(err, errlen, -EINVAL, "--load-addr: not an address: '%s'", optarg);
+				return ghvmm_fail(err, errlen, -EINVAL,
+				                  "--load-addr: not an address: '%s'", optarg);
 			o->load_addr = v;
 			o->has_load_addr = true;
 			break;
@@ -201,25 +206,30 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			break;
 		case OPT_CPUS:
 			if (parse_uint(optarg, GHVMM_MAX_CPUS, &v) || v < 1)
-				return ghvmm_fail(err, errlen, -EINVAL, "--cpus: '%s' is not a number from 1 to %d",
-					    optarg, GHVMM_MAX_CPUS);
+				return ghvmm_fail(err, errlen, -EINVAL,
+				                  "--cpus: '%s' is not a number from 1 to %d",
+				                  optarg, GHVMM_MAX_CPUS);
 			o->cpus = (unsigned int)v;
 			break;
 		case OPT_MEM:
 			if (ghvmm_parse_size(optarg, &o->mem_size))
-				return ghvmm_fail(err, errlen, -EINVAL, "--mem: not a size: '%s' (e.g. 128M, 1G)",
-					    optarg);
+				return ghvmm_fail(err, errlen, -EINVAL,
+				                  "--mem: not a size: '%s' (e.g. 128M, 1G)",
+				                  optarg);
 			if (o->mem_size < GHVMM_RAM_MIN || o->mem_size > GHVMM_RAM_MAX)
-				return ghvmm_fail(err, errlen, -EINVAL, "--mem: %s is outside 16M..16G", optarg);
+				return ghvmm_fail(err, errlen, -EINVAL,
+				                  "--mem: %s is outside 16M..16G", optarg);
 			if (o->mem_size & 0xfff)
-				return ghvmm_fail(err, errlen, -EINVAL, "--mem: %s is not a multiple of 4K", optarg);
+				return ghvmm_fail(err, errlen, -EINVAL,
+				                  "--mem: %s is not a multiple of 4K", optarg);
 			break;
 		case OPT_DISK:
 			if (o->n_disks == GHVMM_MAX_DISKS)
-				return ghvmm_fail(err, errlen, -EINVAL, "--disk: at most %d disks", GHVMM_MAX_DISKS);
+				return ghvmm_fail(err, errlen, -EINVAL, "--disk: at most %d disks",
+				                  GHVMM_MAX_DISKS);
 			if (parse_disk(optarg, &o->disks[o->n_disks]))
-				return ghvmm_fail(err, errlen, -EINVAL, "--disk: expected PATH or PATH,ro: '%s'",
-					    optarg);
+				return ghvmm_fail(err, errlen, -EINVAL,
+				                  "--disk: expected PATH or PATH,ro: '%s'", optarg);
 			o->n_disks++;
 			break;
 		case OPT_RNG:
@@ -231,8 +241,9 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			else if (!strcmp(optarg, "virtio"))
 				o->console = GHVMM_CONSOLE_VIRTIO;
 			else
-				return ghvmm_fail(err, errlen, -EINVAL, "--console: expected uart or virtio: '%s'",
-					    optarg);
+				return ghvmm_fail(err, errlen, -EINVAL,
+				                  "--console: expected uart or virtio: '%s'",
+				                  optarg);
 			break;
 		case OPT_BACKEND:
 			if (!strcmp(optarg, "sim"))
@@ -242,8 +253,9 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			else if (!strcmp(optarg, "auto"))
 				o->backend = GHVMM_BACKEND_AUTO;
 			else
-				return ghvmm_fail(err, errlen, -EINVAL, "--backend: expected sim, dev or auto: '%s'",
-					    optarg);
+				return ghvmm_fail(err, errlen, -EINVAL,
+				                  "--backend: expected sim, dev or auto: '%s'",
+				                  optarg);
 			break;
 		case OPT_STATS:
 			o->stats = true;
@@ -252,9 +264,11 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 			o->help = true;
 			return 0;
 		case ':':
-			return ghvmm_fail(err, errlen, -EINVAL, "%s: missing argument", argv[optind - 1]);
+			return ghvmm_fail(err, errlen, -EINVAL, "%s: missing argument",
+			                  argv[optind - 1]);
 		default:
-			return ghvmm_fail(err, errlen, -EINVAL, "unknown option '%s'", argv[optind - 1]);
+			return ghvmm_fail(err, errlen, -EINVAL, "unknown option '%s'",
+			                  argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -266,8 +280,10 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 	if (o->has_load_addr && !o->kernel)
 		return ghvmm_fail(err, errlen, -EINVAL, "--load-addr goes with --kernel");
 	if (o->dtb && o->dump_dtb)
-		return ghvmm_fail(err, errlen, -EINVAL, "--dump-dtb writes the generated DTB; it cannot go with --dtb");
+		return ghvmm_fail(err, errlen, -EINVAL,
+		                  "--dump-dtb writes the generated DTB; it cannot go with --dtb");
 	if (o->dtb && o->cmdline)
-		return ghvmm_fail(err, errlen, -EINVAL, "--cmdline goes in the generated DTB; it cannot go with --dtb");
+		return ghvmm_fail(err, errlen, -EINVAL,
+		                  "--cmdline goes in the generated DTB; it cannot go with --dtb");
 	return 0;
 }

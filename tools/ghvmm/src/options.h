@@ -7,17 +7,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GHVMM_MAX_DISKS		8
+#define GHVMM_MAX_DISKS 8
 
 /* Exit status of ghvmm: documented in tools/ghvmm/README.md and --help. */
 enum ghvmm_exit {
-	GHVMM_EXIT_POWEROFF	= 0,	/* the guest powered off (PSCI SYSTEM_OFF) */
-	GHVMM_EXIT_INTERNAL	= 1,	/* ghvmm or its backend failed */
-	GHVMM_EXIT_USAGE	= 2,	/* bad command line */
-	GHVMM_EXIT_LOAD		= 3,	/* an image or DTB could not be loaded */
-	GHVMM_EXIT_RESET	= 4,	/* the guest asked for a reset */
-	GHVMM_EXIT_CRASH	= 5,	/* the guest crashed */
-	GHVMM_EXIT_QUIT		= 6,	/* the user quit (Ctrl-A x) */
+	GHVMM_EXIT_POWEROFF = 0, /* the guest powered off (PSCI SYSTEM_OFF) */
+	GHVMM_EXIT_INTERNAL = 1, /* ghvmm or its backend failed */
+	GHVMM_EXIT_USAGE = 2,    /* bad command line */
+	GHVMM_EXIT_LOAD = 3,     /* an image or DTB could not be loaded */
+	GHVMM_EXIT_RESET = 4,    /* the guest asked for a reset */
+	GHVMM_EXIT_CRASH = 5,    /* the guest crashed */
+	GHVMM_EXIT_QUIT = 6,     /* the user quit (Ctrl-A x) */
 };
 
 enum ghvmm_console {
@@ -61,8 +61,7 @@ struct ghvmm_options {
  * returns -EINVAL and writes a one-line message naming the bad argument into
  * @err. With --help, returns 0 and sets o->help.
  */
-int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *err,
-			size_t errlen);
+int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *err, size_t errlen);
 
 /* "128M", "1G", "4096", "0x1000k": bytes; -EINVAL on junk or overflow. */
 int ghvmm_parse_size(const char *s, uint64_t *out);

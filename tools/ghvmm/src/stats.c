@@ -26,10 +26,10 @@ void ghvmm_print_stats(struct ghvmm *m, uint64_t wall_ns)
 	bool split = true;
 
 	fprintf(m->msg, "\r\n== ghvmm statistics (%s backend, %.3f s)\r\n",
-		gh_backend_name(m->backend), (double)wall_ns / 1e9);
+	        gh_backend_name(m->backend), (double)wall_ns / 1e9);
 	fprintf(m->msg, "%-5s %11s %11s %6s %6s %9s %10s %10s %10s %10s %9s\r\n", "vCPU",
-		"MMIO reads", "MMIO writes", "status", "EINTR", "unhandled", "RUN (ms)",
-		"guest", "hypervisor", "run loop", "VMM (ms)");
+	        "MMIO reads", "MMIO writes", "status", "EINTR", "unhandled", "RUN (ms)", "guest",
+	        "hypervisor", "run loop", "VMM (ms)");
 	for (unsigned int i = 0; i < m->nvcpus; i++) {
 		struct ghvmm_vcpu *v = &m->vcpus[i];
 		struct gh_backend_vcpu_times t = { 0, 0 };
@@ -39,18 +39,19 @@ void ghvmm_print_stats(struct ghvmm *m, uint64_t wall_ns)
 			snprintf(g, sizeof(g), "%.1f", ms(t.ns_guest));
 			snprintf(h, sizeof(h), "%.1f", ms(t.ns_hypervisor));
 			snprintf(l, sizeof(l), "%.1f",
-				 ms(v->ns_run > t.ns_guest + t.ns_hypervisor
-					    ? v->ns_run - t.ns_guest - t.ns_hypervisor
-					    : 0));
+			         ms(v->ns_run > t.ns_guest + t.ns_hypervisor ?
+			                    v->ns_run - t.ns_guest - t.ns_hypervisor :
+			                    0));
 			guest += t.ns_guest;
 			hyp += t.ns_hypervisor;
 		} else {
 			split = false;
 		}
-		fprintf(m->msg, "%-5u %11" PRIu64 " %11" PRIu64 " %6" PRIu64 " %6" PRIu64
-				" %9" PRIu64 " %10.1f %10s %10s %10s %9.1f\r\n",
-			v->id, v->exits_mmio_read, v->exits_mmio_write, v->exits_status,
-			v->exits_intr, v->unhandled, ms(v->ns_run), g, h, l, ms(v->ns_exit));
+		fprintf(m->msg,
+		        "%-5u %11" PRIu64 " %11" PRIu64 " %6" PRIu64 " %6" PRIu64 " %9" PRIu64
+		        " %10.1f %10s %10s %10s %9.1f\r\n",
+		        v->id, v->exits_mmio_read, v->exits_mmio_write, v->exits_status,
+		        v->exits_intr, v->unhandled, ms(v->ns_run), g, h, l, ms(v->ns_exit));
 		mr += v->exits_mmio_read;
 		mw += v->exits_mmio_write;
 		st += v->exits_status;
@@ -59,29 +60,32 @@ void ghvmm_print_stats(struct ghvmm *m, uint64_t wall_ns)
 		run += v->ns_run;
 		ex += v->ns_exit;
 	}
-	fprintf(m->msg, "%-5s %11" PRIu64 " %11" PRIu64 " %6" PRIu64 " %6" PRIu64 " %9" PRIu64
-			" %10.1f\r\n",
-		"all", mr, mw, st, in, un, ms(run));
+	fprintf(m->msg,
+	        "%-5s %11" PRIu64 " %11" PRIu64 " %6" PRIu64 " %6" PRIu64 " %9" PRIu64
+	        " %10.1f\r\n",
+	        "all", mr, mw, st, in, un, ms(run));
 	fprintf(m->msg, "%-16s %12s %12s %14s\r\n", "device", "reads", "writes", "time (ms)");
 	for (unsigned int i = 0; i < m->ndevs; i++) {
 		struct ghvmm_dev *d = &m->devs[i];
 
 		fprintf(m->msg, "%-16s %12" PRIu64 " %12" PRIu64 " %14.3f\r\n", d->desc->name,
-			d->reads, d->writes, ms(d->ns));
+		        d->reads, d->writes, ms(d->ns));
 		dev_ns += d->ns;
 	}
 	if (split && m->nvcpus)
-		fprintf(m->msg, "time: guest %.1f ms, hypervisor %.1f ms, run loop (cores, backend, "
-				"waits for wake-ups) %.1f ms, devices %.1f ms, rest of the VMM's "
-				"exit handling %.1f ms\r\n",
-			ms(guest), ms(hyp), ms(run > guest + hyp ? run - guest - hyp : 0), ms(dev_ns),
-			ms(ex > dev_ns ? ex - dev_ns : 0));
+		fprintf(m->msg,
+		        "time: guest %.1f ms, hypervisor %.1f ms, run loop (cores, backend, "
+		        "waits for wake-ups) %.1f ms, devices %.1f ms, rest of the VMM's "
+		        "exit handling %.1f ms\r\n",
+		        ms(guest), ms(hyp), ms(run > guest + hyp ? run - guest - hyp : 0),
+		        ms(dev_ns), ms(ex > dev_ns ? ex - dev_ns : 0));
 	else
-		fprintf(m->msg, "time: in RUN (guest, hypervisor, run loop) %.1f ms, devices %.1f ms, "
-				"rest of the VMM's exit handling %.1f ms\r\n",
-			ms(run), ms(dev_ns), ms(ex > dev_ns ? ex - dev_ns : 0));
+		fprintf(m->msg,
+		        "time: in RUN (guest, hypervisor, run loop) %.1f ms, devices %.1f ms, "
+		        "rest of the VMM's exit handling %.1f ms\r\n",
+		        ms(run), ms(dev_ns), ms(ex > dev_ns ? ex - dev_ns : 0));
 	if (mr + mw)
 		fprintf(m->msg, "exits/s: %.0f MMIO exits per second of wall time\r\n",
-			(double)(mr + mw) / ((double)wall_ns / 1e9));
+		        (double)(mr + mw) / ((double)wall_ns / 1e9));
 	fflush(m->msg);
 }

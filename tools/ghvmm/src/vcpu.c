@@ -28,12 +28,14 @@ static void serve_mmio(struct ghvmm_vcpu *v, const struct ghvmm_vcpu_exit *e)
 		 * running past a device's end. Writes to the flash are how
 		 * firmware probes it: expected, not worth a word. */
 		v->unhandled++;
-		if (!(m->boot.flash.size && e->mmio.addr < m->boot.flash.gpa + m->boot.flash.size) &&
+		if (!(m->boot.flash.size &&
+		      e->mmio.addr < m->boot.flash.gpa + m->boot.flash.size) &&
 		    !__atomic_exchange_n(&m->unhandled_warned, true, __ATOMIC_RELAXED))
-			ghvmm_message(m, "vCPU %u: %s of %u bytes at 0x%" PRIx64
-					 " hits no device (ignored; --stats counts them)",
-				      v->id, e->mmio.is_write ? "write" : "read", e->mmio.len,
-				      e->mmio.addr);
+			ghvmm_message(m,
+			              "vCPU %u: %s of %u bytes at 0x%" PRIx64
+			              " hits no device (ignored; --stats counts them)",
+			              v->id, e->mmio.is_write ? "write" : "read", e->mmio.len,
+			              e->mmio.addr);
 	}
 	run->mmio.resume_action = GH_VM_RESUME_HANDLED;
 }

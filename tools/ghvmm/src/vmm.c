@@ -73,7 +73,7 @@ static int open_backend(struct ghvmm *m, char *err, size_t errlen)
 	}
 	if (o->cpus > GH_BACKEND_SIM_MAX_VCPUS) {
 		snprintf(err, errlen, "--cpus %u: the simulator runs at most %d vCPUs", o->cpus,
-			 GH_BACKEND_SIM_MAX_VCPUS);
+		         GH_BACKEND_SIM_MAX_VCPUS);
 		return -EINVAL;
 	}
 	r = gh_backend_open_sim(&cfg, &m->backend);
@@ -93,12 +93,10 @@ static int configure_vm(struct ghvmm *m, char *err, size_t errlen)
 		.userspace_addr = (uint64_t)(uintptr_t)b->ram.host,
 	};
 	struct gh_vm_dtb_config dtb = { b->dtb_gpa, b->dtb_size };
-	struct gh_vm_boot_context pc = {
-		GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0), 0, b->entry
-	};
-	struct gh_vm_boot_context x0 = {
-		GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0), 0, b->dtb_gpa
-	};
+	struct gh_vm_boot_context pc = { GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0),
+		                         0, b->entry };
+	struct gh_vm_boot_context x0 = { GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0), 0,
+		                         b->dtb_gpa };
 	const char *what;
 	int r;
 
@@ -113,7 +111,7 @@ static int configure_vm(struct ghvmm *m, char *err, size_t errlen)
 	if (b->flash.size) {
 		struct gh_userspace_memory_region flash = {
 			.label = 1,
-			.flags = GH_MEM_ALLOW_READ | GH_MEM_ALLOW_EXEC,	/* writes exit */
+			.flags = GH_MEM_ALLOW_READ | GH_MEM_ALLOW_EXEC, /* writes exit */
 			.guest_phys_addr = b->flash.gpa,
 			.memory_size = b->flash.size,
 			.userspace_addr = (uint64_t)(uintptr_t)b->flash.host,
@@ -183,7 +181,7 @@ static int run_threads(struct ghvmm *m)
 	for (unsigned int i = 0; i < m->nvcpus; i++)
 		if (m->vcpus[i].thread_started)
 			pthread_join(m->vcpus[i].thread, NULL);
-	ghvmm_request_stop(m, GHVMM_EXIT_INTERNAL);	/* no-op when a verdict exists */
+	ghvmm_request_stop(m, GHVMM_EXIT_INTERNAL); /* no-op when a verdict exists */
 	if (m->io_started)
 		pthread_join(m->io_thread, NULL);
 	ghvmm_terminal_restore();

@@ -18,7 +18,7 @@
 #include "machine.h"
 #include "options.h"
 
-#define GHVMM_RX_BUF_SIZE	4096
+#define GHVMM_RX_BUF_SIZE 4096
 
 struct gh_pl011;
 struct gh_pl031;

@@ -44,12 +44,13 @@ TEST(Escape, Table)
 		{ "plain text passes", "hello\r", "hello\r", false },
 		{ "Ctrl-A x quits", std::string("ab\x01xcd"), "ab", true },
 		{ "Ctrl-A X quits", std::string("\x01X"), "", true },
-		{ "Ctrl-A Ctrl-A sends one", std::string("\x01\x01z"), std::string("\x01z"), false },
+		{ "Ctrl-A Ctrl-A sends one", std::string("\x01\x01z"), std::string("\x01z"),
+		  false },
 		{ "Ctrl-A other drops the escape", std::string("\x01q"), "q", false },
 		{ "Ctrl-A at the end is held", std::string("a\x01"), "a", false },
 		{ "x alone is data", "xx", "xx", false },
-		{ "Ctrl-C and Ctrl-D go to the guest", std::string("\x03\x04"), std::string("\x03\x04"),
-		  false },
+		{ "Ctrl-C and Ctrl-D go to the guest", std::string("\x03\x04"),
+		  std::string("\x03\x04"), false },
 		{ "NUL bytes pass", std::string("\0a", 2), std::string("\0a", 2), false },
 	};
 	for (const auto &c : cases) {

@@ -18,8 +18,7 @@ namespace {
 
 // The machine ghvmm's command line describes: @cpus, @ram bytes, the PL011
 // and PL031, then @vcon (a virtio console) and @disks disks in virtio slots.
-ghvmm_machine Machine(unsigned int cpus, uint64_t ram, bool vcon = false,
-		      unsigned int disks = 0)
+ghvmm_machine Machine(unsigned int cpus, uint64_t ram, bool vcon = false, unsigned int disks = 0)
 {
 	ghvmm_options o{};
 	o.cpus = cpus;
@@ -81,10 +80,12 @@ TEST(Dtb, Machine)
 
 	EXPECT_EQ("console=ttyAMA0 earlycon", Str(fdt, "/chosen", "bootargs"));
 	EXPECT_EQ("/pl011@9000000", Str(fdt, "/chosen", "stdout-path"));
-	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x48000000 }), Cells(fdt, "/chosen", "linux,initrd-start"));
-	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x48100000 }), Cells(fdt, "/chosen", "linux,initrd-end"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x48000000 }),
+	          Cells(fdt, "/chosen", "linux,initrd-start"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x48100000 }),
+	          Cells(fdt, "/chosen", "linux,initrd-end"));
 	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x40000000, 0, 0x10000000 }),
-		  Cells(fdt, "/memory@40000000", "reg"));
+	          Cells(fdt, "/memory@40000000", "reg"));
 	for (int i = 0; i < 4; i++) {
 		std::string cpu = "/cpus/cpu@" + std::to_string(i);
 		EXPECT_EQ("psci", Str(fdt, cpu.c_str(), "enable-method"));
@@ -93,16 +94,18 @@ TEST(Dtb, Machine)
 	EXPECT_LT(fdt_path_offset(fdt, "/cpus/cpu@4"), 0);
 	EXPECT_EQ("hvc", Str(fdt, "/psci", "method"));
 	EXPECT_EQ(std::string("arm,psci-1.0\0arm,psci-0.2\0arm,psci", 34),
-		  Str(fdt, "/psci", "compatible"));
+	          Str(fdt, "/psci", "compatible"));
 	EXPECT_EQ((std::vector<uint32_t>{ 1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4 }),
-		  Cells(fdt, "/timer", "interrupts"));
+	          Cells(fdt, "/timer", "interrupts"));
 	EXPECT_EQ("arm,gic-v3", Str(fdt, "/intc@8000000", "compatible"));
-	EXPECT_EQ((std::vector<uint32_t>{ 0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 4 * 0x20000 }),
-		  Cells(fdt, "/intc@8000000", "reg"));
+	EXPECT_EQ(
+		(std::vector<uint32_t>{ 0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 4 * 0x20000 }),
+		Cells(fdt, "/intc@8000000", "reg"));
 	EXPECT_EQ((std::vector<uint32_t>{ 0, 1, 4 }), Cells(fdt, "/pl011@9000000", "interrupts"));
 	EXPECT_EQ(std::string("uartclk\0apb_pclk", 16), Str(fdt, "/pl011@9000000", "clock-names"));
 	EXPECT_EQ((std::vector<uint32_t>{ 0, 2, 4 }), Cells(fdt, "/pl031@9010000", "interrupts"));
-	EXPECT_EQ((std::vector<uint32_t>{ 0, 17, 1 }), Cells(fdt, "/virtio_mmio@a000200", "interrupts"));
+	EXPECT_EQ((std::vector<uint32_t>{ 0, 17, 1 }),
+	          Cells(fdt, "/virtio_mmio@a000200", "interrupts"));
 	EXPECT_LT(fdt_path_offset(fdt, "/virtio_mmio@a000400"), 0);
 
 	// One node per device of the description, with its window and interrupt.
@@ -111,15 +114,16 @@ TEST(Dtb, Machine)
 		const ghvmm_dev_desc &d = m.devs[i];
 		char path[64];
 		snprintf(path, sizeof(path), "/%s@%llx",
-			 d.kind == GHVMM_DEV_PL011 ? "pl011" :
-			 d.kind == GHVMM_DEV_PL031 ? "pl031" : "virtio_mmio",
-			 (unsigned long long)d.base);
+		         d.kind == GHVMM_DEV_PL011 ? "pl011" :
+		         d.kind == GHVMM_DEV_PL031 ? "pl031" :
+		                                     "virtio_mmio",
+		         (unsigned long long)d.base);
 		SCOPED_TRACE(path);
 		EXPECT_EQ((std::vector<uint32_t>{ (uint32_t)(d.base >> 32), (uint32_t)d.base,
-						  (uint32_t)(d.size >> 32), (uint32_t)d.size }),
-			  Cells(fdt, path, "reg"));
+		                                  (uint32_t)(d.size >> 32), (uint32_t)d.size }),
+		          Cells(fdt, path, "reg"));
 		EXPECT_EQ((std::vector<uint32_t>{ 0, d.spi, d.edge ? 1u : 4u }),
-			  Cells(fdt, path, "interrupts"));
+		          Cells(fdt, path, "interrupts"));
 	}
 
 	// Every phandle reference resolves.
@@ -211,7 +215,7 @@ TEST(Dtb, CheckRejectsBadBlobs)
 	int prop = fdt_first_property_offset(bad_name.data(), root);
 	ASSERT_GE(prop, 0);
 	auto *p = (struct fdt_property *)fdt_offset_ptr_w(bad_name.data(), prop,
-							 sizeof(struct fdt_property));
+	                                                  sizeof(struct fdt_property));
 	ASSERT_NE(nullptr, p);
 	p->nameoff = cpu_to_fdt32(0x7ffffff0);
 	EXPECT_EQ(-EINVAL, ghvmm_check_dtb(bad_name.data(), bad_name.size(), err, sizeof(err)));

@@ -54,7 +54,8 @@ TEST(ExitDecode, ReducesTheRunPageToAValue)
 {
 	ghvmm_vcpu_exit e;
 
-	gh_vcpu_run w = Mmio(0x09000000, 4, true, { 0x78, 0x56, 0x34, 0x12, 0xff, 0xff, 0xff, 0xff });
+	gh_vcpu_run w =
+		Mmio(0x09000000, 4, true, { 0x78, 0x56, 0x34, 0x12, 0xff, 0xff, 0xff, 0xff });
 	ghvmm_exit_decode(0, &w, &e);
 	EXPECT_EQ(GHVMM_EXIT_KIND_MMIO, e.kind);
 	EXPECT_EQ(0x09000000u, e.mmio.addr);
@@ -109,22 +110,22 @@ TEST(ExitVerdict, Table)
 		gh_vcpu_run run;
 		bool stopping;
 		ghvmm_action action;
-		ghvmm_exit code;	// for STOP
+		ghvmm_exit code; // for STOP
 		ghvmm_report report;
 	};
 	const std::vector<Case> cases = {
 		{ "kick", -EINTR, Page(), false, GHVMM_ACTION_RUN, GHVMM_EXIT_POWEROFF,
 		  GHVMM_REPORT_NONE },
-		{ "kick while stopping", -EINTR, Page(), true, GHVMM_ACTION_RUN, GHVMM_EXIT_POWEROFF,
-		  GHVMM_REPORT_NONE },
+		{ "kick while stopping", -EINTR, Page(), true, GHVMM_ACTION_RUN,
+		  GHVMM_EXIT_POWEROFF, GHVMM_REPORT_NONE },
 		{ "RUN fails", -EFAULT, Page(), false, GHVMM_ACTION_STOP, GHVMM_EXIT_INTERNAL,
 		  GHVMM_REPORT_RUN_FAILED },
 		{ "MMIO read of 1", 0, Mmio(0x09000018, 1, false), false, GHVMM_ACTION_MMIO,
 		  GHVMM_EXIT_POWEROFF, GHVMM_REPORT_NONE },
 		{ "MMIO write of 8", 0, Mmio(0x0a000050, 8, true), false, GHVMM_ACTION_MMIO,
 		  GHVMM_EXIT_POWEROFF, GHVMM_REPORT_NONE },
-		{ "MMIO with no device is still served (reads 0)", 0, Mmio(0x12345000, 4, false), false,
-		  GHVMM_ACTION_MMIO, GHVMM_EXIT_POWEROFF, GHVMM_REPORT_NONE },
+		{ "MMIO with no device is still served (reads 0)", 0, Mmio(0x12345000, 4, false),
+		  false, GHVMM_ACTION_MMIO, GHVMM_EXIT_POWEROFF, GHVMM_REPORT_NONE },
 		{ "MMIO of 0 bytes", 0, Mmio(0x09000000, 0, false), false, GHVMM_ACTION_MMIO_FAULT,
 		  GHVMM_EXIT_POWEROFF, GHVMM_REPORT_NONE },
 		{ "MMIO of 9 bytes", 0, Mmio(0x09000000, 9, true), false, GHVMM_ACTION_MMIO_FAULT,
@@ -163,8 +164,8 @@ TEST(ExitVerdict, Table)
 		  GHVMM_EXIT_LOAD, GHVMM_REPORT_LOAD_FAILED },
 		{ "status 0", 0, Status(0, 0), false, GHVMM_ACTION_STOP, GHVMM_EXIT_INTERNAL,
 		  GHVMM_REPORT_BAD_STATUS },
-		{ "status 99", 0, Status(99, GH_VM_EXIT_TYPE_PSCI_POWER_OFF), false, GHVMM_ACTION_STOP,
-		  GHVMM_EXIT_INTERNAL, GHVMM_REPORT_BAD_STATUS },
+		{ "status 99", 0, Status(99, GH_VM_EXIT_TYPE_PSCI_POWER_OFF), false,
+		  GHVMM_ACTION_STOP, GHVMM_EXIT_INTERNAL, GHVMM_REPORT_BAD_STATUS },
 		{ "exit reason UNKNOWN", 0, Reason(GH_VM_EXIT_UNKNOWN), false, GHVMM_ACTION_STOP,
 		  GHVMM_EXIT_INTERNAL, GHVMM_REPORT_BAD_EXIT },
 		{ "exit reason 3", 0, Reason(3), false, GHVMM_ACTION_STOP, GHVMM_EXIT_INTERNAL,
@@ -183,4 +184,4 @@ TEST(ExitVerdict, Table)
 	}
 }
 
-}  // namespace
+} // namespace

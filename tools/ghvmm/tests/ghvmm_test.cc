@@ -68,7 +68,7 @@ TEST(Ghvmm, SmpBringsUpEveryCpu)
 		std::string want = "smp: cpu 0 online\n";
 		for (int i = 1; i < cpus; i++)
 			want += "smp: cpu " + std::to_string(i) + " online (context " +
-				std::to_string(100 + i) + ")\n";
+			        std::to_string(100 + i) + ")\n";
 		want += "smp: all " + std::to_string(cpus) + " CPUs reported in\n";
 		EXPECT_EQ(want, NoCr(r.out));
 	}
@@ -79,16 +79,16 @@ TEST(Ghvmm, TimerTicks)
 	Result r = Ghvmm({ "--kernel", Guest("timer") });
 	EXPECT_EQ(0, r.status) << r.err;
 	EXPECT_EQ("timer: 5 ticks, 100 ms apart\ntimer: tick 1\ntimer: tick 2\ntimer: tick 3\n"
-		  "timer: tick 4\ntimer: tick 5\ntimer: done\n",
-		  NoCr(r.out));
+	          "timer: tick 4\ntimer: tick 5\ntimer: done\n",
+	          NoCr(r.out));
 }
 
 TEST(Ghvmm, EchoThroughTheUartInterrupt)
 {
 	const std::string ready = "type something";
 	Result r = Ghvmm({ "--kernel", Guest("echo") }, { { 0, "hello, guest\r", ready },
-							  { 100, "second line\r" },
-							  { 100, "\x04" } });
+	                                                  { 100, "second line\r" },
+	                                                  { 100, "\x04" } });
 	EXPECT_EQ(0, r.status) << r.err;
 	EXPECT_NE(std::string::npos, NoCr(r.out).find("hello, guest\nsecond line\n")) << r.out;
 	EXPECT_NE(std::string::npos, r.out.find("echo: bye"));
@@ -97,7 +97,7 @@ TEST(Ghvmm, EchoThroughTheUartInterrupt)
 TEST(Ghvmm, CtrlAXQuits)
 {
 	Result r = Ghvmm({ "--kernel", Guest("echo") },
-			 { { 0, "ab\x01x", "type something" }, { 5000, "" } });
+	                 { { 0, "ab\x01x", "type something" }, { 5000, "" } });
 	EXPECT_EQ(6, r.status) << r.err;
 	EXPECT_NE(std::string::npos, r.err.find("Ctrl-A x"));
 }
@@ -116,8 +116,7 @@ TEST(Ghvmm, StatsSplitTheTime)
 	Result r = Ghvmm({ "--kernel", Guest("smp"), "--cpus", "2", "--stats" });
 	EXPECT_EQ(0, r.status) << r.err;
 	for (const char *s : { "ghvmm statistics (sim backend", "MMIO reads", "pl011",
-			       "time: guest ", "hypervisor ", "run loop", "devices ",
-			       "exits/s:" })
+	                       "time: guest ", "hypervisor ", "run loop", "devices ", "exits/s:" })
 		EXPECT_NE(std::string::npos, r.err.find(s)) << s << " in " << r.err;
 	// Without --stats, nothing but the guest's output.
 	Result quiet = Ghvmm({ "--kernel", Guest("smp"), "--cpus", "2" });
@@ -144,9 +143,10 @@ TEST(Ghvmm, UBootToItsPromptAndBack)
 		GTEST_SKIP() << uboot << " is not installed (tools/setup.sh installs u-boot-qemu)";
 	// A key stops autoboot; then three commands.
 	Result r = Ghvmm({ "--bios", uboot, "--mem", "128M" },
-			 { { 0, " ", "Hit any key" }, { 0, "version\r", "=> " },
-			   { 200, "bdinfo\r", "aarch64-linux-gnu-gcc" },
-			   { 200, "poweroff\r", "Early malloc usage" } });
+	                 { { 0, " ", "Hit any key" },
+	                   { 0, "version\r", "=> " },
+	                   { 200, "bdinfo\r", "aarch64-linux-gnu-gcc" },
+	                   { 200, "poweroff\r", "Early malloc usage" } });
 	EXPECT_EQ(0, r.status) << r.err;
 	std::string out = NoCr(r.out);
 	EXPECT_NE(std::string::npos, out.find("DRAM:  128 MiB")) << out;
@@ -160,7 +160,7 @@ TEST(Ghvmm, DumpDtb)
 {
 	std::string path = Tmp("machine.dtb");
 	Result r = Ghvmm({ "--kernel", Guest("hello"), "--cpus", "3", "--rng", "--cmdline",
-			   "console=ttyAMA0", "--dump-dtb", path });
+	                   "console=ttyAMA0", "--dump-dtb", path });
 	EXPECT_EQ(0, r.status) << r.err;
 	EXPECT_EQ("", r.out) << "no guest runs with --dump-dtb";
 	std::ifstream f(path, std::ios::binary);
@@ -179,7 +179,7 @@ TEST(Ghvmm, DumpDtb)
 }
 
 std::string Elf(uint16_t machine, uint64_t paddr, uint64_t memsz, const std::string &data,
-		int nsegs = 1)
+                int nsegs = 1)
 {
 	Elf64_Ehdr eh{};
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
@@ -226,13 +226,29 @@ TEST(Ghvmm, BadImagesAreRefusedBeforeAnyVcpuRuns)
 		{ "truncated ELF", true, hello.substr(0, hello.size() / 2), {}, 3, "truncated" },
 		{ "x86-64 ELF", true, Elf(EM_X86_64, 0x40000000, 16, code), {}, 3, "architecture" },
 		{ "outside RAM", true, Elf(EM_AARCH64, 0x80000000, 16, code), {}, 3, "outside RAM" },
-		{ "overlapping segments", true, Elf(EM_AARCH64, 0x40000000, 0x100, code, 2), {}, 3,
+		{ "overlapping segments",
+		  true,
+		  Elf(EM_AARCH64, 0x40000000, 0x100, code, 2),
+		  {},
+		  3,
 		  "overlap" },
-		{ "raw image larger than RAM", true, std::string((16 << 20) + 1, '\0'),
-		  { "--mem", "16M" }, 3, "larger than" },
-		{ "raw image past the end of RAM", true, code,
-		  { "--mem", "16M", "--load-addr", "0x40fffff8" }, 3, "do not fit" },
-		{ "--cpus above the simulator's", true, code, { "--cpus", "9", "--backend", "sim" }, 2,
+		{ "raw image larger than RAM",
+		  true,
+		  std::string((16 << 20) + 1, '\0'),
+		  { "--mem", "16M" },
+		  3,
+		  "larger than" },
+		{ "raw image past the end of RAM",
+		  true,
+		  code,
+		  { "--mem", "16M", "--load-addr", "0x40fffff8" },
+		  3,
+		  "do not fit" },
+		{ "--cpus above the simulator's",
+		  true,
+		  code,
+		  { "--cpus", "9", "--backend", "sim" },
+		  2,
 		  "at most 8" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -249,7 +265,8 @@ TEST(Ghvmm, BadImagesAreRefusedBeforeAnyVcpuRuns)
 		EXPECT_EQ("", r.out) << "no guest output";
 		EXPECT_NE(std::string::npos, r.err.find(c.mentions)) << r.err;
 		if (c.status == 3)
-			EXPECT_NE(std::string::npos, r.err.find(path)) << "names the file: " << r.err;
+			EXPECT_NE(std::string::npos, r.err.find(path))
+				<< "names the file: " << r.err;
 		EXPECT_EQ(1, std::count(r.err.begin(), r.err.end(), '\n')) << "one line: " << r.err;
 	}
 }
@@ -266,9 +283,11 @@ TEST(Ghvmm, BadFirmwareDtbAndInitrd)
 		{ { "--bios", "/nonexistent/u-boot.bin" }, 3, "/nonexistent/u-boot.bin" },
 		{ { "--bios", "/" }, 3, "not a regular file" },
 		{ { "--kernel", Guest("hello"), "--dtb", junk }, 3, "not a DTB" },
-		{ { "--kernel", Guest("hello"), "--initrd", "/nonexistent/initrd" }, 3,
+		{ { "--kernel", Guest("hello"), "--initrd", "/nonexistent/initrd" },
+		  3,
 		  "/nonexistent/initrd" },
-		{ { "--kernel", Guest("hello"), "--disk", "/nonexistent/disk.img" }, 1,
+		{ { "--kernel", Guest("hello"), "--disk", "/nonexistent/disk.img" },
+		  1,
 		  "/nonexistent/disk.img" },
 		{ { "--kernel" }, 2, "--kernel" },
 		{ { "--kernel", Guest("hello"), "--mem", "lots" }, 2, "--mem" },
@@ -300,9 +319,9 @@ TEST(Ghvmm, SameConsoleAsQemu)
 	for (const char *g : { "hello", "smp", "timer" }) {
 		SCOPED_TRACE(g);
 		Result ours = Ghvmm({ "--kernel", Guest(g), "--cpus", "4" });
-		Result theirs = Spawn(qemu, { "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-smp",
-					    "4", "-m", "256", "-nographic", "-monitor", "none",
-					    "-nic", "none", "-kernel", Guest(g) });
+		Result theirs = Spawn(qemu, { "-M", "virt,gic-version=3", "-cpu", "cortex-a57",
+		                              "-smp", "4", "-m", "256", "-nographic", "-monitor",
+		                              "none", "-nic", "none", "-kernel", Guest(g) });
 		EXPECT_EQ(0, ours.status);
 		EXPECT_EQ(0, theirs.status) << theirs.err;
 		EXPECT_EQ(NoCr(theirs.out), NoCr(ours.out));
@@ -321,9 +340,9 @@ TEST(Ghvmm, LldDefaultLayoutBootsLikeQemu)
 	const char *qemu = "/usr/bin/qemu-system-aarch64";
 	if (access(qemu, X_OK))
 		GTEST_SKIP() << "qemu-system-aarch64 is not installed";
-	Result theirs = Spawn(qemu, { "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "256",
-				    "-nographic", "-monitor", "none", "-nic", "none", "-kernel",
-				    guest });
+	Result theirs =
+		Spawn(qemu, { "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "256",
+	                      "-nographic", "-monitor", "none", "-nic", "none", "-kernel", guest });
 	EXPECT_EQ(0, theirs.status) << theirs.err;
 	EXPECT_EQ(want, NoCr(theirs.out));
 }

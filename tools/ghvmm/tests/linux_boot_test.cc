@@ -108,10 +108,9 @@ std::string MissingModules(const Kernel &k, std::initializer_list<const char *> 
 
 // tools/guests/linux/make_initramfs.sh BUSYBOX OUT [MODULES [MODE]].
 Spawned MakeInitramfs(const Kernel &k, const std::string &out,
-		      const std::vector<std::string> &extra = {})
+                      const std::vector<std::string> &extra = {})
 {
-	std::vector<std::string> args = { "tools/guests/linux/make_initramfs.sh", k.busybox,
-					  out };
+	std::vector<std::string> args = { "tools/guests/linux/make_initramfs.sh", k.busybox, out };
 	args.insert(args.end(), extra.begin(), extra.end());
 	return Spawn("/bin/sh", args, {}, 30000, Stderr::kWithStdout);
 }
@@ -150,11 +149,12 @@ TEST(Linux, BootsToInitAndPowersOff)
 	ASSERT_EQ(0, made.status) << made.out;
 
 	auto t0 = std::chrono::steady_clock::now();
-	const Spawned run = Ghvmm({ "--kernel", image, "--initrd", initrd, "--cmdline",
-				    "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1", "--mem",
-				    "512M" });
+	const Spawned run =
+		Ghvmm({ "--kernel", image, "--initrd", initrd, "--cmdline",
+	                "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1", "--mem", "512M" });
 	auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-		std::chrono::steady_clock::now() - t0).count();
+			    std::chrono::steady_clock::now() - t0)
+	                    .count();
 	const int rc = run.status;
 	const std::string &out = run.out;
 	std::string tail = out.size() > 3000 ? out.substr(out.size() - 3000) : out;
@@ -180,7 +180,7 @@ TEST(Linux, VirtioDriversDriveBlkAndRng)
 		GTEST_SKIP() << k.skip;
 	const std::string missing =
 		MissingModules(k, { "drivers/virtio/virtio_mmio", "drivers/block/virtio_blk",
-				    "drivers/char/hw_random/virtio-rng" });
+	                            "drivers/char/hw_random/virtio-rng" });
 	if (!missing.empty())
 		GTEST_SKIP() << missing;
 	if (!Exists("/usr/bin/md5sum") && !Exists("/bin/md5sum"))
@@ -201,24 +201,28 @@ TEST(Linux, VirtioDriversDriveBlkAndRng)
 	WriteFile(rw, rw_data);
 	WriteFile(ro, ro_data);
 	const Spawned sum = Spawn(Exists("/usr/bin/md5sum") ? "/usr/bin/md5sum" : "/bin/md5sum",
-				  { rw }, {}, 10000);
+	                          { rw }, {}, 10000);
 	ASSERT_EQ(0, sum.status) << sum.err;
 	const std::string md5 = sum.out.substr(0, 32);
 
 	auto t0 = std::chrono::steady_clock::now();
-	const Spawned run = Ghvmm({ "--kernel", k.image, "--initrd", initrd, "--disk", rw, "--disk",
-				    ro + ",ro", "--rng", "--cmdline", "console=ttyAMA0 panic=-1 quiet",
-				    "--mem", "512M" });
+	const Spawned run =
+		Ghvmm({ "--kernel", k.image, "--initrd", initrd, "--disk", rw, "--disk", ro + ",ro",
+	                "--rng", "--cmdline", "console=ttyAMA0 panic=-1 quiet", "--mem", "512M" });
 	auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-		std::chrono::steady_clock::now() - t0).count();
+			    std::chrono::steady_clock::now() - t0)
+	                    .count();
 	const int rc = run.status;
 	const std::string &out = run.out;
 	std::string tail = out.size() > 4000 ? out.substr(out.size() - 4000) : out;
 
 	EXPECT_EQ(0, rc) << "after " << secs << " s:\n" << tail;
-	EXPECT_EQ("ghvmm-virtio: insmod-virtio_mmio ok", CheckLine(out, "insmod-virtio_mmio")) << tail;
-	EXPECT_EQ("ghvmm-virtio: insmod-virtio_blk ok", CheckLine(out, "insmod-virtio_blk")) << tail;
-	EXPECT_EQ("ghvmm-virtio: insmod-virtio-rng ok", CheckLine(out, "insmod-virtio-rng")) << tail;
+	EXPECT_EQ("ghvmm-virtio: insmod-virtio_mmio ok", CheckLine(out, "insmod-virtio_mmio"))
+		<< tail;
+	EXPECT_EQ("ghvmm-virtio: insmod-virtio_blk ok", CheckLine(out, "insmod-virtio_blk"))
+		<< tail;
+	EXPECT_EQ("ghvmm-virtio: insmod-virtio-rng ok", CheckLine(out, "insmod-virtio-rng"))
+		<< tail;
 	EXPECT_EQ("ghvmm-virtio: vda-read ok size=1048576 md5=" + md5, CheckLine(out, "vda-read"))
 		<< tail;
 	const std::string pat = "ghvmm-virtio-pattern-sector-7";
@@ -229,7 +233,8 @@ TEST(Linux, VirtioDriversDriveBlkAndRng)
 	EXPECT_NE(std::string::npos, rng.find(" bytes=16 hex=")) << rng;
 	for (const char *d : { "irq-virtio0", "irq-virtio1", "irq-virtio2" })
 		EXPECT_EQ(0u, CheckLine(out, d).find(std::string("ghvmm-virtio: ") + d + " ok"))
-			<< d << "\n" << tail;
+			<< d << "\n"
+			<< tail;
 	EXPECT_NE(std::string::npos, out.find("ghvmm-virtio: done")) << tail;
 	EXPECT_EQ(std::string::npos, out.find(" FAIL")) << tail;
 	EXPECT_NE(std::string::npos, out.find("reboot: Power down")) << tail;
@@ -242,8 +247,8 @@ TEST(Linux, VirtioDriversDriveBlkAndRng)
 	const std::string got = ReadFile(rw);
 	ASSERT_EQ(expect.size(), got.size());
 	EXPECT_EQ(pat, got.substr(7 * 512, pat.size()));
-	EXPECT_TRUE(expect == got) << "rw.img changed outside sector 7's first "
-				   << pat.size() << " bytes";
+	EXPECT_TRUE(expect == got)
+		<< "rw.img changed outside sector 7's first " << pat.size() << " bytes";
 	EXPECT_TRUE(ro_data == ReadFile(ro)) << "ro.img changed";
 }
 
@@ -270,11 +275,13 @@ TEST(Linux, VirtioConsoleCarriesBothWays)
 	const std::string guest_line = "ghvmm-vcon: hello from the guest";
 	const std::string host_line = "host-to-guest 5a17c0de over virtio";
 	auto t0 = std::chrono::steady_clock::now();
-	const Spawned run = Ghvmm({ "--kernel", k.image, "--initrd", initrd, "--console", "virtio",
-				    "--cmdline", "console=ttyAMA0 panic=-1 quiet", "--mem", "512M" },
-				  { { 0, host_line + "\n", guest_line + "\n" } });
+	const Spawned run =
+		Ghvmm({ "--kernel", k.image, "--initrd", initrd, "--console", "virtio", "--cmdline",
+	                "console=ttyAMA0 panic=-1 quiet", "--mem", "512M" },
+	              { { 0, host_line + "\n", guest_line + "\n" } });
 	auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-		std::chrono::steady_clock::now() - t0).count();
+			    std::chrono::steady_clock::now() - t0)
+	                    .count();
 	const int rc = run.status;
 	const std::string &out = run.out;
 	std::string tail = out.size() > 4000 ? out.substr(out.size() - 4000) : out;
@@ -294,7 +301,7 @@ TEST(Linux, VirtioConsoleCarriesBothWays)
 	EXPECT_EQ(std::string::npos, out.find("crashed")) << tail;
 }
 
-}  // namespace
+} // namespace
 
 // tools/run.sh demo's guest: tools/guests/linux/demo_initramfs.sh on two
 // vCPUs, as the demo starts it, both ways: the scripted session (standard
@@ -308,17 +315,17 @@ protected:
 		if (!k_.skip.empty())
 			GTEST_SKIP() << k_.skip;
 		initrd_ = Tmp("demo-initramfs.cpio.gz");
-		const Spawned made =
-			Spawn("/bin/sh", { "tools/guests/linux/demo_initramfs.sh", k_.busybox, initrd_ },
-			      {}, 30000, Stderr::kWithStdout);
+		const Spawned made = Spawn(
+			"/bin/sh", { "tools/guests/linux/demo_initramfs.sh", k_.busybox, initrd_ },
+			{}, 30000, Stderr::kWithStdout);
 		ASSERT_EQ(0, made.status) << made.out;
 	}
 	Spawned Boot(const std::string &extra_cmdline, const std::vector<Chunk> &input = {})
 	{
 		return Ghvmm({ "--kernel", k_.image, "--initrd", initrd_, "--cmdline",
-			       "console=ttyAMA0 panic=-1 quiet" + extra_cmdline, "--mem", "512M",
-			       "--cpus", "2" },
-			     input);
+		               "console=ttyAMA0 panic=-1 quiet" + extra_cmdline, "--mem", "512M",
+		               "--cpus", "2" },
+		             input);
 	}
 	Kernel k_;
 	std::string initrd_;
@@ -334,7 +341,8 @@ TEST_F(LinuxDemo, ScriptedSession)
 	EXPECT_NE(std::string::npos, out.find("ghvmm-linux# uname -a")) << out;
 	EXPECT_NE(std::string::npos, out.find("aarch64 GNU/Linux")) << out;
 	// Both vCPUs came up.
-	EXPECT_NE(std::string::npos, out.find("ghvmm-linux# grep -c ^processor /proc/cpuinfo\r\n2\r\n"))
+	EXPECT_NE(std::string::npos,
+	          out.find("ghvmm-linux# grep -c ^processor /proc/cpuinfo\r\n2\r\n"))
 		<< out;
 	EXPECT_NE(std::string::npos, out.find("ghvmm-demo: powering off")) << out;
 	EXPECT_EQ(std::string::npos, out.find("crashed")) << out;
@@ -347,7 +355,7 @@ TEST_F(LinuxDemo, ShellEndsWithCtrlD)
 	// while the tty is still canonical (the command running) is lost.
 	const std::string prompt = "ghvmm-linux:/# ";
 	const Spawned run = Boot(" ghvmm.demo=shell", { { 0, "echo $((6*7))\r", prompt },
-						       { 0, "\x04", "42\r\n" + prompt } });
+	                                                { 0, "\x04", "42\r\n" + prompt } });
 	const std::string &out = run.out;
 	EXPECT_EQ(0, run.status) << out;
 	EXPECT_NE(std::string::npos, out.find("a busybox shell")) << out;

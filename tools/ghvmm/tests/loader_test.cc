@@ -25,10 +25,7 @@ protected:
 	{
 		ram_ = { GHVMM_RAM_BASE, kRamSize, backing_.data() };
 	}
-	uint8_t At(uint64_t gpa)
-	{
-		return backing_[gpa - GHVMM_RAM_BASE];
-	}
+	uint8_t At(uint64_t gpa) { return backing_[gpa - GHVMM_RAM_BASE]; }
 	bool Untouched()
 	{
 		static const std::vector<uint8_t> fill(1 << 20, 0xee);
@@ -117,9 +114,9 @@ protected:
 TEST_F(RomLoaderTest, ReadOnlySegmentInTheRomIsLoadedThere)
 {
 	auto elf = MakeElf(GHVMM_RAM_BASE, { { 0x200000, { 0x7f, 'E', 'L', 'F' }, 0x10, PF_R },
-					     { GHVMM_RAM_BASE, { 1, 2, 3, 4 }, 4 } });
+	                                     { GHVMM_RAM_BASE, { 1, 2, 3, 4 }, 4 } });
 	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, &rom_, elf.data(), elf.size(), false, 0, &img_, err_,
-				       sizeof(err_)))
+	                               sizeof(err_)))
 		<< err_;
 	EXPECT_TRUE(img_.in_rom);
 	EXPECT_EQ('E', rom_backing_[0x200001]);
@@ -139,22 +136,29 @@ TEST_F(RomLoaderTest, EverythingElseOutsideRamIsRefused)
 		bool with_rom;
 		const char *msg;
 	} cases[] = {
-		{ "no ROM window", { { 0x200000, { 1 }, 1, PF_R }, { GHVMM_RAM_BASE, { 1 }, 1 } },
-		  false, "segment 0 at 0x200000+0x1 is outside RAM" },
+		{ "no ROM window",
+		  { { 0x200000, { 1 }, 1, PF_R }, { GHVMM_RAM_BASE, { 1 }, 1 } },
+		  false,
+		  "segment 0 at 0x200000+0x1 is outside RAM" },
 		{ "writable segment in the ROM",
-		  { { 0x200000, { 1 }, 1, PF_R | PF_W }, { GHVMM_RAM_BASE, { 1 }, 1 } }, true,
+		  { { 0x200000, { 1 }, 1, PF_R | PF_W }, { GHVMM_RAM_BASE, { 1 }, 1 } },
+		  true,
 		  "is writable, and outside RAM" },
 		{ "straddles the ROM's end",
-		  { { kRomSize - 2, { 1, 2, 3, 4 }, 4, PF_R }, { GHVMM_RAM_BASE, { 1 }, 1 } }, true,
+		  { { kRomSize - 2, { 1, 2, 3, 4 }, 4, PF_R }, { GHVMM_RAM_BASE, { 1 }, 1 } },
+		  true,
 		  "outside RAM" },
-		{ "between ROM and RAM", { { 0x20000000, { 1 }, 1, PF_R }, { GHVMM_RAM_BASE, { 1 }, 1 } },
-		  true, "outside RAM" },
+		{ "between ROM and RAM",
+		  { { 0x20000000, { 1 }, 1, PF_R }, { GHVMM_RAM_BASE, { 1 }, 1 } },
+		  true,
+		  "outside RAM" },
 	};
 	for (const Case &c : cases) {
 		SCOPED_TRACE(c.what);
 		auto elf = MakeElf(GHVMM_RAM_BASE, c.segs);
-		EXPECT_EQ(-ERANGE, ghvmm_load_kernel(&ram_, c.with_rom ? &rom_ : nullptr, elf.data(),
-						     elf.size(), false, 0, &img_, err_, sizeof(err_)));
+		EXPECT_EQ(-ERANGE,
+		          ghvmm_load_kernel(&ram_, c.with_rom ? &rom_ : nullptr, elf.data(),
+		                            elf.size(), false, 0, &img_, err_, sizeof(err_)));
 		EXPECT_NE(nullptr, strstr(err_, c.msg)) << err_;
 		EXPECT_TRUE(Untouched());
 		EXPECT_EQ(0xee, rom_backing_[0x200000]);
@@ -163,9 +167,10 @@ TEST_F(RomLoaderTest, EverythingElseOutsideRamIsRefused)
 
 TEST_F(RomLoaderTest, EntryInTheRom)
 {
-	auto elf = MakeElf(0x200000, { { 0x200000, { 0x00, 0x00, 0x00, 0x14 } /* b . */, 4, PF_R | PF_X } });
+	auto elf = MakeElf(0x200000,
+	                   { { 0x200000, { 0x00, 0x00, 0x00, 0x14 } /* b . */, 4, PF_R | PF_X } });
 	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, &rom_, elf.data(), elf.size(), false, 0, &img_, err_,
-				       sizeof(err_)))
+	                               sizeof(err_)))
 		<< err_;
 	EXPECT_TRUE(img_.in_rom);
 	EXPECT_EQ(0x200000u, img_.entry);
@@ -176,10 +181,10 @@ TEST_F(RomLoaderTest, EntryInTheRom)
 TEST_F(LoaderTest, ElfSegmentsAndBss)
 {
 	auto elf = MakeElf(GHVMM_RAM_BASE + 0x1000,
-			   { { GHVMM_RAM_BASE + 0x1000, { 1, 2, 3, 4 }, 0x10 },
-			     { GHVMM_RAM_BASE + 0x8000, { 9 }, 1 } });
-	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, elf.data(), elf.size(), false, 0, &img_, err_,
-				       sizeof(err_)))
+	                   { { GHVMM_RAM_BASE + 0x1000, { 1, 2, 3, 4 }, 0x10 },
+	                     { GHVMM_RAM_BASE + 0x8000, { 9 }, 1 } });
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, elf.data(), elf.size(), false, 0, &img_,
+	                               err_, sizeof(err_)))
 		<< err_;
 	EXPECT_EQ(GHVMM_IMAGE_ELF, img_.kind);
 	EXPECT_EQ(GHVMM_RAM_BASE + 0x1000, img_.entry);
@@ -204,9 +209,9 @@ TEST_F(LoaderTest, BadElves)
 	std::vector<Case> cases;
 	auto good = MakeElf(b, { { b, { 1, 2 }, 2 } });
 	cases.push_back({ "truncated header", std::vector<uint8_t>(good.begin(), good.begin() + 20),
-			  "truncated" });
+	                  "truncated" });
 	cases.push_back({ "truncated data", std::vector<uint8_t>(good.begin(), good.end() - 1),
-			  "truncated" });
+	                  "truncated" });
 	{
 		auto e = good;
 		e[EI_CLASS] = ELFCLASS32;
@@ -245,18 +250,19 @@ TEST_F(LoaderTest, BadElves)
 	}
 	cases.push_back({ "below RAM", MakeElf(0x1000, { { 0x1000, { 1 }, 1 } }), "outside RAM" });
 	cases.push_back({ "past RAM", MakeElf(b + kRamSize - 1, { { b + kRamSize - 1, { 1 }, 2 } }),
-			  "outside RAM" });
+	                  "outside RAM" });
 	cases.push_back({ "wrapping segment",
-			  MakeElf(UINT64_MAX - 1, { { UINT64_MAX - 1, { 1 }, 16 } }), "outside RAM" });
+	                  MakeElf(UINT64_MAX - 1, { { UINT64_MAX - 1, { 1 }, 16 } }),
+	                  "outside RAM" });
 	cases.push_back({ "overlap", MakeElf(b, { { b, { 1 }, 0x100 }, { b + 0x80, { 2 }, 1 } }),
-			  "overlap" });
+	                  "overlap" });
 	cases.push_back({ "entry outside", MakeElf(b + 0x100000, { { b, { 1 }, 1 } }), "entry" });
 	cases.push_back({ "filesz > memsz", MakeElf(b, { { b, { 1, 2, 3 }, 1 } }), "file size" });
 	for (const Case &c : cases) {
 		SCOPED_TRACE(c.what);
 		err_[0] = 0;
-		EXPECT_NE(0, ghvmm_load_kernel(&ram_, nullptr, c.elf.data(), c.elf.size(), false, 0, &img_,
-					       err_, sizeof(err_)));
+		EXPECT_NE(0, ghvmm_load_kernel(&ram_, nullptr, c.elf.data(), c.elf.size(), false, 0,
+		                               &img_, err_, sizeof(err_)));
 		EXPECT_NE(nullptr, strstr(err_, c.mentions)) << err_;
 		EXPECT_TRUE(Untouched()) << "nothing written for a bad image";
 	}
@@ -265,14 +271,15 @@ TEST_F(LoaderTest, BadElves)
 TEST_F(LoaderTest, LinuxImage)
 {
 	auto image = MakeImage(0x80000, 0x200000, 0x1000);
-	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, image.data(), image.size(), false, 0, &img_, err_,
-				       sizeof(err_)))
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, image.data(), image.size(), false, 0, &img_,
+	                               err_, sizeof(err_)))
 		<< err_;
 	EXPECT_EQ(GHVMM_IMAGE_LINUX, img_.kind);
 	EXPECT_EQ(GHVMM_RAM_BASE + 0x80000, img_.entry);
 	EXPECT_EQ(GHVMM_RAM_BASE + 0x80000 + 0x200000, img_.end);
 	EXPECT_EQ(0x5a, At(GHVMM_RAM_BASE + 0x80000 + 0x40));
-	EXPECT_EQ(0, At(GHVMM_RAM_BASE + 0x80000 + 0x1000)) << "image_size beyond the file is zeroed";
+	EXPECT_EQ(0, At(GHVMM_RAM_BASE + 0x80000 + 0x1000))
+		<< "image_size beyond the file is zeroed";
 }
 
 TEST_F(LoaderTest, BadLinuxImages)
@@ -290,37 +297,38 @@ TEST_F(LoaderTest, BadLinuxImages)
 	for (const auto &c : cases) {
 		SCOPED_TRACE(c.what);
 		err_[0] = 0;
-		EXPECT_NE(0, ghvmm_load_kernel(&ram_, nullptr, c.image.data(), c.image.size(), false, 0,
-					       &img_, err_, sizeof(err_)));
+		EXPECT_NE(0, ghvmm_load_kernel(&ram_, nullptr, c.image.data(), c.image.size(),
+		                               false, 0, &img_, err_, sizeof(err_)));
 		EXPECT_NE(nullptr, strstr(err_, c.mentions)) << err_;
 		EXPECT_TRUE(Untouched());
 	}
 	auto image = MakeImage(0x80000, 0x2000, 0x1000);
-	EXPECT_NE(0, ghvmm_load_kernel(&ram_, nullptr, image.data(), image.size(), true, GHVMM_RAM_BASE,
-				       &img_, err_, sizeof(err_)));
+	EXPECT_NE(0, ghvmm_load_kernel(&ram_, nullptr, image.data(), image.size(), true,
+	                               GHVMM_RAM_BASE, &img_, err_, sizeof(err_)));
 	EXPECT_NE(nullptr, strstr(err_, "--load-addr")) << err_;
 }
 
 TEST_F(LoaderTest, RawBinary)
 {
 	std::vector<uint8_t> raw = { 0x1f, 0x20, 0x03, 0xd5 };
-	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, raw.data(), raw.size(), false, 0, &img_, err_,
-				       sizeof(err_)));
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, raw.data(), raw.size(), false, 0, &img_,
+	                               err_, sizeof(err_)));
 	EXPECT_EQ(GHVMM_IMAGE_RAW, img_.kind);
 	EXPECT_EQ(GHVMM_RAM_BASE, img_.entry);
 	EXPECT_EQ(0x1f, At(GHVMM_RAM_BASE));
 
-	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, raw.data(), raw.size(), true, GHVMM_RAM_BASE + 0x10000,
-				       &img_, err_, sizeof(err_)));
+	ASSERT_EQ(0, ghvmm_load_kernel(&ram_, nullptr, raw.data(), raw.size(), true,
+	                               GHVMM_RAM_BASE + 0x10000, &img_, err_, sizeof(err_)));
 	EXPECT_EQ(GHVMM_RAM_BASE + 0x10000, img_.entry);
 
-	for (uint64_t at : { (uint64_t)0, (uint64_t)(GHVMM_RAM_BASE + kRamSize - 2), (uint64_t)(UINT64_MAX - 1) }) {
+	for (uint64_t at : { (uint64_t)0, (uint64_t)(GHVMM_RAM_BASE + kRamSize - 2),
+	                     (uint64_t)(UINT64_MAX - 1) }) {
 		SCOPED_TRACE(at);
-		EXPECT_EQ(-ERANGE, ghvmm_load_kernel(&ram_, nullptr, raw.data(), raw.size(), true, at, &img_,
-						     err_, sizeof(err_)));
+		EXPECT_EQ(-ERANGE, ghvmm_load_kernel(&ram_, nullptr, raw.data(), raw.size(), true,
+		                                     at, &img_, err_, sizeof(err_)));
 	}
 	EXPECT_EQ(-EINVAL, ghvmm_load_kernel(&ram_, nullptr, raw.data(), 0, false, 0, &img_, err_,
-					     sizeof(err_)));
+	                                     sizeof(err_)));
 }
 
 TEST_F(LoaderTest, MemContains)
@@ -338,25 +346,25 @@ TEST_F(LoaderTest, BootDataPlacement)
 {
 	uint64_t dtb = 0, initrd = 0;
 	ghvmm_image k = { GHVMM_IMAGE_ELF, GHVMM_RAM_BASE + 0x100000, GHVMM_RAM_BASE + 0x100000,
-			  GHVMM_RAM_BASE + 0x300000 };
+		          GHVMM_RAM_BASE + 0x300000 };
 	ASSERT_EQ(0, ghvmm_place_boot_data(&ram_, &k, 0x10000, 0x5000, &dtb, &initrd, err_,
-					   sizeof(err_)));
+	                                   sizeof(err_)));
 	EXPECT_EQ(GHVMM_RAM_BASE, dtb) << "start of RAM when free, as QEMU";
 	EXPECT_EQ(GHVMM_RAM_BASE + 0x400000, initrd) << "above the kernel, 2M aligned";
 
 	ghvmm_image at_base = { GHVMM_IMAGE_ELF, GHVMM_RAM_BASE, GHVMM_RAM_BASE,
-				GHVMM_RAM_BASE + 0x1000 };
+		                GHVMM_RAM_BASE + 0x1000 };
 	ASSERT_EQ(0, ghvmm_place_boot_data(&ram_, &at_base, 0x10000, 0, &dtb, &initrd, err_,
-					   sizeof(err_)));
+	                                   sizeof(err_)));
 	EXPECT_EQ(GHVMM_RAM_BASE + kRamSize - 0x10000, dtb) << "top of RAM when the start is taken";
 
 	EXPECT_EQ(-ENOSPC, ghvmm_place_boot_data(&ram_, &k, 0x10000, kRamSize, &dtb, &initrd, err_,
-						 sizeof(err_)));
+	                                         sizeof(err_)));
 	EXPECT_NE(nullptr, strstr(err_, "initrd"));
 	ghvmm_image whole = { GHVMM_IMAGE_ELF, GHVMM_RAM_BASE, GHVMM_RAM_BASE,
-			      GHVMM_RAM_BASE + kRamSize };
+		              GHVMM_RAM_BASE + kRamSize };
 	EXPECT_EQ(-ENOSPC, ghvmm_place_boot_data(&ram_, &whole, 0x10000, 0, &dtb, &initrd, err_,
-						 sizeof(err_)));
+	                                         sizeof(err_)));
 }
 
 TEST(LoaderFile, ReadFileLimits)
@@ -366,7 +374,7 @@ TEST(LoaderFile, ReadFileLimits)
 	EXPECT_EQ(-ENOENT, ghvmm_read_file("/nonexistent/file", 100, &data, &len));
 	EXPECT_EQ(-EINVAL, ghvmm_read_file("/", 100, &data, &len)) << "a directory";
 	std::string path = std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
-			   "/loader_test.bin";
+	                   "/loader_test.bin";
 	FILE *f = fopen(path.c_str(), "wb");
 	ASSERT_NE(nullptr, f);
 	fwrite("0123456789", 1, 10, f);

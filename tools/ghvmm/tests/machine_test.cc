@@ -29,8 +29,9 @@ struct Dev {
 
 std::ostream &operator<<(std::ostream &os, const Dev &d)
 {
-	return os << d.name << "(kind " << d.kind << ") @0x" << std::hex << d.base << "+0x" << d.size
-		  << std::dec << " spi " << d.spi << (d.edge ? " edge" : " level") << " #" << d.index;
+	return os << d.name << "(kind " << d.kind << ") @0x" << std::hex << d.base << "+0x"
+	          << d.size << std::dec << " spi " << d.spi << (d.edge ? " edge" : " level") << " #"
+	          << d.index;
 }
 
 const Dev kUart = { GHVMM_DEV_PL011, "pl011", 0x09000000, 0x1000, 1, false, 0 };
@@ -62,19 +63,27 @@ TEST(Machine, FromTheCommandLine)
 	};
 	const std::vector<Case> cases = {
 		{ "UART console only", false, 0, false, { kUart, kRtc } },
-		{ "virtio console", true, 0, false,
+		{ "virtio console",
+		  true,
+		  0,
+		  false,
 		  { kUart, kRtc, Virtio(GHVMM_DEV_VIRTIO_CONSOLE, "virtio-console", 0) } },
-		{ "two disks and the rng", false, 2, true,
+		{ "two disks and the rng",
+		  false,
+		  2,
+		  true,
 		  { kUart, kRtc, Virtio(GHVMM_DEV_VIRTIO_BLK, "virtio-blk", 0, 0),
 		    Virtio(GHVMM_DEV_VIRTIO_BLK, "virtio-blk", 1, 1),
 		    Virtio(GHVMM_DEV_VIRTIO_RNG, "virtio-rng", 2) } },
 		{ "everything: console first, then disks, then rng", true, GHVMM_MAX_DISKS, true,
 		  [] {
-			  std::vector<Dev> d = { kUart, kRtc,
-						 Virtio(GHVMM_DEV_VIRTIO_CONSOLE, "virtio-console", 0) };
+			  std::vector<Dev> d = {
+				  kUart, kRtc, Virtio(GHVMM_DEV_VIRTIO_CONSOLE, "virtio-console", 0)
+			  };
 			  for (unsigned int i = 0; i < GHVMM_MAX_DISKS; i++)
 				  d.push_back(Virtio(GHVMM_DEV_VIRTIO_BLK, "virtio-blk", 1 + i, i));
-			  d.push_back(Virtio(GHVMM_DEV_VIRTIO_RNG, "virtio-rng", 1 + GHVMM_MAX_DISKS));
+			  d.push_back(
+				  Virtio(GHVMM_DEV_VIRTIO_RNG, "virtio-rng", 1 + GHVMM_MAX_DISKS));
 			  return d;
 		  }() },
 	};
@@ -119,4 +128,4 @@ TEST(Machine, VirtioKinds)
 	EXPECT_FALSE(ghvmm_dev_is_virtio(GHVMM_DEV_KINDS));
 }
 
-}  // namespace
+} // namespace

@@ -51,10 +51,15 @@ TEST(Options, Defaults)
 
 TEST(Options, Everything)
 {
-	Parsed p = Parse({ "run", "--kernel", "raw.bin", "--load-addr", "0x40080000", "--initrd",
-			   "rd", "--cmdline", "console=ttyAMA0", "--dump-dtb", "out.dtb", "--cpus",
-			   "8", "--mem", "1G", "--disk", "a.img", "--disk", "b.img,ro", "--rng",
-			   "--console", "virtio", "--backend", "sim", "--stats" });
+	Parsed p = Parse({ "run",         "--kernel",   "raw.bin",
+	                   "--load-addr", "0x40080000", "--initrd",
+	                   "rd",          "--cmdline",  "console=ttyAMA0",
+	                   "--dump-dtb",  "out.dtb",    "--cpus",
+	                   "8",           "--mem",      "1G",
+	                   "--disk",      "a.img",      "--disk",
+	                   "b.img,ro",    "--rng",      "--console",
+	                   "virtio",      "--backend",  "sim",
+	                   "--stats" });
 	ASSERT_EQ(0, p.ret) << p.err;
 	EXPECT_TRUE(p.o.has_load_addr);
 	EXPECT_EQ(0x40080000u, p.o.load_addr);
@@ -145,11 +150,20 @@ TEST(Options, Sizes)
 		int ret;
 		uint64_t v;
 	} cases[] = {
-		{ "4096", 0, 4096 }, { "4k", 0, 4096 }, { "128M", 0, 128ULL << 20 },
-		{ "1G", 0, 1ULL << 30 }, { "0x1000", 0, 0x1000 }, { "2g", 0, 2ULL << 30 },
-		{ "", -EINVAL, 0 }, { "M", -EINVAL, 0 }, { "1T", -EINVAL, 0 },
-		{ "1MB", -EINVAL, 0 }, { " 1M", -EINVAL, 0 }, { "-1", -EINVAL, 0 },
-		{ "18446744073709551615", 0, UINT64_MAX }, { "18446744073709551616", -EINVAL, 0 },
+		{ "4096", 0, 4096 },
+		{ "4k", 0, 4096 },
+		{ "128M", 0, 128ULL << 20 },
+		{ "1G", 0, 1ULL << 30 },
+		{ "0x1000", 0, 0x1000 },
+		{ "2g", 0, 2ULL << 30 },
+		{ "", -EINVAL, 0 },
+		{ "M", -EINVAL, 0 },
+		{ "1T", -EINVAL, 0 },
+		{ "1MB", -EINVAL, 0 },
+		{ " 1M", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },
+		{ "18446744073709551615", 0, UINT64_MAX },
+		{ "18446744073709551616", -EINVAL, 0 },
 		{ "17179869184G", -EINVAL, 0 },
 	};
 	for (const auto &c : cases) {
@@ -164,10 +178,10 @@ TEST(Options, Sizes)
 TEST(Options, UsageDocumentsEveryExitCode)
 {
 	std::string usage = ghvmm_usage;
-	for (const char *s : { "--kernel", "--bios", "--initrd", "--cmdline", "--dtb", "--dump-dtb",
-			       "--cpus", "--mem", "--disk", "--rng", "--console", "--backend",
-			       "--stats", "--load-addr", "Ctrl-A x", "0 the guest powered off",
-			       "6 the user quit" })
+	for (const char *s :
+	     { "--kernel", "--bios", "--initrd", "--cmdline", "--dtb", "--dump-dtb", "--cpus",
+	       "--mem", "--disk", "--rng", "--console", "--backend", "--stats", "--load-addr",
+	       "Ctrl-A x", "0 the guest powered off", "6 the user quit" })
 		EXPECT_NE(std::string::npos, usage.find(s)) << s;
 }
 

@@ -17,7 +17,7 @@
 namespace ghvmm_test {
 
 Spawned Spawn(const std::string &prog, const std::vector<std::string> &args,
-	      const std::vector<Chunk> &input, int timeout_ms, Stderr stderr_to)
+              const std::vector<Chunk> &input, int timeout_ms, Stderr stderr_to)
 {
 	Spawned r;
 	int in[2], out[2], err[2];
@@ -51,7 +51,9 @@ Spawned Spawn(const std::string &prog, const std::vector<std::string> &args,
 			std::this_thread::sleep_for(std::chrono::milliseconds(c.delay_ms));
 			if (!c.after.empty()) {
 				std::unique_lock<std::mutex> g(mu);
-				cv.wait(g, [&] { return done || r.out.find(c.after) != std::string::npos; });
+				cv.wait(g, [&] {
+					return done || r.out.find(c.after) != std::string::npos;
+				});
 			}
 			if (write(in[1], c.bytes.data(), c.bytes.size()) < 0)
 				break;
@@ -65,7 +67,7 @@ Spawned Spawn(const std::string &prog, const std::vector<std::string> &args,
 	while (p[0].fd >= 0 || p[1].fd >= 0) {
 		int left = (int)std::chrono::duration_cast<std::chrono::milliseconds>(
 				   deadline - std::chrono::steady_clock::now())
-				   .count();
+		                   .count();
 		if (left <= 0 || poll(p, 2, left) <= 0) {
 			kill(pid, SIGKILL);
 			killed = true;
@@ -117,7 +119,7 @@ void SuppressUnicornLeaks()
 {
 	char cwd[4096];
 	std::string supp = std::string(getcwd(cwd, sizeof(cwd)) ? cwd : ".") +
-			   "/third_party/unicorn.lsan.supp";
+	                   "/third_party/unicorn.lsan.supp";
 	setenv("LSAN_OPTIONS", ("print_suppressions=0:suppressions=" + supp).c_str(), 1);
 }
 

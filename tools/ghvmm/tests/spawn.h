@@ -24,14 +24,14 @@ struct Spawned {
 };
 
 enum class Stderr {
-	kApart,	     // into Spawned::err
+	kApart,      // into Spawned::err
 	kWithStdout, // into Spawned::out, interleaved as written
 };
 
 // Runs @prog with @args; kills it after @timeout_ms.
 Spawned Spawn(const std::string &prog, const std::vector<std::string> &args,
-	      const std::vector<Chunk> &input = {}, int timeout_ms = 60000,
-	      Stderr stderr_to = Stderr::kApart);
+              const std::vector<Chunk> &input = {}, int timeout_ms = 60000,
+              Stderr stderr_to = Stderr::kApart);
 
 // A path in the test's private temporary directory.
 std::string TestTmp(const std::string &name);

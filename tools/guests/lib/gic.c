@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "guest.h"
 
-#define GICD_CTLR		0x0000
-#define GICD_IGROUPR(n)		(0x0080 + 4 * (n))
-#define GICD_ISENABLER(n)	(0x0100 + 4 * (n))
-#define GICD_IPRIORITYR(n)	(0x0400 + (n))
-#define GICD_IROUTER(n)		(0x6000 + 8 * (n))
-#define GICR_WAKER		0x0014
-#define GICR_SGI		0x10000
-#define GICR_IGROUPR0		(GICR_SGI + 0x0080)
-#define GICR_ISENABLER0		(GICR_SGI + 0x0100)
-#define GICR_IPRIORITYR(n)	(GICR_SGI + 0x0400 + (n))
+#define GICD_CTLR          0x0000
+#define GICD_IGROUPR(n)    (0x0080 + 4 * (n))
+#define GICD_ISENABLER(n)  (0x0100 + 4 * (n))
+#define GICD_IPRIORITYR(n) (0x0400 + (n))
+#define GICD_IROUTER(n)    (0x6000 + 8 * (n))
+#define GICR_WAKER         0x0014
+#define GICR_SGI           0x10000
+#define GICR_IGROUPR0      (GICR_SGI + 0x0080)
+#define GICR_ISENABLER0    (GICR_SGI + 0x0100)
+#define GICR_IPRIORITYR(n) (GICR_SGI + 0x0400 + (n))
 
 static inline volatile uint32_t *w32(uint64_t addr)
 {
@@ -27,8 +27,8 @@ void gic_init_cpu(uint64_t cpu)
 {
 	uint64_t rd = GICR_BASE + cpu * GICR_STRIDE;
 
-	*w32(rd + GICR_WAKER) &= ~(1u << 1);		/* ProcessorSleep */
-	while (*w32(rd + GICR_WAKER) & (1u << 2))	/* ChildrenAsleep */
+	*w32(rd + GICR_WAKER) &= ~(1u << 1);      /* ProcessorSleep */
+	while (*w32(rd + GICR_WAKER) & (1u << 2)) /* ChildrenAsleep */
 		;
 	__asm__ volatile("msr icc_sre_el1, %0" ::"r"(7UL));
 	__asm__ volatile("isb");

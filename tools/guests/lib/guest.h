@@ -11,22 +11,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UART_BASE		0x09000000UL
-#define UART_SPI_INTID		33	/* SPI 1 */
-#define GICD_BASE		0x08000000UL
-#define GICR_BASE		0x080a0000UL
-#define GICR_STRIDE		0x20000UL
-#define VTIMER_INTID		27	/* PPI 11 */
+#define UART_BASE      0x09000000UL
+#define UART_SPI_INTID 33 /* SPI 1 */
+#define GICD_BASE      0x08000000UL
+#define GICR_BASE      0x080a0000UL
+#define GICR_STRIDE    0x20000UL
+#define VTIMER_INTID   27 /* PPI 11 */
 
 /* PSCI 0.2+ function ids (SMC32 / SMC64 calling convention). */
-#define PSCI_VERSION		0x84000000U
-#define PSCI_CPU_OFF		0x84000002U
-#define PSCI_CPU_ON		0xc4000003U
-#define PSCI_SYSTEM_OFF		0x84000008U
-#define PSCI_SYSTEM_RESET	0x84000009U
-#define PSCI_SUCCESS		0
-#define PSCI_INVALID_PARAMETERS	(-2)
-#define PSCI_ALREADY_ON		(-4)
+#define PSCI_VERSION            0x84000000U
+#define PSCI_CPU_OFF            0x84000002U
+#define PSCI_CPU_ON             0xc4000003U
+#define PSCI_SYSTEM_OFF         0x84000008U
+#define PSCI_SYSTEM_RESET       0x84000009U
+#define PSCI_SUCCESS            0
+#define PSCI_INVALID_PARAMETERS (-2)
+#define PSCI_ALREADY_ON         (-4)
 
 void guest_main(uint64_t cpu, uint64_t x0);
 
@@ -35,7 +35,7 @@ void uart_init(void);
 void uart_putc(char c);
 void uart_puts(const char *s);
 void uart_put_uint(uint64_t v);
-int uart_getc(void);	/* -1 when the RX FIFO is empty */
+int uart_getc(void); /* -1 when the RX FIFO is empty */
 void uart_enable_rx_irq(void);
 
 /* PSCI over HVC. */
@@ -53,9 +53,18 @@ void gic_eoi(uint32_t intid);
 /* Exceptions: IRQs at EL1 go to irq_handler(intid) after the GIC ack. */
 void vectors_install(void);
 void irq_handler(uint32_t intid);
-static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
-static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
-static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
+static inline void irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+static inline void irq_disable(void)
+{
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+}
+static inline void wfi(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+}
 
 /*
  * Sleeps until an interrupt has been handled. Called with IRQs masked, in a

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "guest.h"
 
-#define DR	0x000
-#define FR	0x018
-#define LCR_H	0x02c
-#define CR	0x030
-#define IMSC	0x038
-#define ICR	0x044
+#define DR    0x000
+#define FR    0x018
+#define LCR_H 0x02c
+#define CR    0x030
+#define IMSC  0x038
+#define ICR   0x044
 
-#define FR_RXFE	(1u << 4)
-#define FR_TXFF	(1u << 5)
+#define FR_RXFE (1u << 4)
+#define FR_TXFF (1u << 5)
 
 static inline volatile uint32_t *reg(uint32_t off)
 {
@@ -18,10 +18,10 @@ static inline volatile uint32_t *reg(uint32_t off)
 
 void uart_init(void)
 {
-	*reg(CR) = 0;			/* disable while configuring */
-	*reg(LCR_H) = (3u << 5) | (1u << 4);	/* 8 bits, FIFOs on */
+	*reg(CR) = 0;                        /* disable while configuring */
+	*reg(LCR_H) = (3u << 5) | (1u << 4); /* 8 bits, FIFOs on */
 	*reg(ICR) = 0x7ff;
-	*reg(CR) = (1u << 9) | (1u << 8) | 1u;	/* RXE, TXE, UARTEN */
+	*reg(CR) = (1u << 9) | (1u << 8) | 1u; /* RXE, TXE, UARTEN */
 }
 
 void uart_putc(char c)
@@ -62,5 +62,5 @@ int uart_getc(void)
 
 void uart_enable_rx_irq(void)
 {
-	*reg(IMSC) = (1u << 4) | (1u << 6);	/* RX and RX timeout */
+	*reg(IMSC) = (1u << 4) | (1u << 6); /* RX and RX timeout */
 }

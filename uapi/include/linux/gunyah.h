@@ -12,20 +12,20 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define GH_IOCTL_TYPE			'G'
+#define GH_IOCTL_TYPE 'G'
 
 /* ioctls on /dev/gunyah */
 
 /* Returns a new VM file descriptor. The argument must be 0. */
-#define GH_CREATE_VM			_IO(GH_IOCTL_TYPE, 0x0)
+#define GH_CREATE_VM _IO(GH_IOCTL_TYPE, 0x0)
 
 /* ioctls on a VM file descriptor */
 
-#define GH_MEM_ALLOW_READ		(1U << 0)
-#define GH_MEM_ALLOW_WRITE		(1U << 1)
-#define GH_MEM_ALLOW_EXEC		(1U << 2)
-#define GH_MEM_ALLOW_RWX		(GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE | GH_MEM_ALLOW_EXEC)
-#define GH_MEM_VALID_FLAGS		GH_MEM_ALLOW_RWX
+#define GH_MEM_ALLOW_READ  (1U << 0)
+#define GH_MEM_ALLOW_WRITE (1U << 1)
+#define GH_MEM_ALLOW_EXEC  (1U << 2)
+#define GH_MEM_ALLOW_RWX   (GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE | GH_MEM_ALLOW_EXEC)
+#define GH_MEM_VALID_FLAGS GH_MEM_ALLOW_RWX
 
 /**
  * struct gh_userspace_memory_region - guest memory backed by host memory
@@ -43,8 +43,7 @@ struct gh_userspace_memory_region {
 	__u64 userspace_addr;
 };
 
-#define GH_VM_SET_USER_MEM_REGION	_IOW(GH_IOCTL_TYPE, 0x1, \
-					     struct gh_userspace_memory_region)
+#define GH_VM_SET_USER_MEM_REGION _IOW(GH_IOCTL_TYPE, 0x1, struct gh_userspace_memory_region)
 
 /**
  * struct gh_vm_dtb_config - where the guest's device tree is
@@ -56,13 +55,13 @@ struct gh_vm_dtb_config {
 	__u64 size;
 };
 
-#define GH_VM_SET_DTB_CONFIG		_IOW(GH_IOCTL_TYPE, 0x2, struct gh_vm_dtb_config)
+#define GH_VM_SET_DTB_CONFIG _IOW(GH_IOCTL_TYPE, 0x2, struct gh_vm_dtb_config)
 
-#define GH_VM_START			_IO(GH_IOCTL_TYPE, 0x3)
+#define GH_VM_START _IO(GH_IOCTL_TYPE, 0x3)
 
 /* VM functions, selected by name. */
-#define GUNYAH_FUNCTION_NAME_SIZE	32
-#define GUNYAH_FUNCTION_MAX_ARG_SIZE	1024
+#define GUNYAH_FUNCTION_NAME_SIZE    32
+#define GUNYAH_FUNCTION_MAX_ARG_SIZE 1024
 
 /**
  * struct gh_fn_vcpu_arg - argument of the "vcpu" function
@@ -74,8 +73,8 @@ struct gh_fn_vcpu_arg {
 	__u32 vcpu_id;
 };
 
-#define GH_IRQFD_LEVEL			(1U << 0)
-#define GH_IRQFD_VALID_FLAGS		GH_IRQFD_LEVEL
+#define GH_IRQFD_LEVEL       (1U << 0)
+#define GH_IRQFD_VALID_FLAGS GH_IRQFD_LEVEL
 
 /**
  * struct gh_fn_irqfd_arg - argument of the "irqfd" function
@@ -91,8 +90,8 @@ struct gh_fn_irqfd_arg {
 	__u32 padding;
 };
 
-#define GH_IOEVENTFD_DATAMATCH		(1U << 0)
-#define GH_IOEVENTFD_VALID_FLAGS	GH_IOEVENTFD_DATAMATCH
+#define GH_IOEVENTFD_DATAMATCH   (1U << 0)
+#define GH_IOEVENTFD_VALID_FLAGS GH_IOEVENTFD_DATAMATCH
 
 /**
  * struct gh_fn_ioeventfd_arg - argument of the "ioeventfd" function
@@ -127,16 +126,16 @@ struct gh_vm_function {
 	};
 };
 
-#define GH_VM_ADD_FUNCTION		_IOW(GH_IOCTL_TYPE, 0x4, struct gh_vm_function)
-#define GH_VM_REMOVE_FUNCTION		_IOW(GH_IOCTL_TYPE, 0x7, struct gh_vm_function)
+#define GH_VM_ADD_FUNCTION    _IOW(GH_IOCTL_TYPE, 0x4, struct gh_vm_function)
+#define GH_VM_REMOVE_FUNCTION _IOW(GH_IOCTL_TYPE, 0x7, struct gh_vm_function)
 
 /* Boot context: register values the boot vCPU starts with. */
-#define GH_VM_BOOT_CONTEXT_REG_SET_X	0	/* index 0..30 */
-#define GH_VM_BOOT_CONTEXT_REG_SET_PC	1	/* index 0 */
-#define GH_VM_BOOT_CONTEXT_REG_SET_SP	2	/* index 0 (SP_EL0) or 1 (SP_EL1) */
-#define GH_VM_BOOT_CONTEXT_REG_SHIFT	8
+#define GH_VM_BOOT_CONTEXT_REG_SET_X  0 /* index 0..30 */
+#define GH_VM_BOOT_CONTEXT_REG_SET_PC 1 /* index 0 */
+#define GH_VM_BOOT_CONTEXT_REG_SET_SP 2 /* index 0 (SP_EL0) or 1 (SP_EL1) */
+#define GH_VM_BOOT_CONTEXT_REG_SHIFT  8
 #define GH_VM_BOOT_CONTEXT_REG(set, index) \
-	((((__u32)(set) & 0xff) << GH_VM_BOOT_CONTEXT_REG_SHIFT) | ((__u32)(index) & 0xff))
+	((((__u32)(set)&0xff) << GH_VM_BOOT_CONTEXT_REG_SHIFT) | ((__u32)(index)&0xff))
 
 /**
  * struct gh_vm_boot_context - one register of the boot vCPU
@@ -150,36 +149,36 @@ struct gh_vm_boot_context {
 	__u64 value;
 };
 
-#define GH_VM_SET_BOOT_CONTEXT		_IOW(GH_IOCTL_TYPE, 0xa, struct gh_vm_boot_context)
+#define GH_VM_SET_BOOT_CONTEXT _IOW(GH_IOCTL_TYPE, 0xa, struct gh_vm_boot_context)
 
 /* ioctls on a vCPU file descriptor */
 
 /* Exit reasons in gh_vcpu_run.exit_reason */
-#define GH_VM_EXIT_UNKNOWN		0
-#define GH_VM_EXIT_MMIO			1
-#define GH_VM_EXIT_STATUS		2
+#define GH_VM_EXIT_UNKNOWN 0
+#define GH_VM_EXIT_MMIO    1
+#define GH_VM_EXIT_STATUS  2
 
 /* gh_vcpu_run.status.status */
-#define GH_VM_STATUS_LOAD_FAILED	1
-#define GH_VM_STATUS_EXITED		2
-#define GH_VM_STATUS_CRASHED		3
+#define GH_VM_STATUS_LOAD_FAILED 1
+#define GH_VM_STATUS_EXITED      2
+#define GH_VM_STATUS_CRASHED     3
 
 /* gh_vcpu_run.mmio.resume_action: how the guest's access completes */
-#define GH_VM_RESUME_HANDLED		0	/* done; for a read, data holds the value */
-#define GH_VM_RESUME_FAULT		1	/* inject a fault into the guest */
-#define GH_VM_RESUME_RETRY		2	/* re-execute the access */
+#define GH_VM_RESUME_HANDLED 0 /* done; for a read, data holds the value */
+#define GH_VM_RESUME_FAULT   1 /* inject a fault into the guest */
+#define GH_VM_RESUME_RETRY   2 /* re-execute the access */
 
 /* gh_vm_exit_info.type, as the resource manager reports it */
-#define GH_VM_EXIT_TYPE_VM_EXIT			0
-#define GH_VM_EXIT_TYPE_PSCI_POWER_OFF		1
-#define GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET	2
-#define GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET2	3
-#define GH_VM_EXIT_TYPE_WDT_BITE		4
-#define GH_VM_EXIT_TYPE_HYP_ERROR		5
-#define GH_VM_EXIT_TYPE_ASYNC_EXT_ABORT		6
-#define GH_VM_EXIT_TYPE_VM_FORCE_STOPPED	7
+#define GH_VM_EXIT_TYPE_VM_EXIT            0
+#define GH_VM_EXIT_TYPE_PSCI_POWER_OFF     1
+#define GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET  2
+#define GH_VM_EXIT_TYPE_PSCI_SYSTEM_RESET2 3
+#define GH_VM_EXIT_TYPE_WDT_BITE           4
+#define GH_VM_EXIT_TYPE_HYP_ERROR          5
+#define GH_VM_EXIT_TYPE_ASYNC_EXT_ABORT    6
+#define GH_VM_EXIT_TYPE_VM_FORCE_STOPPED   7
 
-#define GH_VM_LAST_EXIT_INFO_SIZE	8
+#define GH_VM_LAST_EXIT_INFO_SIZE 8
 
 /**
  * struct gh_vm_exit_info - why the VM stopped
@@ -195,7 +194,7 @@ struct gh_vm_exit_info {
 	__u8 reason[GH_VM_LAST_EXIT_INFO_SIZE];
 };
 
-#define GH_VCPU_RUN_EXIT_SIZE		256
+#define GH_VCPU_RUN_EXIT_SIZE 256
 
 /**
  * struct gh_vcpu_run - the page shared by mmap(vcpu_fd, offset 0)
@@ -234,7 +233,7 @@ struct gh_vcpu_run {
 	};
 };
 
-#define GH_VCPU_RUN			_IO(GH_IOCTL_TYPE, 0x5)
-#define GH_VCPU_MMAP_SIZE		_IO(GH_IOCTL_TYPE, 0x6)
+#define GH_VCPU_RUN       _IO(GH_IOCTL_TYPE, 0x5)
+#define GH_VCPU_MMAP_SIZE _IO(GH_IOCTL_TYPE, 0x6)
 
 #endif /* _UAPI_LINUX_GUNYAH_H */

@@ -81,17 +81,17 @@ void gh_vcpu_wakeup_irq(struct gh_vcpu *vcpu);
 
 /* --- the pure exit decoder (no side effects; tests and fuzzers feed it) ------------ */
 
-#define GH_VCPU_MMIO_MAX_LEN		8
-#define GH_VCPU_UNKNOWN_STATE_LIMIT	8	/* consecutive unknown states per RUN */
+#define GH_VCPU_MMIO_MAX_LEN        8
+#define GH_VCPU_UNKNOWN_STATE_LIMIT 8 /* consecutive unknown states per RUN */
 
 enum gh_vcpu_exit_kind {
-	GH_VCPU_EXIT_KIND_RESUME,	/* READY: run again (yield if resched is due) */
-	GH_VCPU_EXIT_KIND_YIELD,	/* BLOCKED: yield, run again */
-	GH_VCPU_EXIT_KIND_WAIT_WAKEUP,	/* EXPECTS_WAKEUP, or POWERED_OFF for now */
-	GH_VCPU_EXIT_KIND_VM_STOPPED,	/* POWERED_OFF for good, or FAULT */
-	GH_VCPU_EXIT_KIND_MMIO,		/* VMMIO read/write with a valid length */
-	GH_VCPU_EXIT_KIND_BAD_MMIO,	/* VMMIO with a length outside 1..8 */
-	GH_VCPU_EXIT_KIND_UNKNOWN,	/* a state this driver does not know (raw kept) */
+	GH_VCPU_EXIT_KIND_RESUME,      /* READY: run again (yield if resched is due) */
+	GH_VCPU_EXIT_KIND_YIELD,       /* BLOCKED: yield, run again */
+	GH_VCPU_EXIT_KIND_WAIT_WAKEUP, /* EXPECTS_WAKEUP, or POWERED_OFF for now */
+	GH_VCPU_EXIT_KIND_VM_STOPPED,  /* POWERED_OFF for good, or FAULT */
+	GH_VCPU_EXIT_KIND_MMIO,        /* VMMIO read/write with a valid length */
+	GH_VCPU_EXIT_KIND_BAD_MMIO,    /* VMMIO with a length outside 1..8 */
+	GH_VCPU_EXIT_KIND_UNKNOWN,     /* a state this driver does not know (raw kept) */
 };
 
 /**

@@ -25,11 +25,11 @@ struct gh_vm;
 /* --- resources ------------------------------------------------------------- */
 
 enum gh_resource_type {
-	GH_RESOURCE_TYPE_BELL_TX	= 0,	/* doorbell the host rings: irqfd */
-	GH_RESOURCE_TYPE_BELL_RX	= 1,
-	GH_RESOURCE_TYPE_MSGQ_TX	= 2,
-	GH_RESOURCE_TYPE_MSGQ_RX	= 3,
-	GH_RESOURCE_TYPE_VCPU		= 4,	/* label = vcpu_id, irq = wake-up IRQ */
+	GH_RESOURCE_TYPE_BELL_TX = 0, /* doorbell the host rings: irqfd */
+	GH_RESOURCE_TYPE_BELL_RX = 1,
+	GH_RESOURCE_TYPE_MSGQ_TX = 2,
+	GH_RESOURCE_TYPE_MSGQ_RX = 3,
+	GH_RESOURCE_TYPE_VCPU = 4, /* label = vcpu_id, irq = wake-up IRQ */
 };
 
 /**
@@ -90,7 +90,7 @@ void gh_vm_mgr_remove_ticket(struct gh_vm *vm, struct gh_vm_resource_ticket *t);
  * the matching ticket, if any, is populated. -EEXIST when a resource with that
  * (type, label) is already present; -ENOSPC past GH_VM_MAX_RESOURCES.
  */
-#define GH_VM_MAX_RESOURCES	256
+#define GH_VM_MAX_RESOURCES 256
 int gh_vm_mgr_add_resource(struct gh_vm *vm, const struct gh_vm_resource *res);
 /* The resource goes away; its ticket is unpopulated. -ENOENT when not present. */
 int gh_vm_mgr_remove_resource(struct gh_vm *vm, uint32_t type, uint32_t label);
@@ -131,7 +131,7 @@ struct gh_vm_rm_ops {
 	int (*set_boot_context)(void *ctx, uint16_t vmid, const struct gh_vm_boot_context *bc);
 	int (*vm_init)(void *ctx, uint16_t vmid);
 	int (*get_resources)(void *ctx, uint16_t vmid, struct gh_vm_resource *out, size_t max,
-			     size_t *n);
+	                     size_t *n);
 	int (*vm_start)(void *ctx, uint16_t vmid);
 	int (*vm_stop)(void *ctx, uint16_t vmid);
 	int (*vm_reset)(void *ctx, uint16_t vmid);
@@ -140,12 +140,12 @@ struct gh_vm_rm_ops {
 /* --- VM lifetime and status -------------------------------------------------------- */
 
 enum gh_vm_mgr_status {
-	GH_VM_MGR_STATUS_NO_STATE	= 0,
-	GH_VM_MGR_STATUS_STARTING	= 1,	/* only inside a start */
-	GH_VM_MGR_STATUS_RUNNING	= 2,
-	GH_VM_MGR_STATUS_EXITED		= 3,
-	GH_VM_MGR_STATUS_CRASHED	= 4,
-	GH_VM_MGR_STATUS_LOAD_FAILED	= 5,
+	GH_VM_MGR_STATUS_NO_STATE = 0,
+	GH_VM_MGR_STATUS_STARTING = 1, /* only inside a start */
+	GH_VM_MGR_STATUS_RUNNING = 2,
+	GH_VM_MGR_STATUS_EXITED = 3,
+	GH_VM_MGR_STATUS_CRASHED = 4,
+	GH_VM_MGR_STATUS_LOAD_FAILED = 5,
 };
 
 /* GH_CREATE_VM: a VM with one reference for the caller. @ops must outlive it. */
@@ -177,12 +177,12 @@ int gh_vm_mgr_ensure_started(struct gh_vm *vm);
  * -EALREADY when the VM is not RUNNING.
  */
 int gh_vm_mgr_notify_status(struct gh_vm *vm, enum gh_vm_mgr_status status,
-			    const struct gh_vm_exit_info *info);
+                            const struct gh_vm_exit_info *info);
 
 /* --- configuration ioctls (all -EBUSY once the VM has started) ----------------------- */
 
-#define GH_VM_MAX_MEM_REGIONS		32
-#define GH_VM_MAX_BOOT_CONTEXT		64
+#define GH_VM_MAX_MEM_REGIONS  32
+#define GH_VM_MAX_BOOT_CONTEXT 64
 
 /*
  * GH_VM_SET_USER_MEM_REGION. -EINVAL: unknown flags, size 0, a size, guest or
@@ -260,7 +260,7 @@ const char *gh_vm_mgr_handle_name(const struct gh_vm_function_handle *h);
  * For functions without a handle *handle is set to NULL; @handle may be NULL.
  */
 int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn,
-			   struct gh_vm_function_handle **handle);
+                           struct gh_vm_function_handle **handle);
 /* GH_VM_REMOVE_FUNCTION: same name/argument validation; -ENOENT when no bound
  * function of that type matches the argument. */
 int gh_vm_mgr_remove_function(struct gh_vm *vm, const struct gh_vm_function *fn);
@@ -273,7 +273,7 @@ int gh_vm_mgr_remove_function(struct gh_vm *vm, const struct gh_vm_function *fn)
  */
 size_t gh_vm_mgr_ioctl_arg_size(unsigned int cmd);
 int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg,
-		    struct gh_vm_function_handle **handle);
+                    struct gh_vm_function_handle **handle);
 
 /* --- the MMIO write bus (ioeventfd sits on it, as KVM's eventfd.c on kvm_io_bus) ---------- */
 
@@ -339,10 +339,10 @@ struct gh_vm_function_type {
 
 struct gh_vm_function_instance {
 	const struct gh_vm_function_type *type;
-	struct gh_vm *vm;		/* valid while bound */
-	void *data;			/* the type's own */
-	uint8_t arg[GUNYAH_FUNCTION_MAX_ARG_SIZE];	/* copy of the argument */
-	struct gh_vm_function_instance *next;	/* private to vm_mgr */
+	struct gh_vm *vm;                          /* valid while bound */
+	void *data;                                /* the type's own */
+	uint8_t arg[GUNYAH_FUNCTION_MAX_ARG_SIZE]; /* copy of the argument */
+	struct gh_vm_function_instance *next;      /* private to vm_mgr */
 };
 
 /*

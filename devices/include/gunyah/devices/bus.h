@@ -38,8 +38,8 @@ void gh_bus_destroy(struct gh_bus *bus);
  * -EEXIST: the range overlaps one already registered.
  * -ENOSPC: GH_BUS_MAX_DEVICES reached. -ENOMEM. -EDEADLK: see above.
  */
-int gh_bus_register(struct gh_bus *bus, uint64_t base, uint64_t len,
-		    const struct gh_mmio_ops *ops, void *dev);
+int gh_bus_register(struct gh_bus *bus, uint64_t base, uint64_t len, const struct gh_mmio_ops *ops,
+                    void *dev);
 /* Remove the range that starts exactly at @base. -ENOENT if none. */
 int gh_bus_unregister(struct gh_bus *bus, uint64_t base);
 

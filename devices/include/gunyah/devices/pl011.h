@@ -30,49 +30,49 @@ extern "C" {
 
 struct gh_pl011;
 
-#define GH_PL011_MMIO_SIZE 0x1000u
+#define GH_PL011_MMIO_SIZE  0x1000u
 #define GH_PL011_FIFO_DEPTH 32u
 
 /* Register offsets. */
-#define GH_PL011_DR 0x000
-#define GH_PL011_RSR 0x004 /* RSR on read, ECR on write */
-#define GH_PL011_FR 0x018
-#define GH_PL011_ILPR 0x020
-#define GH_PL011_IBRD 0x024
-#define GH_PL011_FBRD 0x028
-#define GH_PL011_LCR_H 0x02c
-#define GH_PL011_CR 0x030
-#define GH_PL011_IFLS 0x034
-#define GH_PL011_IMSC 0x038
-#define GH_PL011_RIS 0x03c
-#define GH_PL011_MIS 0x040
-#define GH_PL011_ICR 0x044
-#define GH_PL011_DMACR 0x048
+#define GH_PL011_DR        0x000
+#define GH_PL011_RSR       0x004 /* RSR on read, ECR on write */
+#define GH_PL011_FR        0x018
+#define GH_PL011_ILPR      0x020
+#define GH_PL011_IBRD      0x024
+#define GH_PL011_FBRD      0x028
+#define GH_PL011_LCR_H     0x02c
+#define GH_PL011_CR        0x030
+#define GH_PL011_IFLS      0x034
+#define GH_PL011_IMSC      0x038
+#define GH_PL011_RIS       0x03c
+#define GH_PL011_MIS       0x040
+#define GH_PL011_ICR       0x044
+#define GH_PL011_DMACR     0x048
 #define GH_PL011_PERIPHID0 0xfe0
-#define GH_PL011_PCELLID0 0xff0
+#define GH_PL011_PCELLID0  0xff0
 
 /* FR */
-#define GH_PL011_FR_BUSY (1u << 3)
-#define GH_PL011_FR_RXFE (1u << 4)
-#define GH_PL011_FR_TXFF (1u << 5)
-#define GH_PL011_FR_RXFF (1u << 6)
-#define GH_PL011_FR_TXFE (1u << 7)
+#define GH_PL011_FR_BUSY   (1u << 3)
+#define GH_PL011_FR_RXFE   (1u << 4)
+#define GH_PL011_FR_TXFF   (1u << 5)
+#define GH_PL011_FR_RXFF   (1u << 6)
+#define GH_PL011_FR_TXFE   (1u << 7)
 /* LCR_H */
 #define GH_PL011_LCR_H_FEN (1u << 4)
 /* CR */
 #define GH_PL011_CR_UARTEN (1u << 0)
-#define GH_PL011_CR_LBE (1u << 7)
-#define GH_PL011_CR_TXE (1u << 8)
-#define GH_PL011_CR_RXE (1u << 9)
+#define GH_PL011_CR_LBE    (1u << 7)
+#define GH_PL011_CR_TXE    (1u << 8)
+#define GH_PL011_CR_RXE    (1u << 9)
 /* IMSC / RIS / MIS / ICR */
-#define GH_PL011_INT_RX (1u << 4)
-#define GH_PL011_INT_TX (1u << 5)
-#define GH_PL011_INT_RT (1u << 6)
-#define GH_PL011_INT_FE (1u << 7)
-#define GH_PL011_INT_PE (1u << 8)
-#define GH_PL011_INT_BE (1u << 9)
-#define GH_PL011_INT_OE (1u << 10)
-#define GH_PL011_INT_ALL 0x7ffu
+#define GH_PL011_INT_RX    (1u << 4)
+#define GH_PL011_INT_TX    (1u << 5)
+#define GH_PL011_INT_RT    (1u << 6)
+#define GH_PL011_INT_FE    (1u << 7)
+#define GH_PL011_INT_PE    (1u << 8)
+#define GH_PL011_INT_BE    (1u << 9)
+#define GH_PL011_INT_OE    (1u << 10)
+#define GH_PL011_INT_ALL   0x7ffu
 
 /*
  * Transmit even while UARTEN or TXE is clear (QEMU's behaviour). Useful when

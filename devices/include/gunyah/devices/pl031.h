@@ -26,14 +26,14 @@ struct gh_pl031;
 
 #define GH_PL031_MMIO_SIZE 0x1000u
 
-#define GH_PL031_DR 0x00
-#define GH_PL031_MR 0x04
-#define GH_PL031_LR 0x08
-#define GH_PL031_CR 0x0c
-#define GH_PL031_IMSC 0x10
-#define GH_PL031_RIS 0x14
-#define GH_PL031_MIS 0x18
-#define GH_PL031_ICR 0x1c
+#define GH_PL031_DR        0x00
+#define GH_PL031_MR        0x04
+#define GH_PL031_LR        0x08
+#define GH_PL031_CR        0x0c
+#define GH_PL031_IMSC      0x10
+#define GH_PL031_RIS       0x14
+#define GH_PL031_MIS       0x18
+#define GH_PL031_ICR       0x1c
 #define GH_PL031_PERIPHID0 0xfe0
 
 struct gh_pl031_config {

@@ -24,23 +24,23 @@ extern "C" {
 struct gh_virtio_blk;
 
 #define GH_VIRTIO_BLK_QUEUE_SIZE 256u
-#define GH_VIRTIO_BLK_SECTOR 512u
-#define GH_VIRTIO_BLK_ID_BYTES 20u
+#define GH_VIRTIO_BLK_SECTOR     512u
+#define GH_VIRTIO_BLK_ID_BYTES   20u
 
 /* Request types and status values (virtio 1.1 5.2.6). */
-#define GH_VIRTIO_BLK_T_IN 0u
-#define GH_VIRTIO_BLK_T_OUT 1u
-#define GH_VIRTIO_BLK_T_FLUSH 4u
+#define GH_VIRTIO_BLK_T_IN     0u
+#define GH_VIRTIO_BLK_T_OUT    1u
+#define GH_VIRTIO_BLK_T_FLUSH  4u
 #define GH_VIRTIO_BLK_T_GET_ID 8u
-#define GH_VIRTIO_BLK_S_OK 0u
-#define GH_VIRTIO_BLK_S_IOERR 1u
+#define GH_VIRTIO_BLK_S_OK     0u
+#define GH_VIRTIO_BLK_S_IOERR  1u
 #define GH_VIRTIO_BLK_S_UNSUPP 2u
 
 /* Feature bits. */
-#define GH_VIRTIO_BLK_F_SEG_MAX 2
-#define GH_VIRTIO_BLK_F_RO 5
+#define GH_VIRTIO_BLK_F_SEG_MAX  2
+#define GH_VIRTIO_BLK_F_RO       5
 #define GH_VIRTIO_BLK_F_BLK_SIZE 6
-#define GH_VIRTIO_BLK_F_FLUSH 9
+#define GH_VIRTIO_BLK_F_FLUSH    9
 
 /* Byte-addressed backend; each call moves exactly @len bytes or fails. */
 struct gh_blk_ops {

@@ -28,12 +28,12 @@ struct gh_virtio_console_config {
 };
 
 int gh_virtio_console_create(const struct gh_virtio_console_config *cfg,
-			     struct gh_virtio_console **out);
+                             struct gh_virtio_console **out);
 void gh_virtio_console_destroy(struct gh_virtio_console *con);
 /* The transport to put on the bus (owned by the console). */
 int gh_virtio_console_transport(struct gh_virtio_console *con, struct gh_virtio_mmio **t);
 int gh_virtio_console_receive(struct gh_virtio_console *con, const uint8_t *buf, size_t len,
-			      size_t *accepted);
+                              size_t *accepted);
 
 #ifdef __cplusplus
 }

@@ -33,60 +33,60 @@ extern "C" {
 
 struct gh_virtio_mmio;
 
-#define GH_VIRTIO_MMIO_SIZE 0x200u
-#define GH_VIRTIO_MAX_QUEUES 8u
-#define GH_VIRTIO_CONFIG_MAX 0x100u
+#define GH_VIRTIO_MMIO_SIZE     0x200u
+#define GH_VIRTIO_MAX_QUEUES    8u
+#define GH_VIRTIO_CONFIG_MAX    0x100u
 /* Chains a device handles per notification before returning. */
 #define GH_VIRTIO_NOTIFY_BUDGET 4096u
 
 /* Register offsets. */
-#define GH_VIRTIO_MMIO_MAGIC 0x000
-#define GH_VIRTIO_MMIO_VERSION 0x004
-#define GH_VIRTIO_MMIO_DEVICE_ID 0x008
-#define GH_VIRTIO_MMIO_VENDOR_ID 0x00c
-#define GH_VIRTIO_MMIO_DEVICE_FEATURES 0x010
+#define GH_VIRTIO_MMIO_MAGIC               0x000
+#define GH_VIRTIO_MMIO_VERSION             0x004
+#define GH_VIRTIO_MMIO_DEVICE_ID           0x008
+#define GH_VIRTIO_MMIO_VENDOR_ID           0x00c
+#define GH_VIRTIO_MMIO_DEVICE_FEATURES     0x010
 #define GH_VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014
-#define GH_VIRTIO_MMIO_DRIVER_FEATURES 0x020
+#define GH_VIRTIO_MMIO_DRIVER_FEATURES     0x020
 #define GH_VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024
-#define GH_VIRTIO_MMIO_QUEUE_SEL 0x030
-#define GH_VIRTIO_MMIO_QUEUE_NUM_MAX 0x034
-#define GH_VIRTIO_MMIO_QUEUE_NUM 0x038
-#define GH_VIRTIO_MMIO_QUEUE_READY 0x044
-#define GH_VIRTIO_MMIO_QUEUE_NOTIFY 0x050
-#define GH_VIRTIO_MMIO_INTERRUPT_STATUS 0x060
-#define GH_VIRTIO_MMIO_INTERRUPT_ACK 0x064
-#define GH_VIRTIO_MMIO_STATUS 0x070
-#define GH_VIRTIO_MMIO_QUEUE_DESC_LOW 0x080
-#define GH_VIRTIO_MMIO_QUEUE_DESC_HIGH 0x084
-#define GH_VIRTIO_MMIO_QUEUE_DRIVER_LOW 0x090
-#define GH_VIRTIO_MMIO_QUEUE_DRIVER_HIGH 0x094
-#define GH_VIRTIO_MMIO_QUEUE_DEVICE_LOW 0x0a0
-#define GH_VIRTIO_MMIO_QUEUE_DEVICE_HIGH 0x0a4
-#define GH_VIRTIO_MMIO_CONFIG_GENERATION 0x0fc
-#define GH_VIRTIO_MMIO_CONFIG 0x100
+#define GH_VIRTIO_MMIO_QUEUE_SEL           0x030
+#define GH_VIRTIO_MMIO_QUEUE_NUM_MAX       0x034
+#define GH_VIRTIO_MMIO_QUEUE_NUM           0x038
+#define GH_VIRTIO_MMIO_QUEUE_READY         0x044
+#define GH_VIRTIO_MMIO_QUEUE_NOTIFY        0x050
+#define GH_VIRTIO_MMIO_INTERRUPT_STATUS    0x060
+#define GH_VIRTIO_MMIO_INTERRUPT_ACK       0x064
+#define GH_VIRTIO_MMIO_STATUS              0x070
+#define GH_VIRTIO_MMIO_QUEUE_DESC_LOW      0x080
+#define GH_VIRTIO_MMIO_QUEUE_DESC_HIGH     0x084
+#define GH_VIRTIO_MMIO_QUEUE_DRIVER_LOW    0x090
+#define GH_VIRTIO_MMIO_QUEUE_DRIVER_HIGH   0x094
+#define GH_VIRTIO_MMIO_QUEUE_DEVICE_LOW    0x0a0
+#define GH_VIRTIO_MMIO_QUEUE_DEVICE_HIGH   0x0a4
+#define GH_VIRTIO_MMIO_CONFIG_GENERATION   0x0fc
+#define GH_VIRTIO_MMIO_CONFIG              0x100
 
 #define GH_VIRTIO_MMIO_MAGIC_VALUE 0x74726976u /* "virt" */
 
 /* Device status bits. */
 #define GH_VIRTIO_STATUS_ACKNOWLEDGE 1u
-#define GH_VIRTIO_STATUS_DRIVER 2u
-#define GH_VIRTIO_STATUS_DRIVER_OK 4u
+#define GH_VIRTIO_STATUS_DRIVER      2u
+#define GH_VIRTIO_STATUS_DRIVER_OK   4u
 #define GH_VIRTIO_STATUS_FEATURES_OK 8u
 #define GH_VIRTIO_STATUS_NEEDS_RESET 64u
-#define GH_VIRTIO_STATUS_FAILED 128u
+#define GH_VIRTIO_STATUS_FAILED      128u
 
 /* Interrupt status bits. */
-#define GH_VIRTIO_INT_VRING 1u
+#define GH_VIRTIO_INT_VRING  1u
 #define GH_VIRTIO_INT_CONFIG 2u
 
 /* Transport feature bits the transport offers itself. */
 #define GH_VIRTIO_F_INDIRECT_DESC 28
-#define GH_VIRTIO_F_VERSION_1 32
+#define GH_VIRTIO_F_VERSION_1     32
 
 /* Device ids. */
-#define GH_VIRTIO_ID_BLOCK 2u
+#define GH_VIRTIO_ID_BLOCK   2u
 #define GH_VIRTIO_ID_CONSOLE 3u
-#define GH_VIRTIO_ID_RNG 4u
+#define GH_VIRTIO_ID_RNG     4u
 
 /*
  * The device model behind a transport. All three are called without any
@@ -114,7 +114,7 @@ struct gh_virtio_mmio_config {
 	uint32_t config_len; /* <= GH_VIRTIO_CONFIG_MAX */
 	const struct gh_virtio_dev_ops *dev_ops;
 	void *dev;
-	struct gh_guest_mem mem; /* read, write and check all required */
+	struct gh_guest_mem mem;      /* read, write and check all required */
 	const struct gh_irq_ops *irq; /* optional */
 	void *irq_ctx;
 };
@@ -138,13 +138,13 @@ int gh_virtio_mmio_stats(struct gh_virtio_mmio *t, struct gh_dev_stats *stats);
  * if the device was reset since the pop.
  */
 int gh_virtio_mmio_pop(struct gh_virtio_mmio *t, uint16_t queue, struct gh_virtq_chain *chain,
-		       uint32_t *token);
+                       uint32_t *token);
 int gh_virtio_mmio_push(struct gh_virtio_mmio *t, uint16_t queue, uint16_t head, uint32_t len,
-			uint32_t token);
+                        uint32_t token);
 /* Replace config bytes [offset, offset + len); bumps the generation and, if
  * the driver is running, raises the configuration-change interrupt. */
 int gh_virtio_mmio_set_config(struct gh_virtio_mmio *t, uint32_t offset, const void *buf,
-			      uint32_t len);
+                              uint32_t len);
 /* The features the driver accepted (valid once FEATURES_OK is set). */
 int gh_virtio_mmio_driver_features(struct gh_virtio_mmio *t, uint64_t *features);
 /* The guest memory accessor given at creation. */

@@ -16,7 +16,7 @@ extern "C" {
 struct gh_virtio_rng;
 
 #define GH_VIRTIO_RNG_QUEUE_SIZE 64u
-#define GH_VIRTIO_RNG_MAX_CHAIN 65536u
+#define GH_VIRTIO_RNG_MAX_CHAIN  65536u
 
 /* An entropy source: fill @len bytes, 0 or -errno (nothing is then used). */
 struct gh_rng_ops {

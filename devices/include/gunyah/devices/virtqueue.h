@@ -47,9 +47,9 @@ struct gh_guest_mem {
 #define GH_VIRTQ_MAX_SIZE 1024u /* largest queue size accepted */
 #define GH_VIRTQ_MAX_SEGS 256u  /* largest number of buffers in one chain */
 
-#define GH_VIRTQ_DESC_F_NEXT 1u
-#define GH_VIRTQ_DESC_F_WRITE 2u
-#define GH_VIRTQ_DESC_F_INDIRECT 4u
+#define GH_VIRTQ_DESC_F_NEXT          1u
+#define GH_VIRTQ_DESC_F_WRITE         2u
+#define GH_VIRTQ_DESC_F_INDIRECT      4u
 #define GH_VIRTQ_AVAIL_F_NO_INTERRUPT 1u
 
 /* A queue's device-side state. Plain data; the owner serialises access. */
@@ -84,8 +84,8 @@ struct gh_virtq_chain {
  * table 16-byte, the available ring 2-byte and the used ring 4-byte aligned,
  * all three inside guest memory. -EINVAL or -EFAULT otherwise.
  */
-int gh_virtq_init(struct gh_virtq *vq, const struct gh_guest_mem *mem, uint16_t size,
-		  uint64_t desc, uint64_t avail, uint64_t used, bool indirect);
+int gh_virtq_init(struct gh_virtq *vq, const struct gh_guest_mem *mem, uint16_t size, uint64_t desc,
+                  uint64_t avail, uint64_t used, bool indirect);
 
 /*
  * Take the next available chain. 0 and *chain filled; -EAGAIN if there is
@@ -103,9 +103,9 @@ int gh_virtq_push(struct gh_virtq *vq, uint16_t head, uint32_t len, bool *notify
 /* Copy from the readable part of @chain at byte @offset, or into its writable
  * part. -EINVAL if the range runs past that part, -EFAULT from the accessor. */
 int gh_virtq_chain_read(const struct gh_guest_mem *mem, const struct gh_virtq_chain *chain,
-			uint64_t offset, void *buf, size_t len);
+                        uint64_t offset, void *buf, size_t len);
 int gh_virtq_chain_write(const struct gh_guest_mem *mem, const struct gh_virtq_chain *chain,
-			 uint64_t offset, const void *buf, size_t len);
+                         uint64_t offset, const void *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -11,10 +11,10 @@
 extern "C" {
 #endif
 
-#define GH_READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define GH_WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
-#define GH_LOAD_ACQUIRE(x)	__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
-#define GH_STORE_RELEASE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+#define GH_READ_ONCE(x)        __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define GH_WRITE_ONCE(x, v)    __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define GH_LOAD_ACQUIRE(x)     __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define GH_STORE_RELEASE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
 struct gh_os_atomic {
 	int v;

@@ -19,10 +19,10 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define GUNYAH_IOCTL_TYPE		'G'
+#define GUNYAH_IOCTL_TYPE 'G'
 
 /* On /dev/gunyah: a new VM's file descriptor. The argument must be 0. */
-#define GUNYAH_CREATE_VM		_IO(GUNYAH_IOCTL_TYPE, 0x0)
+#define GUNYAH_CREATE_VM _IO(GUNYAH_IOCTL_TYPE, 0x0)
 
 /* On a VM: where the DTB is, and how much room it (and the RM's overlay) has. */
 struct gunyah_vm_dtb_config {
@@ -30,9 +30,9 @@ struct gunyah_vm_dtb_config {
 	__u64 size;
 };
 
-#define GUNYAH_VM_SET_DTB_CONFIG	_IOW(GUNYAH_IOCTL_TYPE, 0x2, struct gunyah_vm_dtb_config)
+#define GUNYAH_VM_SET_DTB_CONFIG _IOW(GUNYAH_IOCTL_TYPE, 0x2, struct gunyah_vm_dtb_config)
 
-#define GUNYAH_VM_START			_IO(GUNYAH_IOCTL_TYPE, 0x3)
+#define GUNYAH_VM_START _IO(GUNYAH_IOCTL_TYPE, 0x3)
 
 /* VM functions: @type says which, @arg points at @arg_size bytes of its argument. */
 enum gunyah_fn_type {
@@ -41,7 +41,7 @@ enum gunyah_fn_type {
 	GUNYAH_FN_IOEVENTFD
 };
 
-#define GUNYAH_FN_MAX_ARG_SIZE		256
+#define GUNYAH_FN_MAX_ARG_SIZE 256
 
 /* GUNYAH_FN_VCPU: ADD returns the vCPU's file descriptor. @id: its RM label. */
 struct gunyah_fn_vcpu_arg {
@@ -81,8 +81,8 @@ struct gunyah_fn_desc {
 	__u64 arg;
 };
 
-#define GUNYAH_VM_ADD_FUNCTION		_IOW(GUNYAH_IOCTL_TYPE, 0x4, struct gunyah_fn_desc)
-#define GUNYAH_VM_REMOVE_FUNCTION	_IOW(GUNYAH_IOCTL_TYPE, 0x7, struct gunyah_fn_desc)
+#define GUNYAH_VM_ADD_FUNCTION    _IOW(GUNYAH_IOCTL_TYPE, 0x4, struct gunyah_fn_desc)
+#define GUNYAH_VM_REMOVE_FUNCTION _IOW(GUNYAH_IOCTL_TYPE, 0x7, struct gunyah_fn_desc)
 
 /*
  * Memory flags: the access bits of GH_VM_SET_USER_MEM_REGION (the seed's
@@ -90,18 +90,18 @@ struct gunyah_fn_desc {
  * header; Android's driver serves memory through user regions instead).
  */
 enum gunyah_map_flags {
-	GUNYAH_MEM_ALLOW_READ		= (1UL << 0),
-	GUNYAH_MEM_ALLOW_WRITE		= (1UL << 1),
-	GUNYAH_MEM_ALLOW_EXEC		= (1UL << 2),
-	GUNYAH_MEM_ALLOW_RWX		= (GUNYAH_MEM_ALLOW_READ | GUNYAH_MEM_ALLOW_WRITE |
-					   GUNYAH_MEM_ALLOW_EXEC),
-	GUNYAH_MEM_DEFAULT_ACCESS	= 0x00,
-	GUNYAH_MEM_FORCE_LEND		= 0x10,
-	GUNYAH_MEM_FORCE_SHARE		= 0x20,
-	GUNYAH_MEM_UNMAP		= (1UL << 8)
+	GUNYAH_MEM_ALLOW_READ = (1UL << 0),
+	GUNYAH_MEM_ALLOW_WRITE = (1UL << 1),
+	GUNYAH_MEM_ALLOW_EXEC = (1UL << 2),
+	GUNYAH_MEM_ALLOW_RWX =
+		(GUNYAH_MEM_ALLOW_READ | GUNYAH_MEM_ALLOW_WRITE | GUNYAH_MEM_ALLOW_EXEC),
+	GUNYAH_MEM_DEFAULT_ACCESS = 0x00,
+	GUNYAH_MEM_FORCE_LEND = 0x10,
+	GUNYAH_MEM_FORCE_SHARE = 0x20,
+	GUNYAH_MEM_UNMAP = (1UL << 8)
 };
 
-#define GUNYAH_MEM_ACCESS_MASK		0x70
+#define GUNYAH_MEM_ACCESS_MASK 0x70
 
 struct gunyah_map_mem_args {
 	__u64 guest_addr;
@@ -111,7 +111,7 @@ struct gunyah_map_mem_args {
 	__u64 size;
 };
 
-#define GUNYAH_VM_MAP_MEM		_IOW(GUNYAH_IOCTL_TYPE, 0x9, struct gunyah_map_mem_args)
+#define GUNYAH_VM_MAP_MEM _IOW(GUNYAH_IOCTL_TYPE, 0x9, struct gunyah_map_mem_args)
 
 /* GUNYAH_VM_SET_BOOT_CONTEXT: one register of the boot vCPU, before start. */
 enum gunyah_vm_boot_context_reg {
@@ -120,9 +120,9 @@ enum gunyah_vm_boot_context_reg {
 	REG_SET_SP = 2
 };
 
-#define GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT	8
+#define GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT 8
 #define GUNYAH_VM_BOOT_CONTEXT_REG(reg, idx) \
-	((((reg) & 0xff) << GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT) | ((idx) & 0xff))
+	((((reg)&0xff) << GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT) | ((idx)&0xff))
 
 struct gunyah_vm_boot_context {
 	__u32 reg;
@@ -130,7 +130,7 @@ struct gunyah_vm_boot_context {
 	__u64 value;
 };
 
-#define GUNYAH_VM_SET_BOOT_CONTEXT	_IOW(GUNYAH_IOCTL_TYPE, 0xa, struct gunyah_vm_boot_context)
+#define GUNYAH_VM_SET_BOOT_CONTEXT _IOW(GUNYAH_IOCTL_TYPE, 0xa, struct gunyah_vm_boot_context)
 
 /* The run page: mmap of a vCPU's file descriptor at offset 0. */
 enum gunyah_vm_status {
@@ -139,7 +139,7 @@ enum gunyah_vm_status {
 	GUNYAH_VM_STATUS_CRASHED = 3
 };
 
-#define GUNYAH_VM_MAX_EXIT_REASON_SIZE	8U
+#define GUNYAH_VM_MAX_EXIT_REASON_SIZE 8U
 
 struct gunyah_vm_exit_info {
 	__u16 type;
@@ -198,8 +198,8 @@ struct gunyah_vcpu_run {
 	};
 };
 
-#define GUNYAH_VCPU_RUN			_IO(GUNYAH_IOCTL_TYPE, 0x5)
-#define GUNYAH_VCPU_MMAP_SIZE		_IO(GUNYAH_IOCTL_TYPE, 0x6)
+#define GUNYAH_VCPU_RUN       _IO(GUNYAH_IOCTL_TYPE, 0x5)
+#define GUNYAH_VCPU_MMAP_SIZE _IO(GUNYAH_IOCTL_TYPE, 0x6)
 
 /*
  * Memory as the VMM's own pages: @memory_size bytes at @userspace_addr
@@ -215,14 +215,14 @@ struct gunyah_userspace_memory_region {
 	__u64 userspace_addr;
 };
 
-#define GH_VM_SET_USER_MEM_REGION	_IOW(GUNYAH_IOCTL_TYPE, 0x1, \
-					     struct gunyah_userspace_memory_region)
+#define GH_VM_SET_USER_MEM_REGION \
+	_IOW(GUNYAH_IOCTL_TYPE, 0x1, struct gunyah_userspace_memory_region)
 
 /* Android-only ioctls, on their own type so they never meet upstream numbers. */
-#define GH_ANDROID_IOCTL_TYPE		'A'
+#define GH_ANDROID_IOCTL_TYPE 'A'
 
-#define GH_VM_ANDROID_LEND_USER_MEM	_IOW(GH_ANDROID_IOCTL_TYPE, 0x11, \
-					     struct gunyah_userspace_memory_region)
+#define GH_VM_ANDROID_LEND_USER_MEM \
+	_IOW(GH_ANDROID_IOCTL_TYPE, 0x11, struct gunyah_userspace_memory_region)
 
 /* Where the guest's firmware image is, for the RM to set up before start. */
 struct gunyah_vm_firmware_config {
@@ -230,7 +230,7 @@ struct gunyah_vm_firmware_config {
 	__u64 size;
 };
 
-#define GH_VM_ANDROID_SET_FW_CONFIG	_IOW(GH_ANDROID_IOCTL_TYPE, 0x12, \
-					     struct gunyah_vm_firmware_config)
+#define GH_VM_ANDROID_SET_FW_CONFIG \
+	_IOW(GH_ANDROID_IOCTL_TYPE, 0x12, struct gunyah_vm_firmware_config)
 
 #endif /* _UAPI_LINUX_GUNYAH_H */

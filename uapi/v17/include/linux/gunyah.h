@@ -18,10 +18,10 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define GUNYAH_IOCTL_TYPE		'G'
+#define GUNYAH_IOCTL_TYPE 'G'
 
 /* On /dev/gunyah: a new VM's file descriptor. The argument must be 0. */
-#define GUNYAH_CREATE_VM		_IO(GUNYAH_IOCTL_TYPE, 0x0)
+#define GUNYAH_CREATE_VM _IO(GUNYAH_IOCTL_TYPE, 0x0)
 
 /*
  * On /dev/gunyah: guest memory, a file descriptor of @size bytes (a multiple
@@ -29,8 +29,8 @@
  * GUNYAH_VM_MAP_MEM. @flags: GHMF_*; every reserved word must be 0.
  */
 enum gunyah_mem_flags {
-	GHMF_CLOEXEC		= (1UL << 0),
-	GHMF_ALLOW_HUGEPAGE	= (1UL << 1)
+	GHMF_CLOEXEC = (1UL << 0),
+	GHMF_ALLOW_HUGEPAGE = (1UL << 1)
 };
 
 struct gunyah_create_mem_args {
@@ -39,7 +39,7 @@ struct gunyah_create_mem_args {
 	__u64 reserved[6];
 };
 
-#define GUNYAH_CREATE_GUEST_MEM		_IOW(GUNYAH_IOCTL_TYPE, 0x8, struct gunyah_create_mem_args)
+#define GUNYAH_CREATE_GUEST_MEM _IOW(GUNYAH_IOCTL_TYPE, 0x8, struct gunyah_create_mem_args)
 
 /* On a VM: where the DTB is, and how much room it (and the RM's overlay) has. */
 struct gunyah_vm_dtb_config {
@@ -47,9 +47,9 @@ struct gunyah_vm_dtb_config {
 	__u64 size;
 };
 
-#define GUNYAH_VM_SET_DTB_CONFIG	_IOW(GUNYAH_IOCTL_TYPE, 0x2, struct gunyah_vm_dtb_config)
+#define GUNYAH_VM_SET_DTB_CONFIG _IOW(GUNYAH_IOCTL_TYPE, 0x2, struct gunyah_vm_dtb_config)
 
-#define GUNYAH_VM_START			_IO(GUNYAH_IOCTL_TYPE, 0x3)
+#define GUNYAH_VM_START _IO(GUNYAH_IOCTL_TYPE, 0x3)
 
 /* VM functions: @type says which, @arg points at @arg_size bytes of its argument. */
 enum gunyah_fn_type {
@@ -58,7 +58,7 @@ enum gunyah_fn_type {
 	GUNYAH_FN_IOEVENTFD
 };
 
-#define GUNYAH_FN_MAX_ARG_SIZE		256
+#define GUNYAH_FN_MAX_ARG_SIZE 256
 
 /* GUNYAH_FN_VCPU: ADD returns the vCPU's file descriptor. @id: its RM label. */
 struct gunyah_fn_vcpu_arg {
@@ -98,8 +98,8 @@ struct gunyah_fn_desc {
 	__u64 arg;
 };
 
-#define GUNYAH_VM_ADD_FUNCTION		_IOW(GUNYAH_IOCTL_TYPE, 0x4, struct gunyah_fn_desc)
-#define GUNYAH_VM_REMOVE_FUNCTION	_IOW(GUNYAH_IOCTL_TYPE, 0x7, struct gunyah_fn_desc)
+#define GUNYAH_VM_ADD_FUNCTION    _IOW(GUNYAH_IOCTL_TYPE, 0x4, struct gunyah_fn_desc)
+#define GUNYAH_VM_REMOVE_FUNCTION _IOW(GUNYAH_IOCTL_TYPE, 0x7, struct gunyah_fn_desc)
 
 /*
  * GUNYAH_VM_MAP_MEM: @size bytes at @offset of guest memory @guest_mem_fd
@@ -107,18 +107,18 @@ struct gunyah_fn_desc {
  * or sharing, the next ones the guest's access; UNMAP takes the range back.
  */
 enum gunyah_map_flags {
-	GUNYAH_MEM_DEFAULT_ACCESS	= 0,
-	GUNYAH_MEM_FORCE_LEND		= 1,
-	GUNYAH_MEM_FORCE_SHARE		= 2,
-	GUNYAH_MEM_ALLOW_READ		= (1UL << 4),
-	GUNYAH_MEM_ALLOW_WRITE		= (1UL << 5),
-	GUNYAH_MEM_ALLOW_EXEC		= (1UL << 6),
-	GUNYAH_MEM_ALLOW_RWX		= (GUNYAH_MEM_ALLOW_READ | GUNYAH_MEM_ALLOW_WRITE |
-					   GUNYAH_MEM_ALLOW_EXEC),
-	GUNYAH_MEM_UNMAP		= (1UL << 8)
+	GUNYAH_MEM_DEFAULT_ACCESS = 0,
+	GUNYAH_MEM_FORCE_LEND = 1,
+	GUNYAH_MEM_FORCE_SHARE = 2,
+	GUNYAH_MEM_ALLOW_READ = (1UL << 4),
+	GUNYAH_MEM_ALLOW_WRITE = (1UL << 5),
+	GUNYAH_MEM_ALLOW_EXEC = (1UL << 6),
+	GUNYAH_MEM_ALLOW_RWX =
+		(GUNYAH_MEM_ALLOW_READ | GUNYAH_MEM_ALLOW_WRITE | GUNYAH_MEM_ALLOW_EXEC),
+	GUNYAH_MEM_UNMAP = (1UL << 8)
 };
 
-#define GUNYAH_MEM_ACCESS_MASK		0x7
+#define GUNYAH_MEM_ACCESS_MASK 0x7
 
 struct gunyah_map_mem_args {
 	__u64 guest_addr;
@@ -128,7 +128,7 @@ struct gunyah_map_mem_args {
 	__u64 size;
 };
 
-#define GUNYAH_VM_MAP_MEM		_IOW(GUNYAH_IOCTL_TYPE, 0x9, struct gunyah_map_mem_args)
+#define GUNYAH_VM_MAP_MEM _IOW(GUNYAH_IOCTL_TYPE, 0x9, struct gunyah_map_mem_args)
 
 /* GUNYAH_VM_SET_BOOT_CONTEXT: one register of the boot vCPU, before start. */
 enum gunyah_vm_boot_context_reg {
@@ -137,9 +137,9 @@ enum gunyah_vm_boot_context_reg {
 	REG_SET_SP = 2
 };
 
-#define GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT	8
+#define GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT 8
 #define GUNYAH_VM_BOOT_CONTEXT_REG(reg, idx) \
-	((((reg) & 0xff) << GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT) | ((idx) & 0xff))
+	((((reg)&0xff) << GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT) | ((idx)&0xff))
 
 struct gunyah_vm_boot_context {
 	__u32 reg;
@@ -147,7 +147,7 @@ struct gunyah_vm_boot_context {
 	__u64 value;
 };
 
-#define GUNYAH_VM_SET_BOOT_CONTEXT	_IOW(GUNYAH_IOCTL_TYPE, 0xa, struct gunyah_vm_boot_context)
+#define GUNYAH_VM_SET_BOOT_CONTEXT _IOW(GUNYAH_IOCTL_TYPE, 0xa, struct gunyah_vm_boot_context)
 
 /* The run page: mmap of a vCPU's file descriptor at offset 0. */
 enum gunyah_vm_status {
@@ -156,7 +156,7 @@ enum gunyah_vm_status {
 	GUNYAH_VM_STATUS_CRASHED = 3
 };
 
-#define GUNYAH_VM_MAX_EXIT_REASON_SIZE	8U
+#define GUNYAH_VM_MAX_EXIT_REASON_SIZE 8U
 
 struct gunyah_vm_exit_info {
 	__u16 type;
@@ -215,7 +215,7 @@ struct gunyah_vcpu_run {
 	};
 };
 
-#define GUNYAH_VCPU_RUN			_IO(GUNYAH_IOCTL_TYPE, 0x5)
-#define GUNYAH_VCPU_MMAP_SIZE		_IO(GUNYAH_IOCTL_TYPE, 0x6)
+#define GUNYAH_VCPU_RUN       _IO(GUNYAH_IOCTL_TYPE, 0x5)
+#define GUNYAH_VCPU_MMAP_SIZE _IO(GUNYAH_IOCTL_TYPE, 0x6)
 
 #endif /* _UAPI_LINUX_GUNYAH_H */
