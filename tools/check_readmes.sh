@@ -12,10 +12,24 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
+# tracked PATTERN...: the files git tracks that match (every match below
+# the top without git).
+tracked() {
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git ls-files -- "$@"
+	else
+		local p
+		for p in "$@"; do
+			find . \( -name .deps -o -name 'bazel-*' -o -name .git \) -prune -o -type f \
+				-path "./$p" -print
+		done | sed 's#^\./##' | sort -u
+	fi
+}
+
 if [ $# -gt 0 ]; then
 	pkgs=("$@")
 else
-	mapfile -t pkgs < <(git ls-files -- '*/README.md' | xargs -n1 dirname |
+	mapfile -t pkgs < <(tracked '*/README.md' | xargs -n1 dirname |
 		while read -r d; do [ -f "$d/BUILD.bazel" ] && echo "$d"; done | sort)
 fi
 
@@ -39,7 +53,7 @@ for pkg in "${pkgs[@]}"; do
 			echo "check_readmes: $readme does not name $rel"
 			bad=$((bad + 1))
 		fi
-	done < <(git ls-files -- "$pkg/*.c" "$pkg/*.h" "$pkg/*.cc" "$pkg/*.S" "$pkg/*.sh")
+	done < <(tracked "$pkg/*.c" "$pkg/*.h" "$pkg/*.cc" "$pkg/*.S" "$pkg/*.sh")
 	# What the README names must exist.
 	while IFS= read -r named; do
 		if [ ! -e "$pkg/$named" ]; then

@@ -6,7 +6,8 @@
 #                                    tiny hello guest on the embedded simulator,
 #                                    console here
 #   tools/run.sh test                every test: default build, ASan+UBSan, the
-#                                    kernel module under QEMU
+#                                    kernel module under QEMU, the source checks
+#                                    (tools/format.sh --check, check_readmes.sh)
 #   tools/run.sh install [PREFIX]    ghvmm, the libraries' headers, static
 #                                    libraries and pkg-config files (/usr/local)
 # Each first installs what is missing (tools/setup.sh).
@@ -76,6 +77,19 @@ run_tests() {
 	fi
 }
 
+# run_check LABEL COMMAND...: a check outside Bazel, counted as one.
+run_check() {
+	local label=$1
+	shift
+	echo "== $label"
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		status=1
+	fi
+}
+
 # The kernel module's selftest in Debian's arm64 kernel under QEMU: its
 # cases are added to the count.
 run_kmod_selftest() {
@@ -103,7 +117,9 @@ test)
 	run_tests "//... (default build)" //... "$@"
 	run_tests "//... --config=asan-ubsan" --config=asan-ubsan //... "$@"
 	run_kmod_selftest
-	echo "== test targets of both builds and kernel selftest cases"
+	run_check "tools/format.sh --check" tools/format.sh --check
+	run_check "tools/check_readmes.sh" tools/check_readmes.sh
+	echo "== test targets of both builds, kernel selftest cases, source checks"
 	echo "$passed passed, $failed failed"
 	exit "$status"
 	;;

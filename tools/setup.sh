@@ -29,7 +29,7 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 
 packages=(
 	bazel-bootstrap bazel-rules-java default-jdk-headless
-	clang lld llvm libclang-rt-14-dev
+	clang lld llvm libclang-rt-14-dev clang-format
 	gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross make bc cpio flex bison libelf-dev
 	qemu-system-arm
 	googletest libabsl-dev libfdt-dev device-tree-compiler
