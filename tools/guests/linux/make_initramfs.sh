@@ -85,22 +85,10 @@ fi
 poweroff -f
 INIT
 else
-mkdir -p "$root/lib/modules"
 # virtio, virtio_ring and rng-core are built in (modules.builtin).
-for m in drivers/virtio/virtio_mmio drivers/block/virtio_blk \
-	 drivers/char/hw_random/virtio-rng; do
-	base=$(basename "$m")
-	if [ -f "$mods/kernel/$m.ko" ]; then
-		cp "$mods/kernel/$m.ko" "$root/lib/modules/$base.ko"
-	elif [ -f "$mods/kernel/$m.ko.xz" ]; then
-		xz -dc "$mods/kernel/$m.ko.xz" >"$root/lib/modules/$base.ko"
-	elif [ -f "$mods/kernel/$m.ko.zst" ]; then
-		zstd -qdc "$mods/kernel/$m.ko.zst" >"$root/lib/modules/$base.ko"
-	else
-		echo "no $m.ko in $mods" >&2
-		exit 1
-	fi
-done
+add_module drivers/virtio/virtio_mmio
+add_module drivers/block/virtio_blk
+add_module drivers/char/hw_random/virtio-rng
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
