@@ -53,7 +53,7 @@ static void trap_undef(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 			val = s.rt == 31 ? 0 : gh_sim_xreg(v, s.rt);
 		if (gh_sim_sysreg_access(v, &s, &val)) {
 			if (s.is_read && s.rt != 31)
-				gh_sim_reg_write(v, UC_ARM64_REG_X0 + s.rt, val);
+				gh_sim_reg_write(v, gh_sim_xreg_id(s.rt), val);
 			gh_sim_reg_write(v, UC_ARM64_REG_PC, pc + 4);
 			return;
 		}

@@ -186,10 +186,10 @@ void gh_sim_smccc_guest(struct gh_sim_vcpu *v)
 	unsigned int i, n;
 
 	for (i = 0; i < 4; i++)
-		in.x[i] = gh_sim_reg_read(v, UC_ARM64_REG_X0 + (int)i);
+		in.x[i] = gh_sim_reg_read(v, gh_sim_xreg_id(i));
 	n = dispatch(&c, FROM_GUEST, &in, &out);
 	for (i = 0; i < n; i++)
-		gh_sim_reg_write(v, UC_ARM64_REG_X0 + (int)i, out.x[i]);
+		gh_sim_reg_write(v, gh_sim_xreg_id(i), out.x[i]);
 }
 
 /* --- the hypercall backend ---------------------------------------------------- */

@@ -105,7 +105,7 @@ bool gh_sim_deliver_sync(struct gh_sim_vcpu *v)
 
 	v->exc.pending = false;
 	if (v->exc.rt >= 0)
-		gh_sim_reg_write(v, UC_ARM64_REG_X0 + v->exc.rt, v->exc.rt_val);
+		gh_sim_reg_write(v, gh_sim_xreg_id(v->exc.rt), v->exc.rt_val);
 	if (!gh_sim_fetch_insn(v, vbar + offset, &insn)) {
 		snprintf(what, sizeof(what), "%s (no vector table at VBAR_EL1 0x%" PRIx64 ")",
 		         v->exc.what, vbar);

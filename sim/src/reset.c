@@ -127,7 +127,7 @@ void gh_sim_boot_cpu0(struct gh_sim_vcpu *v)
 	gh_sim_cpu_reset(v, pc, b->dtb_set ? b->dtb_gpa : 0);
 	for (i = 0; i < 31; i++)
 		if (b->x_set & (1U << i))
-			gh_sim_reg_write(v, UC_ARM64_REG_X0 + (int)i, b->x[i]);
+			gh_sim_reg_write(v, gh_sim_xreg_id(i), b->x[i]);
 	if (b->sp_set[0])
 		gh_sim_reg_write(v, UC_ARM64_REG_SP_EL0, b->sp[0]);
 	if (b->sp_set[1])

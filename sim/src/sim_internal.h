@@ -112,6 +112,20 @@ static inline void gh_sim_reg_write(struct gh_sim_vcpu *v, int reg, uint64_t val
 	uc_reg_write(v->uc, reg, &val);
 }
 
+/*
+ * Unicorn's id of Xn, n <= 30. X0..X28 are consecutive in its enum, X29 and
+ * X30 are not (they are FP and LR, near the start): X0 + 29 is V0, a 16-byte
+ * vector register, which a read would write past a uint64_t.
+ */
+static inline int gh_sim_xreg_id(unsigned int n)
+{
+	if (n == 29)
+		return UC_ARM64_REG_X29;
+	if (n == 30)
+		return UC_ARM64_REG_X30;
+	return UC_ARM64_REG_X0 + (int)n;
+}
+
 /* Xn, with n == 31 the SP (the decoder's register callback). */
 static inline uint64_t gh_sim_xreg(void *ctx, unsigned int n)
 {
@@ -119,7 +133,7 @@ static inline uint64_t gh_sim_xreg(void *ctx, unsigned int n)
 
 	if (n == 31)
 		return gh_sim_reg_read(v, UC_ARM64_REG_SP);
-	return gh_sim_reg_read(v, UC_ARM64_REG_X0 + (int)n);
+	return gh_sim_reg_read(v, gh_sim_xreg_id(n));
 }
 
 static inline int gh_sim_cp_write(struct gh_sim_vcpu *v, uint32_t op0, uint32_t op1, uint32_t crn,

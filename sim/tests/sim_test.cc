@@ -93,6 +93,28 @@ TEST(Sim, EveryLoadStoreFormAgainstEcho)
 	EXPECT_EQ(vm.Reason(), vm.description_);
 }
 
+// Unicorn's register ids for x29 and x30 are not X0 + 29 and X0 + 30 (that is
+// V0 and V1, 16 bytes each): MMIO through them, and MSR/MRS with them, must
+// reach the real x29 and x30.
+TEST(Sim, X29AndX30AreGeneralRegisters)
+{
+	Vm vm("x29_x30", {});
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_FALSE(vm.crashed_) << vm.Reason();
+	EXPECT_EQ(0xf0e1d2c3b4a59687ULL, vm.Result(0)); // the echo's answer, in x30
+	EXPECT_EQ(0xf0u, vm.Result(1));                 // ICC_PMR_EL1 through x29 and x30
+	const std::vector<Access> got = vm.Log();
+	ASSERT_EQ(2u, got.size());
+	EXPECT_EQ(kEchoBase + 0x10, got[0].addr);
+	EXPECT_TRUE(got[0].is_write);
+	EXPECT_EQ(8u, got[0].size);
+	EXPECT_EQ(0x1234abcdu, got[0].value);
+	EXPECT_EQ(kEchoBase + 0x08, got[1].addr);
+	EXPECT_FALSE(got[1].is_write);
+}
+
 TEST(Sim, FreestandingCGuest)
 {
 	Vm vm("cguest", {});
