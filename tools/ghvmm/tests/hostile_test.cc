@@ -53,17 +53,18 @@ void RunHostile(const Case &c)
 	ghvmm_test::WriteFile(disk, before);
 
 	ghvmm_test::SuppressUnicornLeaks();
-	const Spawned r = Spawn("tools/ghvmm/ghvmm",
-				{ "run", "--kernel", "tools/ghvmm/tests/guests/hostile.elf", "--mem",
-				  "256M", "--cpus", "2", "--disk", disk + ",ro", "--rng", "--console",
-				  c.console, "--cmdline", "hostile.seed=" + std::to_string(c.seed) },
-				{}, 60000, Stderr::kApart);
+	const Spawned r =
+		Spawn("tools/ghvmm/ghvmm",
+	              { "run", "--kernel", "tools/ghvmm/tests/guests/hostile.elf", "--mem", "256M",
+	                "--cpus", "2", "--disk", disk + ",ro", "--rng", "--console", c.console,
+	                "--cmdline", "hostile.seed=" + std::to_string(c.seed) },
+	              {}, 60000, Stderr::kApart);
 	const std::string tail = r.err.size() > 2000 ? r.err.substr(r.err.size() - 2000) : r.err;
 
 	ASSERT_NE(-1, r.status) << "hung (killed after 60 s):\n" << tail;
 	EXPECT_TRUE(r.status == 0 || r.status == 5) << "exit " << r.status << ":\n" << tail;
-	for (const char *bad : { "AddressSanitizer", "LeakSanitizer", "runtime error:",
-				 "ThreadSanitizer", "Segmentation fault" })
+	for (const char *bad : { "AddressSanitizer", "LeakSanitizer",
+	                         "runtime error:", "ThreadSanitizer", "Segmentation fault" })
 		EXPECT_EQ(std::string::npos, r.err.find(bad)) << bad << ":\n" << tail;
 	// The guest ran to its end: its summary names how it ends.
 	EXPECT_NE(std::string::npos, r.out.find("hostile: seed " + std::to_string(c.seed)));

@@ -20,10 +20,10 @@
  */
 #include "guest.h"
 
-#define ARENA_BASE 0x48000000UL /* 64 MiB of scratch, needs --mem 256M */
-#define ARENA_SIZE 0x04000000UL
-#define VIRTIO_BASE 0x0a000000UL
-#define VIRTIO_SLOTS 32
+#define ARENA_BASE    0x48000000UL /* 64 MiB of scratch, needs --mem 256M */
+#define ARENA_SIZE    0x04000000UL
+#define VIRTIO_BASE   0x0a000000UL
+#define VIRTIO_SLOTS  32
 #define VIRTIO_STRIDE 0x200UL
 
 static uint64_t rng;
@@ -114,15 +114,15 @@ struct window {
 };
 
 static const struct window windows[] = {
-	{ 0x09000000UL, 0x1000, true },		    /* PL011 */
-	{ 0x09010000UL, 0x1000, true },		    /* PL031 */
-	{ VIRTIO_BASE, VIRTIO_SLOTS * VIRTIO_STRIDE, false }, /* virtio: reads only */
-	{ 0x08000000UL, 0x10000, true },	    /* GIC distributor */
-	{ 0x080a0000UL, 0x40000, true },	    /* GIC redistributors of 2 CPUs */
-	{ 0x080e0000UL, 0x20000, true },	    /* a redistributor that is not there */
-	{ 0x00000000UL, 0x08000000UL, true },	    /* the flash window, empty here */
-	{ 0x0c000000UL, 0x34000000UL, true },	    /* the hole below RAM */
-	{ 0x8000000000UL, 0x100000, true },	    /* far above RAM */
+	{ 0x09000000UL, 0x1000, true },                      /* PL011 */
+	{ 0x09010000UL, 0x1000, true },                      /* PL031 */
+	{ VIRTIO_BASE, VIRTIO_SLOTS *VIRTIO_STRIDE, false }, /* virtio: reads only */
+	{ 0x08000000UL, 0x10000, true },                     /* GIC distributor */
+	{ 0x080a0000UL, 0x40000, true },                     /* GIC redistributors of 2 CPUs */
+	{ 0x080e0000UL, 0x20000, true },                     /* a redistributor that is not there */
+	{ 0x00000000UL, 0x08000000UL, true },                /* the flash window, empty here */
+	{ 0x0c000000UL, 0x34000000UL, true },                /* the hole below RAM */
+	{ 0x8000000000UL, 0x100000, true },                  /* far above RAM */
 };
 
 static unsigned int mmio_storm(unsigned int n)
@@ -140,23 +140,23 @@ static unsigned int mmio_storm(unsigned int n)
 
 /* --- virtio with hostile rings -------------------------------------------------- */
 
-#define VIRTIO_MAGIC 0x000
-#define VIRTIO_DEVICE_ID 0x008
-#define VIRTIO_DEVICE_FEATURES 0x010
+#define VIRTIO_MAGIC               0x000
+#define VIRTIO_DEVICE_ID           0x008
+#define VIRTIO_DEVICE_FEATURES     0x010
 #define VIRTIO_DEVICE_FEATURES_SEL 0x014
-#define VIRTIO_DRIVER_FEATURES 0x020
+#define VIRTIO_DRIVER_FEATURES     0x020
 #define VIRTIO_DRIVER_FEATURES_SEL 0x024
-#define VIRTIO_QUEUE_SEL 0x030
-#define VIRTIO_QUEUE_NUM_MAX 0x034
-#define VIRTIO_QUEUE_NUM 0x038
-#define VIRTIO_QUEUE_READY 0x044
-#define VIRTIO_QUEUE_NOTIFY 0x050
-#define VIRTIO_INTERRUPT_ACK 0x064
-#define VIRTIO_STATUS 0x070
-#define VIRTIO_QUEUE_DESC 0x080
-#define VIRTIO_QUEUE_AVAIL 0x090
-#define VIRTIO_QUEUE_USED 0x0a0
-#define VIRTIO_CONFIG 0x100
+#define VIRTIO_QUEUE_SEL           0x030
+#define VIRTIO_QUEUE_NUM_MAX       0x034
+#define VIRTIO_QUEUE_NUM           0x038
+#define VIRTIO_QUEUE_READY         0x044
+#define VIRTIO_QUEUE_NOTIFY        0x050
+#define VIRTIO_INTERRUPT_ACK       0x064
+#define VIRTIO_STATUS              0x070
+#define VIRTIO_QUEUE_DESC          0x080
+#define VIRTIO_QUEUE_AVAIL         0x090
+#define VIRTIO_QUEUE_USED          0x0a0
+#define VIRTIO_CONFIG              0x100
 
 static void vw(uint64_t slot, uint32_t reg, uint32_t v)
 {
@@ -236,11 +236,11 @@ static void hostile_ring(uint64_t slot, uint32_t num)
 	for (uint32_t i = 0; i < num && i < 64; i++) {
 		d[i].addr = hostile_addr();
 		d[i].len = below(4) == 0 ? 0xffffffffU : (uint32_t)below(0x2000);
-		d[i].flags = (uint16_t)below(8);		/* NEXT, WRITE, INDIRECT */
+		d[i].flags = (uint16_t)below(8);                   /* NEXT, WRITE, INDIRECT */
 		d[i].next = (uint16_t)(below(4) ? below(num) : i); /* loops to itself too */
 		a[2 + i] = (uint16_t)(below(8) ? below(num) : next());
 	}
-	a[0] = (uint16_t)below(2); /* flags */
+	a[0] = (uint16_t)below(2);                             /* flags */
 	a[1] = (uint16_t)(below(8) ? below(num + 1) : next()); /* idx, sometimes far ahead */
 notify:
 	for (unsigned int k = 0; k < 3; k++)
@@ -272,8 +272,8 @@ static unsigned int virtio_attack(unsigned int rounds)
 			vw(slot, VIRTIO_STATUS, (uint32_t)(below(4) ? 1 | 2 | 8 : next()));
 			vw(slot, VIRTIO_QUEUE_SEL, (uint32_t)(below(4) ? below(2) : next()));
 			max = vr(slot, VIRTIO_QUEUE_NUM_MAX);
-			hostile_ring(slot, below(4) ? 1 + (uint32_t)below(max ? max : 1)
-						    : (uint32_t)next());
+			hostile_ring(slot, below(4) ? 1 + (uint32_t)below(max ? max : 1) :
+			                              (uint32_t)next());
 			vw(slot, VIRTIO_STATUS, 1 | 2 | 4 | 8); /* DRIVER_OK */
 			hostile_ring(slot, 1 + (uint32_t)below(max ? max : 1));
 			for (unsigned int k = 0; k < 8; k++) {
@@ -317,8 +317,8 @@ static int64_t hvc_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 extern char _start[];
 
 #define PSCI_AFFINITY_INFO 0xc4000004U
-#define PSCI_MIGRATE	   0xc4000005U
-#define PSCI_FEATURES	   0x8400000aU
+#define PSCI_MIGRATE       0xc4000005U
+#define PSCI_FEATURES      0x8400000aU
 #define PSCI_AFFINITY_OFF  1
 
 static unsigned int psci_calls;
@@ -360,14 +360,14 @@ static unsigned int psci_attack(void)
 static bool ends_something(uint32_t fid)
 {
 	switch (fid & ~0x40000000U) { /* SMC32 and SMC64 alike */
-	case 0x84000001: /* CPU_SUSPEND */
-	case 0x84000002: /* CPU_OFF */
-	case 0x84000008: /* SYSTEM_OFF */
-	case 0x84000009: /* SYSTEM_RESET */
-	case 0x8400000b: /* CPU_FREEZE */
-	case 0x8400000c: /* CPU_DEFAULT_SUSPEND */
-	case 0x8400000e: /* SYSTEM_SUSPEND */
-	case 0x84000012: /* SYSTEM_RESET2 */
+	case 0x84000001:              /* CPU_SUSPEND */
+	case 0x84000002:              /* CPU_OFF */
+	case 0x84000008:              /* SYSTEM_OFF */
+	case 0x84000009:              /* SYSTEM_RESET */
+	case 0x8400000b:              /* CPU_FREEZE */
+	case 0x8400000c:              /* CPU_DEFAULT_SUSPEND */
+	case 0x8400000e:              /* SYSTEM_SUSPEND */
+	case 0x84000012:              /* SYSTEM_RESET2 */
 		return true;
 	default:
 		return false;
@@ -377,7 +377,7 @@ static bool ends_something(uint32_t fid)
 static unsigned int random_calls(unsigned int n)
 {
 	static const uint32_t classes[] = { 0x00000000, 0x80000000, 0xc0000000, 0xc6000000,
-					    0x84000000, 0x86000000, 0xbf000000 };
+		                            0x84000000, 0x86000000, 0xbf000000 };
 	unsigned int made = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
