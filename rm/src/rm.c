@@ -29,7 +29,7 @@ int gh_rm_create(const struct gh_rm_transport_ops *ops, void *ctx, struct gh_rm 
 	return 0;
 }
 
-static void call_free(struct gh_rm_call *call)
+static void call_free(struct gh_rm_pending *call)
 {
 	gh_os_free(call->resp);
 	gh_os_completion_free(call->done);
@@ -38,7 +38,7 @@ static void call_free(struct gh_rm_call *call)
 
 void gh_rm_destroy(struct gh_rm *rm)
 {
-	struct gh_rm_call *call, *next;
+	struct gh_rm_pending *call, *next;
 
 	if (!rm)
 		return;
@@ -170,9 +170,9 @@ static int send_rpc(struct gh_rm *rm, uint8_t type, uint16_t seq, uint32_t msg_i
 
 /* --- calls --------------------------------------------------------------------------- */
 
-static struct gh_rm_call *find_call(struct gh_rm *rm, uint16_t seq, uint32_t msg_id)
+static struct gh_rm_pending *find_call(struct gh_rm *rm, uint16_t seq, uint32_t msg_id)
 {
-	struct gh_rm_call *call;
+	struct gh_rm_pending *call;
 
 	for (call = rm->calls; call; call = call->next)
 		if (call->seq == seq && call->msg_id == msg_id)
@@ -182,7 +182,7 @@ static struct gh_rm_call *find_call(struct gh_rm *rm, uint16_t seq, uint32_t msg
 
 static bool seq_in_use(struct gh_rm *rm, uint16_t seq)
 {
-	struct gh_rm_call *call;
+	struct gh_rm_pending *call;
 
 	for (call = rm->calls; call; call = call->next)
 		if (call->seq == seq)
@@ -190,9 +190,9 @@ static bool seq_in_use(struct gh_rm *rm, uint16_t seq)
 	return false;
 }
 
-static void unlink_call(struct gh_rm *rm, struct gh_rm_call *call)
+static void unlink_call(struct gh_rm *rm, struct gh_rm_pending *call)
 {
-	struct gh_rm_call **pp;
+	struct gh_rm_pending **pp;
 
 	for (pp = &rm->calls; *pp; pp = &(*pp)->next) {
 		if (*pp == call) {
@@ -205,9 +205,9 @@ static void unlink_call(struct gh_rm *rm, struct gh_rm_call *call)
 }
 
 static int call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len,
-		      bool interruptible, struct gh_rm_call **out)
+		      bool interruptible, struct gh_rm_pending **out)
 {
-	struct gh_rm_call *call;
+	struct gh_rm_pending *call;
 	int ret;
 
 	if (!rm || !out || !msg_id || (len && !req))
@@ -256,26 +256,26 @@ static int call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t
 }
 
 int gh_rm_call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len,
-		     struct gh_rm_call **out)
+		     struct gh_rm_pending **out)
 {
 	return call_begin(rm, msg_id, req, len, true, out);
 }
 
-int gh_rm_call_wait(struct gh_rm_call *call)
+int gh_rm_call_wait(struct gh_rm_pending *call)
 {
 	if (!call)
 		return -EINVAL;
 	return gh_os_completion_wait_interruptible(call->done);
 }
 
-int rm_call_wait_uninterruptible(struct gh_rm_call *call)
+int rm_call_wait_uninterruptible(struct gh_rm_pending *call)
 {
 	while (gh_os_completion_wait_interruptible(call->done))
 		gh_os_yield();
 	return 0;
 }
 
-int gh_rm_call_end(struct gh_rm_call *call, void **resp, size_t *resp_len, uint32_t *rm_err)
+int gh_rm_call_end(struct gh_rm_pending *call, void **resp, size_t *resp_len, uint32_t *rm_err)
 {
 	struct gh_rm *rm;
 	int ret;
@@ -321,7 +321,7 @@ int gh_rm_call_end(struct gh_rm_call *call, void **resp, size_t *resp_len, uint3
 static int call_sync(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t req_len,
 		     void **resp, size_t *resp_len, uint32_t *rm_err, bool interruptible)
 {
-	struct gh_rm_call *call;
+	struct gh_rm_pending *call;
 	int ret;
 
 	ret = call_begin(rm, msg_id, req, req_len, interruptible, &call);
@@ -355,7 +355,7 @@ int rm_call_uninterruptible(struct gh_rm *rm, uint32_t msg_id, const void *req, 
 static void finish_reply(struct gh_rm *rm, uint16_t seq, uint32_t msg_id, int ret,
 			 uint32_t rm_err)
 {
-	struct gh_rm_call *call;
+	struct gh_rm_pending *call;
 
 	gh_os_mutex_lock(rm->call_lock);
 	call = find_call(rm, seq, msg_id);

@@ -52,9 +52,9 @@ enum rm_call_state {
 	RM_CALL_ABANDONED,	/* ended early; freed when the reply arrives */
 };
 
-struct gh_rm_call {
+struct gh_rm_pending {
 	struct gh_rm *rm;
-	struct gh_rm_call *next;	/* pending list, under call_lock */
+	struct gh_rm_pending *next;	/* pending list, under call_lock */
 	uint32_t msg_id;
 	uint16_t seq;
 	enum rm_call_state state;
@@ -89,7 +89,7 @@ struct gh_rm {
 	uint8_t tx_msg[GH_RM_RPC_MSG_SIZE];
 
 	struct gh_os_mutex *call_lock;		/* calls, seq, stats */
-	struct gh_rm_call *calls;
+	struct gh_rm_pending *calls;
 	unsigned int n_calls;
 	uint16_t next_seq;
 	struct gh_rm_stats stats;
@@ -103,7 +103,7 @@ struct gh_rm {
 };
 
 /* Waits for @call ignoring signals (for cleanup that must learn the outcome). */
-int rm_call_wait_uninterruptible(struct gh_rm_call *call);
+int rm_call_wait_uninterruptible(struct gh_rm_pending *call);
 /* A call with no reply payload whose waits ignore signals. */
 int rm_call_uninterruptible(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len);
 

@@ -74,7 +74,7 @@ int gh_rm_vm_stop(struct gh_rm *rm, uint16_t vmid, uint8_t flags, uint32_t reaso
 	return gh_rm_call(rm, GH_RM_MSG_VM_STOP, req, sizeof(req), NULL, NULL, NULL);
 }
 
-int gh_rm_vm_config_image(struct gh_rm *rm, const struct gh_rm_vm_config_image *cfg)
+int gh_rm_vm_config_image(struct gh_rm *rm, const struct gh_rm_vm_image_config *cfg)
 {
 	uint8_t req[sizeof(struct gh_rm_vm_config_image_req)] = { 0 };
 

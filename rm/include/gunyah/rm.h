@@ -94,11 +94,11 @@ int gh_rm_remap_error(uint32_t rm_err);
  *         dropped) or the client is destroyed.
  */
 #define GH_RM_MAX_CALLS		1024
-struct gh_rm_call;
+struct gh_rm_pending;
 int gh_rm_call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len,
-		     struct gh_rm_call **out);
-int gh_rm_call_wait(struct gh_rm_call *call);
-int gh_rm_call_end(struct gh_rm_call *call, void **resp, size_t *resp_len, uint32_t *rm_err);
+		     struct gh_rm_pending **out);
+int gh_rm_call_wait(struct gh_rm_pending *call);
+int gh_rm_call_end(struct gh_rm_pending *call, void **resp, size_t *resp_len, uint32_t *rm_err);
 
 /* begin + wait + end. */
 int gh_rm_call(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t req_len,
@@ -174,7 +174,7 @@ int gh_rm_vm_stop(struct gh_rm *rm, uint16_t vmid, uint8_t flags, uint32_t reaso
 int gh_rm_vm_reset(struct gh_rm *rm, uint16_t vmid);
 int gh_rm_vm_init(struct gh_rm *rm, uint16_t vmid);
 
-struct gh_rm_vm_config_image {
+struct gh_rm_vm_image_config {
 	uint16_t vmid;
 	uint16_t auth_mech;	/* enum gh_rm_vm_auth_mech */
 	uint32_t mem_handle;	/* the parcel holding image and DTB */
@@ -184,7 +184,7 @@ struct gh_rm_vm_config_image {
 	uint64_t dtb_size;
 };
 /* VM_CONFIG_IMAGE. -EINVAL: unknown auth_mech, an offset + size that wraps. */
-int gh_rm_vm_config_image(struct gh_rm *rm, const struct gh_rm_vm_config_image *cfg);
+int gh_rm_vm_config_image(struct gh_rm *rm, const struct gh_rm_vm_image_config *cfg);
 
 /* VM_SET_BOOT_CONTEXT. -EINVAL: unknown @reg_set, @reg_index out of its range
  * (X: 0..31, PC: 0, SP: 0..2). */
