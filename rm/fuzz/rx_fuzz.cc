@@ -47,7 +47,8 @@ int Recv(void *, void *buf, size_t cap, size_t *len)
 	Bytes m = g_rx.front();
 	g_rx.pop_front();
 	*len = m.size() < cap ? m.size() : cap;
-	memcpy(buf, m.data(), *len);
+	if (*len)
+		memcpy(buf, m.data(), *len);
 	return 0;
 }
 

@@ -160,7 +160,8 @@ int FakeRm::Recv(uint8_t *buf, size_t cap, size_t *len)
 	Bytes m = to_client_.front();
 	to_client_.pop_front();
 	*len = std::min(cap, m.size());
-	memcpy(buf, m.data(), *len);
+	if (*len)
+		memcpy(buf, m.data(), *len);
 	return 0;
 }
 
