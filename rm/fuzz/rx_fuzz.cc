@@ -27,9 +27,14 @@ namespace {
 using Bytes = std::vector<uint8_t>;
 
 const uint32_t kIds[] = {
-	GH_RM_MSG_VM_ALLOC_VMID, GH_RM_MSG_VM_GET_HYP_RESOURCES, GH_RM_MSG_MEM_LEND,
-	GH_RM_NOTIF_VM_STATUS,	 GH_RM_NOTIF_VM_EXITED,		 0x56100080,
-	0,			 0xffffffff,
+	GH_RM_MSG_VM_ALLOC_VMID,
+	GH_RM_MSG_VM_GET_HYP_RESOURCES,
+	GH_RM_MSG_MEM_LEND,
+	GH_RM_NOTIF_VM_STATUS,
+	GH_RM_NOTIF_VM_EXITED,
+	0x56100080,
+	0,
+	0xffffffff,
 };
 constexpr size_t kNumIds = sizeof(kIds) / sizeof(kIds[0]);
 
@@ -73,7 +78,8 @@ void Decode(const void *p, size_t len)
 	if (ret == 0 && n > 8)
 		abort();
 	gh_rm_notif nt;
-	for (uint32_t id : { uint32_t(GH_RM_NOTIF_VM_STATUS), uint32_t(GH_RM_NOTIF_VM_EXITED), 0x56100002u }) {
+	for (uint32_t id :
+	     { uint32_t(GH_RM_NOTIF_VM_STATUS), uint32_t(GH_RM_NOTIF_VM_EXITED), 0x56100002u }) {
 		gh_rm_decode_notif(id, p, len, &nt);
 		if (nt.err == 0 && id == GH_RM_NOTIF_VM_EXITED &&
 		    nt.u.exited.reason_size + 8 != len)
@@ -90,7 +96,7 @@ struct Listener : gh_rm_listener {
 	}
 };
 
-}  // namespace
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -109,7 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gh_rm_register_listener(rm, &l);
 	std::vector<gh_rm_pending *> calls;
 	std::vector<uint16_t> seqs;
-	uint16_t next_seq = 0;	// a fresh client numbers its calls 0, 1, 2...
+	uint16_t next_seq = 0; // a fresh client numbers its calls 0, 1, 2...
 
 	Decode(data, size);
 	size_t i = 0;
@@ -140,10 +146,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint16_t seq = seqs.empty() || (s & 0x80) ? s : seqs[s % seqs.size()];
 			uint32_t id = kIds[byte() % kNumIds];
 			size_t n = byte() % 233;
-			Bytes m = { GH_RM_RPC_API_BYTE, static_cast<uint8_t>(frags << 2 | type),
-				    static_cast<uint8_t>(seq), static_cast<uint8_t>(seq >> 8),
-				    static_cast<uint8_t>(id), static_cast<uint8_t>(id >> 8),
-				    static_cast<uint8_t>(id >> 16), static_cast<uint8_t>(id >> 24) };
+			Bytes m = { GH_RM_RPC_API_BYTE,
+				    static_cast<uint8_t>(frags << 2 | type),
+				    static_cast<uint8_t>(seq),
+				    static_cast<uint8_t>(seq >> 8),
+				    static_cast<uint8_t>(id),
+				    static_cast<uint8_t>(id >> 8),
+				    static_cast<uint8_t>(id >> 16),
+				    static_cast<uint8_t>(id >> 24) };
 			while (n-- && i < size)
 				m.push_back(byte());
 			g_rx.push_back(m);

@@ -41,8 +41,7 @@ static int decode_vm_exited(const uint8_t *p, size_t len, struct gh_rm_vm_exited
 	return 0;
 }
 
-void gh_rm_decode_notif(uint32_t msg_id, const void *payload, size_t len,
-			struct gh_rm_notif *out)
+void gh_rm_decode_notif(uint32_t msg_id, const void *payload, size_t len, struct gh_rm_notif *out)
 {
 	const uint8_t *p = payload;
 
@@ -65,8 +64,8 @@ void gh_rm_decode_notif(uint32_t msg_id, const void *payload, size_t len,
 		__builtin_memset(&out->u, 0, sizeof(out->u));
 }
 
-int gh_rm_decode_hyp_resources(const void *payload, size_t len,
-			       struct gh_rm_hyp_resource *out, size_t max, size_t *n)
+int gh_rm_decode_hyp_resources(const void *payload, size_t len, struct gh_rm_hyp_resource *out,
+                               size_t max, size_t *n)
 {
 	const size_t hdr = sizeof(struct gh_rm_hyp_resources_resp);
 	const size_t esz = sizeof(struct gh_rm_hyp_resource_entry);

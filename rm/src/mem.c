@@ -2,10 +2,10 @@
 /* Memory parcels: MEM_LEND / MEM_SHARE with their MEM_APPEND continuations, and MEM_RECLAIM. */
 #include "rm_internal.h"
 
-#define LIST_HDR	sizeof(struct gh_rm_mem_list_hdr)
-#define ACL_SZ		sizeof(struct gh_rm_mem_acl_entry)
-#define SGL_SZ		sizeof(struct gh_rm_mem_sgl_entry)
-#define ATTR_SZ		sizeof(struct gh_rm_mem_attr_entry)
+#define LIST_HDR sizeof(struct gh_rm_mem_list_hdr)
+#define ACL_SZ   sizeof(struct gh_rm_mem_acl_entry)
+#define SGL_SZ   sizeof(struct gh_rm_mem_sgl_entry)
+#define ATTR_SZ  sizeof(struct gh_rm_mem_attr_entry)
 
 static int check_parcel(const struct gh_rm_mem_parcel *p)
 {
@@ -58,8 +58,7 @@ static size_t put_ranges(uint8_t *buf, size_t off, const struct gh_rm_mem_range 
 }
 
 /* The ranges after the first GH_RM_MEM_MAX_LIST_ENTRIES, one MEM_APPEND per list. */
-static int mem_append(struct gh_rm *rm, uint32_t handle, const struct gh_rm_mem_range *r,
-		      size_t n)
+static int mem_append(struct gh_rm *rm, uint32_t handle, const struct gh_rm_mem_range *r, size_t n)
 {
 	const size_t hdr = sizeof(struct gh_rm_mem_append_req_hdr);
 	uint8_t *req;
@@ -73,7 +72,7 @@ static int mem_append(struct gh_rm *rm, uint32_t handle, const struct gh_rm_mem_
 		chunk = n > GH_RM_MEM_MAX_LIST_ENTRIES ? GH_RM_MEM_MAX_LIST_ENTRIES : n;
 		rm_put32(req, RM_OFF(gh_rm_mem_append_req_hdr, mem_handle), handle);
 		rm_put8(req, RM_OFF(gh_rm_mem_append_req_hdr, flags),
-			chunk == n ? GH_RM_MEM_APPEND_FLAG_END : 0);
+		        chunk == n ? GH_RM_MEM_APPEND_FLAG_END : 0);
 		len = put_ranges(req, hdr, r, chunk);
 		ret = gh_rm_call(rm, GH_RM_MSG_MEM_APPEND, req, len, NULL, NULL, NULL);
 		if (ret)
@@ -86,7 +85,7 @@ static int mem_append(struct gh_rm *rm, uint32_t handle, const struct gh_rm_mem_
 }
 
 static int mem_create(struct gh_rm *rm, uint32_t msg_id, const struct gh_rm_mem_parcel *p,
-		      uint32_t *handle)
+                      uint32_t *handle)
 {
 	const size_t hdr = sizeof(struct gh_rm_mem_share_req_hdr);
 	size_t first, len, off, i;
@@ -104,14 +103,14 @@ static int mem_create(struct gh_rm *rm, uint32_t msg_id, const struct gh_rm_mem_
 
 	first = p->n_ranges > GH_RM_MEM_MAX_LIST_ENTRIES ? GH_RM_MEM_MAX_LIST_ENTRIES : p->n_ranges;
 	/* At most 8 + 3 * 4 + 512 * (4 + 16 + 4) bytes: well inside GH_RM_RPC_MAX_PAYLOAD. */
-	len = hdr + LIST_HDR + p->n_acl * ACL_SZ + LIST_HDR + first * SGL_SZ +
-	      LIST_HDR + p->n_attrs * ATTR_SZ;
+	len = hdr + LIST_HDR + p->n_acl * ACL_SZ + LIST_HDR + first * SGL_SZ + LIST_HDR +
+	      p->n_attrs * ATTR_SZ;
 	req = gh_os_zalloc(len);
 	if (!req)
 		return -ENOMEM;
 	rm_put8(req, RM_OFF(gh_rm_mem_share_req_hdr, mem_type), p->mem_type);
 	rm_put8(req, RM_OFF(gh_rm_mem_share_req_hdr, flags),
-		(uint8_t)(p->flags | (first < p->n_ranges ? GH_RM_MEM_SHARE_FLAG_APPEND : 0)));
+	        (uint8_t)(p->flags | (first < p->n_ranges ? GH_RM_MEM_SHARE_FLAG_APPEND : 0)));
 	rm_put32(req, RM_OFF(gh_rm_mem_share_req_hdr, label), p->label);
 	off = put_list_hdr(req, hdr, p->n_acl);
 	for (i = 0; i < p->n_acl; i++, off += ACL_SZ) {

@@ -19,7 +19,7 @@ static int msgq_send(void *ctx, const void *msg, size_t len, bool push)
 	bool ready = false;
 
 	err = gh_hypercall_msgq_send(q->tx_capid, len, (uint64_t)(uintptr_t)msg,
-				     push ? GH_HYPERCALL_MSGQ_TX_FLAGS_PUSH : 0, &ready);
+	                             push ? GH_HYPERCALL_MSGQ_TX_FLAGS_PUSH : 0, &ready);
 	if (err == GH_ERROR_MSGQUEUE_FULL)
 		return -EAGAIN;
 	return hyp_errno(err);

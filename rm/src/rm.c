@@ -18,8 +18,7 @@ int gh_rm_create(const struct gh_rm_transport_ops *ops, void *ctx, struct gh_rm 
 	rm->call_lock = gh_os_mutex_alloc();
 	rm->rx_lock = gh_os_mutex_alloc();
 	rm->listen_lock = gh_os_rwlock_alloc();
-	if (!rm->send_lock || !rm->tx_ready || !rm->call_lock || !rm->rx_lock ||
-	    !rm->listen_lock) {
+	if (!rm->send_lock || !rm->tx_ready || !rm->call_lock || !rm->rx_lock || !rm->listen_lock) {
 		gh_rm_destroy(rm);
 		return -ENOMEM;
 	}
@@ -134,7 +133,7 @@ static int send_one(struct gh_rm *rm, size_t len, bool push, bool interruptible)
  * that is not a continuation arrives.
  */
 static int send_rpc(struct gh_rm *rm, uint8_t type, uint16_t seq, uint32_t msg_id,
-		    const uint8_t *payload, size_t len, bool interruptible)
+                    const uint8_t *payload, size_t len, bool interruptible)
 {
 	size_t fragments = len ? (len - 1) / GH_RM_RPC_PAYLOAD_SIZE : 0;
 	size_t off = 0, chunk;
@@ -148,8 +147,8 @@ static int send_rpc(struct gh_rm *rm, uint8_t type, uint16_t seq, uint32_t msg_i
 			chunk = GH_RM_RPC_PAYLOAD_SIZE;
 		rm_put8(rm->tx_msg, RM_OFF(gh_rm_rpc_hdr, api), GH_RM_RPC_API_BYTE);
 		rm_put8(rm->tx_msg, RM_OFF(gh_rm_rpc_hdr, type),
-			(uint8_t)(fragments << GH_RM_RPC_FRAGMENTS_SHIFT |
-				  (off ? GH_RM_RPC_TYPE_CONTINUATION : type)));
+		        (uint8_t)(fragments << GH_RM_RPC_FRAGMENTS_SHIFT |
+		                  (off ? GH_RM_RPC_TYPE_CONTINUATION : type)));
 		rm_put16(rm->tx_msg, RM_OFF(gh_rm_rpc_hdr, seq), seq);
 		rm_put32(rm->tx_msg, RM_OFF(gh_rm_rpc_hdr, msg_id), msg_id);
 		if (chunk)
@@ -205,7 +204,7 @@ static void unlink_call(struct gh_rm *rm, struct gh_rm_pending *call)
 }
 
 static int call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len,
-		      bool interruptible, struct gh_rm_pending **out)
+                      bool interruptible, struct gh_rm_pending **out)
 {
 	struct gh_rm_pending *call;
 	int ret;
@@ -256,7 +255,7 @@ static int call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t
 }
 
 int gh_rm_call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len,
-		     struct gh_rm_pending **out)
+                     struct gh_rm_pending **out)
 {
 	return call_begin(rm, msg_id, req, len, true, out);
 }
@@ -319,7 +318,7 @@ int gh_rm_call_end(struct gh_rm_pending *call, void **resp, size_t *resp_len, ui
 }
 
 static int call_sync(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t req_len,
-		     void **resp, size_t *resp_len, uint32_t *rm_err, bool interruptible)
+                     void **resp, size_t *resp_len, uint32_t *rm_err, bool interruptible)
 {
 	struct gh_rm_pending *call;
 	int ret;
@@ -328,14 +327,14 @@ static int call_sync(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t 
 	if (ret)
 		return ret;
 	if (interruptible)
-		gh_rm_call_wait(call);	/* -EINTR: end() abandons the call */
+		gh_rm_call_wait(call); /* -EINTR: end() abandons the call */
 	else
 		rm_call_wait_uninterruptible(call);
 	return gh_rm_call_end(call, resp, resp_len, rm_err);
 }
 
-int gh_rm_call(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t req_len,
-	       void **resp, size_t *resp_len, uint32_t *rm_err)
+int gh_rm_call(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t req_len, void **resp,
+               size_t *resp_len, uint32_t *rm_err)
 {
 	return call_sync(rm, msg_id, req, req_len, resp, resp_len, rm_err, true);
 }
@@ -352,8 +351,7 @@ int rm_call_uninterruptible(struct gh_rm *rm, uint32_t msg_id, const void *req, 
  * @rm_err and the payload in rm->rx.buf (ownership moves); -EIO: the reply
  * was malformed or aborted.
  */
-static void finish_reply(struct gh_rm *rm, uint16_t seq, uint32_t msg_id, int ret,
-			 uint32_t rm_err)
+static void finish_reply(struct gh_rm *rm, uint16_t seq, uint32_t msg_id, int ret, uint32_t rm_err)
 {
 	struct gh_rm_pending *call;
 
@@ -451,7 +449,7 @@ static void rx_abort(struct gh_rm *rm)
 }
 
 static void rx_first(struct gh_rm *rm, uint8_t type, uint8_t fragments, uint16_t seq,
-		     uint32_t msg_id, const uint8_t *msg, size_t len)
+                     uint32_t msg_id, const uint8_t *msg, size_t len)
 {
 	size_t hdr = GH_RM_RPC_HDR_SIZE, payload;
 	uint32_t rm_err = GH_RM_ERROR_OK;
@@ -462,7 +460,7 @@ static void rx_first(struct gh_rm *rm, uint8_t type, uint8_t fragments, uint16_t
 		if (!call_exists(rm, seq, msg_id)) {
 			discard = true;
 		} else if (len < sizeof(struct gh_rm_rpc_reply_hdr) ||
-			   fragments > GH_RM_RPC_MAX_FRAGMENTS) {
+		           fragments > GH_RM_RPC_MAX_FRAGMENTS) {
 			/* Truncated or impossible: the call fails rather than waits forever. */
 			finish_reply(rm, seq, msg_id, -EIO, GH_RM_ERROR_OK);
 			return;
@@ -512,8 +510,8 @@ static void rx_first(struct gh_rm *rm, uint8_t type, uint8_t fragments, uint16_t
 		rx_complete(rm);
 }
 
-static void rx_continuation(struct gh_rm *rm, uint8_t fragments, uint16_t seq,
-			    uint32_t msg_id, const uint8_t *msg, size_t len)
+static void rx_continuation(struct gh_rm *rm, uint8_t fragments, uint16_t seq, uint32_t msg_id,
+                            const uint8_t *msg, size_t len)
 {
 	size_t payload = len - GH_RM_RPC_HDR_SIZE;
 
@@ -527,12 +525,13 @@ static void rx_continuation(struct gh_rm *rm, uint8_t fragments, uint16_t seq,
 		return;
 	}
 	if (!rm->rx.discard) {
-		if (payload > rm->rx.cap - rm->rx.len) {	/* cannot happen: bounded by 240 */
+		if (payload > rm->rx.cap - rm->rx.len) { /* cannot happen: bounded by 240 */
 			rx_abort(rm);
 			return;
 		}
 		if (payload)
-			__builtin_memcpy(rm->rx.buf + rm->rx.len, msg + GH_RM_RPC_HDR_SIZE, payload);
+			__builtin_memcpy(rm->rx.buf + rm->rx.len, msg + GH_RM_RPC_HDR_SIZE,
+			                 payload);
 		rm->rx.len += payload;
 	}
 	if (++rm->rx.received == rm->rx.fragments)
@@ -563,7 +562,7 @@ static void rx_message(struct gh_rm *rm, const uint8_t *msg, size_t len)
 	case GH_RM_RPC_TYPE_CONTINUATION:
 		rx_continuation(rm, fragments, seq, msg_id, msg, len);
 		break;
-	default:	/* a request: this client serves none */
+	default: /* a request: this client serves none */
 		count_dropped(rm);
 		break;
 	}
@@ -581,7 +580,7 @@ int gh_rm_rx_ready(struct gh_rm *rm)
 		if (ret)
 			break;
 		if (len > sizeof(rm->rx_msg))
-			len = sizeof(rm->rx_msg) + 1;	/* a transport fault: dropped as oversized */
+			len = sizeof(rm->rx_msg) + 1; /* a transport fault: dropped as oversized */
 		gh_os_mutex_lock(rm->call_lock);
 		rm->stats.rx_msgs++;
 		gh_os_mutex_unlock(rm->call_lock);

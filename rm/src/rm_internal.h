@@ -5,7 +5,7 @@
 
 #include <gunyah/rm.h>
 
-#define RM_OFF(type, field)	__builtin_offsetof(struct type, field)
+#define RM_OFF(type, field) __builtin_offsetof(struct type, field)
 
 /* Little-endian field access at a byte offset; no alignment assumed. */
 static inline void rm_put8(uint8_t *p, size_t off, uint8_t v)
@@ -47,18 +47,18 @@ static inline uint64_t rm_get64(const uint8_t *p, size_t off)
 }
 
 enum rm_call_state {
-	RM_CALL_PENDING,	/* waiting for the reply */
-	RM_CALL_DONE,		/* result in; off the pending list */
-	RM_CALL_ABANDONED,	/* ended early; freed when the reply arrives */
+	RM_CALL_PENDING,   /* waiting for the reply */
+	RM_CALL_DONE,      /* result in; off the pending list */
+	RM_CALL_ABANDONED, /* ended early; freed when the reply arrives */
 };
 
 struct gh_rm_pending {
 	struct gh_rm *rm;
-	struct gh_rm_pending *next;	/* pending list, under call_lock */
+	struct gh_rm_pending *next; /* pending list, under call_lock */
 	uint32_t msg_id;
 	uint16_t seq;
 	enum rm_call_state state;
-	int ret;			/* 0: reply received; else -EIO */
+	int ret; /* 0: reply received; else -EIO */
 	uint32_t rm_err;
 	uint8_t *resp;
 	size_t resp_len;
@@ -68,7 +68,7 @@ struct gh_rm_pending {
 /* The message being reassembled, under rx_lock. */
 struct rm_rx {
 	bool active;
-	bool discard;		/* a reply that matches no call: drop the fragments */
+	bool discard; /* a reply that matches no call: drop the fragments */
 	uint8_t type;
 	uint8_t fragments;
 	uint8_t received;
@@ -84,17 +84,17 @@ struct gh_rm {
 	const struct gh_rm_transport_ops *ops;
 	void *ctx;
 
-	struct gh_os_mutex *send_lock;		/* one RPC's messages at a time */
-	struct gh_os_completion *tx_ready;	/* "not full", under send_lock */
+	struct gh_os_mutex *send_lock;     /* one RPC's messages at a time */
+	struct gh_os_completion *tx_ready; /* "not full", under send_lock */
 	uint8_t tx_msg[GH_RM_RPC_MSG_SIZE];
 
-	struct gh_os_mutex *call_lock;		/* calls, seq, stats */
+	struct gh_os_mutex *call_lock; /* calls, seq, stats */
 	struct gh_rm_pending *calls;
 	unsigned int n_calls;
 	uint16_t next_seq;
 	struct gh_rm_stats stats;
 
-	struct gh_os_mutex *rx_lock;		/* one drainer */
+	struct gh_os_mutex *rx_lock; /* one drainer */
 	struct rm_rx rx;
 	uint8_t rx_msg[GH_RM_RPC_MSG_SIZE];
 

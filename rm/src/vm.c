@@ -92,8 +92,8 @@ int gh_rm_vm_config_image(struct gh_rm *rm, const struct gh_rm_vm_image_config *
 	return gh_rm_call(rm, GH_RM_MSG_VM_CONFIG_IMAGE, req, sizeof(req), NULL, NULL, NULL);
 }
 
-int gh_rm_vm_set_boot_context(struct gh_rm *rm, uint16_t vmid, uint8_t reg_set,
-			      uint8_t reg_index, uint64_t value)
+int gh_rm_vm_set_boot_context(struct gh_rm *rm, uint16_t vmid, uint8_t reg_set, uint8_t reg_index,
+                              uint64_t value)
 {
 	uint8_t req[sizeof(struct gh_rm_vm_set_boot_context_req)] = { 0 };
 
@@ -120,8 +120,8 @@ int gh_rm_vm_set_boot_context(struct gh_rm *rm, uint16_t vmid, uint8_t reg_set,
 	return gh_rm_call(rm, GH_RM_MSG_VM_SET_BOOT_CONTEXT, req, sizeof(req), NULL, NULL, NULL);
 }
 
-int gh_rm_vm_get_hyp_resources(struct gh_rm *rm, uint16_t vmid,
-			       struct gh_rm_hyp_resource *out, size_t max, size_t *n)
+int gh_rm_vm_get_hyp_resources(struct gh_rm *rm, uint16_t vmid, struct gh_rm_hyp_resource *out,
+                               size_t max, size_t *n)
 {
 	uint8_t req[sizeof(struct gh_rm_vm_common_req)] = { 0 };
 	void *resp = NULL;

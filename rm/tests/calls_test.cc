@@ -35,10 +35,7 @@ protected:
 		delete fake_;
 		EXPECT_EQ(gh_os_posix_live_allocs(), allocs_);
 	}
-	void Answer(uint32_t err, const Bytes &payload = {})
-	{
-		script_.emplace_back(err, payload);
-	}
+	void Answer(uint32_t err, const Bytes &payload = {}) { script_.emplace_back(err, payload); }
 	gh_rm *rm() { return fake_->rm(); }
 	const Request &Last()
 	{
@@ -100,7 +97,7 @@ TEST_F(Calls, AllocVmidRequested)
 	ASSERT_EQ(gh_rm_vm_alloc_vmid(rm(), 3, &vmid), 0);
 	EXPECT_EQ(vmid, 3);
 	EXPECT_EQ(Last().payload, Vmid(3));
-	Answer(0, { 3, 0, 0, 0 });	// a requested vmid is confirmed by an empty reply
+	Answer(0, { 3, 0, 0, 0 }); // a requested vmid is confirmed by an empty reply
 	EXPECT_EQ(gh_rm_vm_alloc_vmid(rm(), 3, &vmid), -EIO);
 }
 
@@ -123,14 +120,15 @@ TEST_F(Calls, VmidOnlyCalls)
 		EXPECT_EQ(Last().payload, Vmid(0x1234));
 		Answer(GH_RM_ERROR_VM_STATE);
 		EXPECT_EQ(c.call(rm(), 1), -EINVAL);
-		Answer(0, { 1, 2, 3 });		// an unexpected payload is ignored
+		Answer(0, { 1, 2, 3 }); // an unexpected payload is ignored
 		EXPECT_EQ(c.call(rm(), 1), 0);
 	}
 }
 
 TEST_F(Calls, Stop)
 {
-	ASSERT_EQ(gh_rm_vm_stop(rm(), 0x22, GH_RM_VM_STOP_FLAG_FORCE, GH_RM_VM_STOP_REASON_FORCE), 0);
+	ASSERT_EQ(gh_rm_vm_stop(rm(), 0x22, GH_RM_VM_STOP_FLAG_FORCE, GH_RM_VM_STOP_REASON_FORCE),
+	          0);
 	EXPECT_EQ(Last().msg_id, 0x56000005u);
 	EXPECT_EQ(Last().payload, (Bytes{ 0x22, 0, 1, 0, 3, 0, 0, 0 }));
 	ASSERT_EQ(gh_rm_vm_stop(rm(), 0x22, 0, 0xaabbccdd), 0);
@@ -142,8 +140,8 @@ TEST_F(Calls, Stop)
 
 TEST_F(Calls, ConfigImage)
 {
-	gh_rm_vm_image_config cfg = { 9, GH_RM_VM_AUTH_NONE, 0x01020304, 0x1000, 0x2000,
-				      0x3000, 0x4000 };
+	gh_rm_vm_image_config cfg = { 9,     GH_RM_VM_AUTH_NONE, 0x01020304, 0x1000, 0x2000, 0x3000,
+		                      0x4000 };
 	ASSERT_EQ(gh_rm_vm_config_image(rm(), &cfg), 0);
 	const Request &r = Last();
 	EXPECT_EQ(r.msg_id, 0x56000009u);
@@ -172,25 +170,26 @@ TEST_F(Calls, ConfigImage)
 TEST_F(Calls, SetBootContext)
 {
 	ASSERT_EQ(gh_rm_vm_set_boot_context(rm(), 4, GH_RM_BOOT_CONTEXT_REG_SET_PC, 0,
-					    0x8000000040080000ull), 0);
+	                                    0x8000000040080000ull),
+	          0);
 	const Request &r = Last();
 	EXPECT_EQ(r.msg_id, 0x56000031u);
 	EXPECT_EQ(r.payload, (Bytes{ 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x40, 0, 0, 0, 0x80 }));
 	struct Case {
 		uint8_t set, index;
 		int ret;
-	} cases[] = { { 0, 0, 0 },   { 0, 31, 0 },	 { 0, 32, -EINVAL }, { 1, 1, -EINVAL },
-		      { 2, 2, 0 },   { 2, 3, -EINVAL }, { 3, 0, -EINVAL },  { 0xff, 0, -EINVAL } };
+	} cases[] = { { 0, 0, 0 }, { 0, 31, 0 },      { 0, 32, -EINVAL }, { 1, 1, -EINVAL },
+		      { 2, 2, 0 }, { 2, 3, -EINVAL }, { 3, 0, -EINVAL },  { 0xff, 0, -EINVAL } };
 	for (const auto &c : cases) {
 		SCOPED_TRACE(testing::Message() << int(c.set) << "/" << int(c.index));
 		EXPECT_EQ(gh_rm_vm_set_boot_context(rm(), 4, c.set, c.index, 1), c.ret);
 	}
-	Answer(GH_RM_ERROR_UNIMPLEMENTED);	// the open-source RM does not implement it
+	Answer(GH_RM_ERROR_UNIMPLEMENTED); // the open-source RM does not implement it
 	EXPECT_EQ(gh_rm_vm_set_boot_context(rm(), 4, 1, 0, 0), -EOPNOTSUPP);
 }
 
 Bytes Entry(uint8_t type, uint16_t partner, uint32_t handle, uint32_t label, uint64_t capid,
-	    uint32_t virq_handle, uint32_t virq, uint64_t base, uint64_t size)
+            uint32_t virq_handle, uint32_t virq, uint64_t base, uint64_t size)
 {
 	Bytes e;
 	e.push_back(type);
@@ -221,7 +220,7 @@ TEST_F(Calls, GetHypResources)
 		Entry(GH_RM_RESOURCE_VCPU, 3, 11, 0, 0x1122334455667788ull, 12, 45, 0, 0),
 		Entry(GH_RM_RESOURCE_BELL_TX, 3, 13, 7, 0x20, 0, 0, 0, 0),
 		Entry(GH_RM_RESOURCE_MSGQ_RX, 3, 14, 1, 0x21, 15, 46, 0x40000000, 0x1000),
-		Entry(8, 3, 16, 0, 0x22, 0, 0, 0, 0),	// watchdog: kept raw
+		Entry(8, 3, 16, 0, 0x22, 0, 0, 0, 0), // watchdog: kept raw
 	};
 	Answer(0, Resources(es, 4));
 	gh_rm_hyp_resource out[8];
@@ -274,7 +273,12 @@ TEST_F(Calls, GetHypResources)
 		{ "count above entries", Resources(es, 5) },
 		{ "count below entries", Resources(es, 3) },
 		{ "count wraps", Resources(es, 0xffffffffu) },
-		{ "trailing bytes", [&] { Bytes b = Resources(es, 4); b.push_back(0); return b; }() },
+		{ "trailing bytes",
+		  [&] {
+			  Bytes b = Resources(es, 4);
+			  b.push_back(0);
+			  return b;
+		  }() },
 		{ "reserved byte", Resources({ reserved }, 1) },
 	};
 	for (const auto &c : bad) {
@@ -345,8 +349,9 @@ Bytes Handle(uint32_t h)
 TEST_F(Calls, LendRegionWithHoles)
 {
 	const gh_rm_mem_acl acl[] = { { 5, GH_RM_ACL_R | GH_RM_ACL_W | GH_RM_ACL_X, 0 } };
-	const gh_rm_mem_range ranges[] = {
-		{ 0x80000000, 0x200000 }, { 0x80400000, 0x1000 }, { 0x90000000, 0x10000 } };
+	const gh_rm_mem_range ranges[] = { { 0x80000000, 0x200000 },
+		                           { 0x80400000, 0x1000 },
+		                           { 0x90000000, 0x10000 } };
 	gh_rm_mem_parcel p = {};
 	p.label = 0x11;
 	p.n_acl = 1;
@@ -368,11 +373,11 @@ TEST_F(Calls, LendRegionWithHoles)
 TEST_F(Calls, ShareLargerThanOneMessage)
 {
 	const gh_rm_mem_acl acl[] = { { 3, GH_RM_ACL_R | GH_RM_ACL_W, 0 },
-				      { 5, GH_RM_ACL_R | GH_RM_ACL_W | GH_RM_ACL_X, 0 } };
+		                      { 5, GH_RM_ACL_R | GH_RM_ACL_W | GH_RM_ACL_X, 0 } };
 	const gh_rm_mem_attr attrs[] = { { GH_RM_MEM_ATTR_CACHED, 5 } };
 	std::vector<gh_rm_mem_range> ranges;
 	for (uint64_t i = 0; i < 40; i++)
-		ranges.push_back({ 0x40000000 + i * 0x3000, 0x1000 });	// every third page
+		ranges.push_back({ 0x40000000 + i * 0x3000, 0x1000 }); // every third page
 	gh_rm_mem_parcel p = {};
 	p.flags = GH_RM_MEM_SHARE_FLAG_SANITIZE;
 	p.label = 2;
@@ -388,7 +393,7 @@ TEST_F(Calls, ShareLargerThanOneMessage)
 	EXPECT_EQ(h, 9u);
 	EXPECT_EQ(Last().msg_id, 0x51000013u);
 	EXPECT_EQ(Last().payload, ParcelBytes(p, 40, false));
-	EXPECT_EQ(Last().messages, 3u);	// 684 bytes
+	EXPECT_EQ(Last().messages, 3u); // 684 bytes
 }
 
 // More ranges than one list: the rest follow in MEM_APPEND, END on the last.
@@ -418,7 +423,7 @@ TEST_F(Calls, LendWithAppends)
 			size_t off = 512 * (i + 1), n = std::min<size_t>(512, total - off);
 			EXPECT_EQ(seen_[1 + i].msg_id, 0x51000018u);
 			EXPECT_EQ(seen_[1 + i].payload,
-				  AppendBytes(0x31, i + 1 == appends, &ranges[off], n));
+			          AppendBytes(0x31, i + 1 == appends, &ranges[off], n));
 		}
 	}
 }
@@ -463,20 +468,30 @@ TEST_F(Calls, BadParcels)
 		std::function<void(gh_rm_mem_parcel &)> edit;
 	} cases[] = {
 		{ "mem type", [](gh_rm_mem_parcel &p) { p.mem_type = 2; } },
-		{ "append flag", [](gh_rm_mem_parcel &p) { p.flags = GH_RM_MEM_SHARE_FLAG_APPEND; } },
+		{ "append flag",
+		  [](gh_rm_mem_parcel &p) { p.flags = GH_RM_MEM_SHARE_FLAG_APPEND; } },
 		{ "reserved", [](gh_rm_mem_parcel &p) { p.reserved = 1; } },
 		{ "no acl", [](gh_rm_mem_parcel &p) { p.n_acl = 0; } },
 		{ "acl null", [](gh_rm_mem_parcel &p) { p.acl = nullptr; } },
-		{ "too many acl", [&](gh_rm_mem_parcel &p) { p.n_acl = 513; p.acl = many_acl.data(); } },
+		{ "too many acl",
+		  [&](gh_rm_mem_parcel &p) {
+			  p.n_acl = 513;
+			  p.acl = many_acl.data();
+		  } },
 		{ "no perms", [&](gh_rm_mem_parcel &p) { p.acl = no_perms; } },
 		{ "unknown perms", [&](gh_rm_mem_parcel &p) { p.acl = bad_perms; } },
 		{ "acl reserved", [&](gh_rm_mem_parcel &p) { p.acl = acl_res; } },
 		{ "no ranges", [](gh_rm_mem_parcel &p) { p.n_ranges = 0; } },
-		{ "too many ranges", [](gh_rm_mem_parcel &p) { p.n_ranges = GH_RM_MEM_MAX_RANGES + 1; } },
+		{ "too many ranges",
+		  [](gh_rm_mem_parcel &p) { p.n_ranges = GH_RM_MEM_MAX_RANGES + 1; } },
 		{ "empty range", [&](gh_rm_mem_parcel &p) { p.ranges = empty; } },
 		{ "range wraps", [&](gh_rm_mem_parcel &p) { p.ranges = wraps; } },
 		{ "attrs null", [](gh_rm_mem_parcel &p) { p.n_attrs = 1; } },
-		{ "unknown attr", [&](gh_rm_mem_parcel &p) { p.n_attrs = 1; p.attrs = bad_attr; } },
+		{ "unknown attr",
+		  [&](gh_rm_mem_parcel &p) {
+			  p.n_attrs = 1;
+			  p.attrs = bad_attr;
+		  } },
 		{ "too many attrs", [](gh_rm_mem_parcel &p) { p.n_attrs = 513; } },
 	};
 	for (const auto &c : cases) {
@@ -546,7 +561,7 @@ TEST(Notifications, VmStatus)
 	EXPECT_EQ(n.u.status.vm_status, GH_RM_VM_STATUS_RESET);
 	EXPECT_EQ(n.u.status.os_status, 2);
 	EXPECT_EQ(n.u.status.app_status, 0x1234);
-	b = Status(7, 0, 0xee, 0, 0);	// an unknown status is data
+	b = Status(7, 0, 0xee, 0, 0); // an unknown status is data
 	gh_rm_decode_notif(GH_RM_NOTIF_VM_STATUS, b.data(), b.size(), &n);
 	EXPECT_EQ(n.err, 0);
 	EXPECT_EQ(n.u.status.vm_status, 0xee);
@@ -576,7 +591,8 @@ TEST(Notifications, VmExited)
 	EXPECT_TRUE(n.u.exited.has_code);
 	EXPECT_EQ(n.u.exited.reason_flags, GH_RM_VM_EXIT_REASON_FLAG_RESTART);
 	EXPECT_EQ(n.u.exited.exit_code, 1);
-	EXPECT_EQ(Bytes(n.u.exited.reason, n.u.exited.reason + 8), Bytes(reason.begin(), reason.begin() + 8));
+	EXPECT_EQ(Bytes(n.u.exited.reason, n.u.exited.reason + 8),
+	          Bytes(reason.begin(), reason.begin() + 8));
 	// No reason at all.
 	b = Exited(9, GH_RM_VM_EXIT_TYPE_VM_STOP_FORCED, 0, {});
 	gh_rm_decode_notif(GH_RM_NOTIF_VM_EXITED, b.data(), b.size(), &n);
@@ -585,7 +601,7 @@ TEST(Notifications, VmExited)
 	EXPECT_EQ(n.u.exited.exit_type, 7);
 	// Size and payload disagree, or the header is cut short.
 	for (const Bytes &bad : { Exited(9, 0, 8, reason), Exited(9, 0, 16, reason),
-				  Exited(9, 0, 0xffffffff, reason), Bytes(7, 0) }) {
+	                          Exited(9, 0, 0xffffffff, reason), Bytes(7, 0) }) {
 		gh_rm_decode_notif(GH_RM_NOTIF_VM_EXITED, bad.data(), bad.size(), &n);
 		EXPECT_EQ(n.err, -EIO);
 	}
@@ -594,5 +610,5 @@ TEST(Notifications, VmExited)
 	EXPECT_EQ(n.len, b.size());
 }
 
-}  // namespace
-}  // namespace rmtest
+} // namespace
+} // namespace rmtest

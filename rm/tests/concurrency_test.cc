@@ -64,7 +64,8 @@ TEST(Concurrency, ManyCallersShuffledReplies)
 				for (const auto &r : batch) {
 					fake.Reply(r.seq, r.msg_id, 0, Answer(r));
 					if (rng() % 3 == 0) {
-						Bytes st = { 1, 0, 0, 0, GH_RM_VM_STATUS_RUNNING, 0, 0, 0 };
+						Bytes st = { 1, 0, 0, 0, GH_RM_VM_STATUS_RUNNING,
+							     0, 0, 0 };
 						fake.Notify(GH_RM_NOTIF_VM_STATUS, st);
 						notifs_sent++;
 					}
@@ -84,9 +85,11 @@ TEST(Concurrency, ManyCallersShuffledReplies)
 						b = static_cast<uint8_t>(rng());
 					void *p = nullptr;
 					size_t len = 0;
-					int ret = gh_rm_call(fake.rm(), 0x56000000u + t + 1, req.data(),
-							     req.size(), &p, &len, nullptr);
-					Bytes got(static_cast<uint8_t *>(p), static_cast<uint8_t *>(p) + len);
+					int ret = gh_rm_call(fake.rm(), 0x56000000u + t + 1,
+					                     req.data(), req.size(), &p, &len,
+					                     nullptr);
+					Bytes got(static_cast<uint8_t *>(p),
+					          static_cast<uint8_t *>(p) + len);
 					gh_os_free(p);
 					Bytes want(req.rbegin(), req.rend());
 					if (ret || got.size() != want.size() + 2 ||
@@ -140,11 +143,12 @@ TEST(Concurrency, SignalsDuringCalls)
 				tasks[t] = gh_os_posix_task_self();
 				ready++;
 				for (int i = 0; i < kCalls; i++) {
-					Bytes req(static_cast<size_t>(i % 300), static_cast<uint8_t>(i));
+					Bytes req(static_cast<size_t>(i % 300),
+					          static_cast<uint8_t>(i));
 					void *p = nullptr;
 					size_t len = 0;
-					int ret = gh_rm_call(fake.rm(), 0x56000004, req.data(), req.size(),
-							     &p, &len, nullptr);
+					int ret = gh_rm_call(fake.rm(), 0x56000004, req.data(),
+					                     req.size(), &p, &len, nullptr);
 					gh_os_free(p);
 					if (ret == -EINTR)
 						gh_os_posix_clear_kick();
@@ -172,5 +176,5 @@ TEST(Concurrency, SignalsDuringCalls)
 	EXPECT_EQ(gh_os_posix_live_allocs(), allocs);
 }
 
-}  // namespace
-}  // namespace rmtest
+} // namespace
+} // namespace rmtest

@@ -61,7 +61,7 @@ std::vector<Bytes> Frame(uint8_t type, uint16_t seq, uint32_t msg_id, const Byte
 
 	do {
 		Bytes m = Header(off ? GH_RM_RPC_TYPE_CONTINUATION : type,
-				 static_cast<uint8_t>(fragments), seq, msg_id);
+		                 static_cast<uint8_t>(fragments), seq, msg_id);
 		size_t n = std::min(chunk, payload.size() - off);
 		m.insert(m.end(), payload.begin() + off, payload.begin() + off + n);
 		off += n;
@@ -122,7 +122,7 @@ int FakeRm::Send(const uint8_t *msg, size_t len, bool push)
 		uint8_t type = msg[1] & 3, fragments = msg[1] >> 2;
 		uint16_t seq = static_cast<uint16_t>(msg[2] | msg[3] << 8);
 		uint32_t id = static_cast<uint32_t>(msg[4] | msg[5] << 8 | msg[6] << 16 |
-						    static_cast<uint32_t>(msg[7]) << 24);
+		                                    static_cast<uint32_t>(msg[7]) << 24);
 		if (type == GH_RM_RPC_TYPE_REQUEST) {
 			// A new request drops a partial one, as the RM does.
 			cur_ = Request();
@@ -130,9 +130,9 @@ int FakeRm::Send(const uint8_t *msg, size_t len, bool push)
 			cur_.msg_id = id;
 			cur_fragments_ = fragments;
 			partial_ = true;
-		} else if (type != GH_RM_RPC_TYPE_CONTINUATION || !partial_ ||
-			   seq != cur_.seq || id != cur_.msg_id || fragments != cur_fragments_) {
-			std::abort();	// the client must never send this
+		} else if (type != GH_RM_RPC_TYPE_CONTINUATION || !partial_ || seq != cur_.seq ||
+		           id != cur_.msg_id || fragments != cur_fragments_) {
+			std::abort(); // the client must never send this
 		}
 		cur_.payload.insert(cur_.payload.end(), msg + GH_RM_RPC_HDR_SIZE, msg + len);
 		cur_.messages++;
@@ -170,7 +170,7 @@ void FakeRm::Serve(std::function<std::pair<uint32_t, Bytes>(const Request &)> on
 	on_request = [this, on_reply](const Request &r) {
 		{
 			std::lock_guard<std::mutex> lk(mu_);
-			requests_.pop_back();	// answered: not left for Pop()
+			requests_.pop_back(); // answered: not left for Pop()
 		}
 		auto rep = on_reply(r);
 		Reply(r.seq, r.msg_id, rep.first, rep.second);
@@ -257,4 +257,4 @@ unsigned FakeRm::MessagesSent()
 	return sent_;
 }
 
-}  // namespace rmtest
+} // namespace rmtest

@@ -24,8 +24,8 @@ struct Request {
 	uint16_t seq = 0;
 	uint32_t msg_id = 0;
 	Bytes payload;
-	unsigned messages = 0;		// how many msgq messages carried it
-	bool push_only_last = true;	// PUSH on the last message and no other
+	unsigned messages = 0;      // how many msgq messages carried it
+	bool push_only_last = true; // PUSH on the last message and no other
 };
 
 // Little-endian builders for payloads.
@@ -38,7 +38,7 @@ uint64_t Get64(const Bytes &b, size_t off);
 
 // One 8-byte header.
 Bytes Header(uint8_t type, uint8_t fragments, uint16_t seq, uint32_t msg_id,
-	     uint8_t api = GH_RM_RPC_API_BYTE);
+             uint8_t api = GH_RM_RPC_API_BYTE);
 // A whole RPC as the RM frames it: first message of @type, then continuations.
 std::vector<Bytes> Frame(uint8_t type, uint16_t seq, uint32_t msg_id, const Bytes &payload);
 
@@ -100,6 +100,6 @@ private:
 	std::vector<Bytes> raw_;
 };
 
-}  // namespace rmtest
+} // namespace rmtest
 
 #endif

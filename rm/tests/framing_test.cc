@@ -90,7 +90,12 @@ TEST_F(Framing, RequestFragments)
 	struct Case {
 		size_t len;
 		unsigned messages;
-	} cases[] = { { 0, 1 }, { 1, 1 }, { 232, 1 }, { 233, 2 }, { 464, 2 }, { 500, 3 },
+	} cases[] = { { 0, 1 },
+		      { 1, 1 },
+		      { 232, 1 },
+		      { 233, 2 },
+		      { 464, 2 },
+		      { 500, 3 },
 		      { GH_RM_RPC_MAX_PAYLOAD, 63 } };
 	for (const auto &c : cases) {
 		SCOPED_TRACE(c.len);
@@ -175,12 +180,12 @@ TEST_F(Framing, DuplicateAndStrayRepliesAreDropped)
 {
 	gh_rm_pending *a = Begin(kId);
 	Request ra = fake_->Pop();
-	fake_->Reply(static_cast<uint16_t>(ra.seq + 1), ra.msg_id, 0);	// no such seq
-	fake_->Reply(ra.seq, kId2, 0);					// seq right, id wrong
+	fake_->Reply(static_cast<uint16_t>(ra.seq + 1), ra.msg_id, 0); // no such seq
+	fake_->Reply(ra.seq, kId2, 0);                                 // seq right, id wrong
 	ASSERT_EQ(fake_->Deliver(), 0);
 	EXPECT_EQ(Stats().rx_dropped, 2u);
 	fake_->Reply(ra.seq, ra.msg_id, 0, Pattern(5, 5));
-	fake_->Reply(ra.seq, ra.msg_id, 0, Pattern(300, 6));		// duplicate, fragmented
+	fake_->Reply(ra.seq, ra.msg_id, 0, Pattern(300, 6)); // duplicate, fragmented
 	ASSERT_EQ(fake_->Deliver(), 0);
 	Bytes pa;
 	EXPECT_EQ(End(a, &pa), 0);
@@ -202,35 +207,41 @@ TEST_F(Framing, MalformedRepliesFailTheCall)
 		const char *name;
 		std::function<void(FakeRm *, const Request &)> send;
 	} cases[] = {
-		{ "header only", [](FakeRm *f, const Request &r) {
+		{ "header only",
+		  [](FakeRm *f, const Request &r) {
 			  f->PushRaw(Header(GH_RM_RPC_TYPE_REPLY, 0, r.seq, r.msg_id));
 		  } },
-		{ "error code cut short", [](FakeRm *f, const Request &r) {
+		{ "error code cut short",
+		  [](FakeRm *f, const Request &r) {
 			  Bytes m = Header(GH_RM_RPC_TYPE_REPLY, 0, r.seq, r.msg_id);
 			  m.push_back(0);
 			  m.push_back(0);
 			  f->PushRaw(m);
 		  } },
-		{ "63 fragments", [](FakeRm *f, const Request &r) {
+		{ "63 fragments",
+		  [](FakeRm *f, const Request &r) {
 			  Bytes m = Header(GH_RM_RPC_TYPE_REPLY, 63, r.seq, r.msg_id);
 			  Put32(m, 0);
 			  f->PushRaw(m);
 		  } },
-		{ "continuation of another seq", [](FakeRm *f, const Request &r) {
+		{ "continuation of another seq",
+		  [](FakeRm *f, const Request &r) {
 			  Bytes m = Header(GH_RM_RPC_TYPE_REPLY, 2, r.seq, r.msg_id);
 			  Put32(m, 0);
 			  f->PushRaw(m);
 			  f->PushRaw(Header(GH_RM_RPC_TYPE_CONTINUATION, 2,
-					    static_cast<uint16_t>(r.seq + 1), r.msg_id));
+		                            static_cast<uint16_t>(r.seq + 1), r.msg_id));
 			  f->PushRaw(Header(GH_RM_RPC_TYPE_CONTINUATION, 2, r.seq, r.msg_id));
 		  } },
-		{ "continuation with another fragment count", [](FakeRm *f, const Request &r) {
+		{ "continuation with another fragment count",
+		  [](FakeRm *f, const Request &r) {
 			  Bytes m = Header(GH_RM_RPC_TYPE_REPLY, 2, r.seq, r.msg_id);
 			  Put32(m, 0);
 			  f->PushRaw(m);
 			  f->PushRaw(Header(GH_RM_RPC_TYPE_CONTINUATION, 3, r.seq, r.msg_id));
 		  } },
-		{ "a new reply before the last fragment", [](FakeRm *f, const Request &r) {
+		{ "a new reply before the last fragment",
+		  [](FakeRm *f, const Request &r) {
 			  Bytes m = Header(GH_RM_RPC_TYPE_REPLY, 1, r.seq, r.msg_id);
 			  Put32(m, 0);
 			  f->PushRaw(m);
@@ -258,9 +269,11 @@ TEST_F(Framing, JunkIsDroppedAndCallsStillComplete)
 	Bytes bad_api = Header(GH_RM_RPC_TYPE_REPLY, 0, r.seq, r.msg_id, 0x11);
 	Put32(bad_api, 0);
 	fake_->PushRaw(bad_api);
-	fake_->PushRaw({ 0x21, 0x02, 0x00 });					// shorter than a header
-	fake_->PushRaw(Header(GH_RM_RPC_TYPE_CONTINUATION, 0, r.seq, r.msg_id));	// nothing to continue
-	fake_->PushRaw(Header(GH_RM_RPC_TYPE_REQUEST, 0, r.seq, r.msg_id));	// the client serves none
+	fake_->PushRaw({ 0x21, 0x02, 0x00 }); // shorter than a header
+	fake_->PushRaw(
+		Header(GH_RM_RPC_TYPE_CONTINUATION, 0, r.seq, r.msg_id)); // nothing to continue
+	fake_->PushRaw(
+		Header(GH_RM_RPC_TYPE_REQUEST, 0, r.seq, r.msg_id)); // the client serves none
 	Bytes huge_notif = Header(GH_RM_RPC_TYPE_NOTIF, 63, 0, GH_RM_NOTIF_VM_STATUS);
 	fake_->PushRaw(huge_notif);
 	ASSERT_EQ(fake_->Deliver(), 0);
@@ -286,7 +299,7 @@ TEST_F(Framing, NotificationInterleavedWithReplies)
 	status.push_back(0);
 	Put16(status, 0);
 	fake_->Notify(GH_RM_NOTIF_VM_STATUS, status);
-	fake_->Notify(0x56100080, Pattern(700, 1));		// fragmented, unknown id
+	fake_->Notify(0x56100080, Pattern(700, 1)); // fragmented, unknown id
 	ASSERT_EQ(fake_->Deliver(), 0);
 	ASSERT_EQ(l.ids.size(), 2u);
 	EXPECT_EQ(l.ids[0], GH_RM_NOTIF_VM_STATUS);
@@ -328,20 +341,27 @@ TEST_F(Framing, RmErrorCodes)
 		uint32_t code;
 		int err;
 	} cases[] = {
-		{ GH_RM_ERROR_UNIMPLEMENTED, -EOPNOTSUPP }, { GH_RM_ERROR_NOMEM, -ENOMEM },
-		{ GH_RM_ERROR_NORESOURCE, -ENODEV },	     { GH_RM_ERROR_DENIED, -EPERM },
-		{ GH_RM_ERROR_MSG_INVALID, -EINVAL },	     { GH_RM_ERROR_BUSY, -EBUSY },
-		{ GH_RM_ERROR_ARGUMENT_INVALID, -EINVAL },   { GH_RM_ERROR_HANDLE_INVALID, -EINVAL },
-		{ GH_RM_ERROR_VMID_INVALID, -EINVAL },	     { GH_RM_ERROR_IN_USE, -EBUSY },
-		{ GH_RM_ERROR_VM_STATE, -EINVAL },	     { 0x15, -EIO },
-		{ 0x7fffffff, -EIO },			     { 0xfffffffe, -EIO },
+		{ GH_RM_ERROR_UNIMPLEMENTED, -EOPNOTSUPP },
+		{ GH_RM_ERROR_NOMEM, -ENOMEM },
+		{ GH_RM_ERROR_NORESOURCE, -ENODEV },
+		{ GH_RM_ERROR_DENIED, -EPERM },
+		{ GH_RM_ERROR_MSG_INVALID, -EINVAL },
+		{ GH_RM_ERROR_BUSY, -EBUSY },
+		{ GH_RM_ERROR_ARGUMENT_INVALID, -EINVAL },
+		{ GH_RM_ERROR_HANDLE_INVALID, -EINVAL },
+		{ GH_RM_ERROR_VMID_INVALID, -EINVAL },
+		{ GH_RM_ERROR_IN_USE, -EBUSY },
+		{ GH_RM_ERROR_VM_STATE, -EINVAL },
+		{ 0x15, -EIO },
+		{ 0x7fffffff, -EIO },
+		{ 0xfffffffe, -EIO },
 	};
 	for (const auto &c : cases) {
 		SCOPED_TRACE(c.code);
 		EXPECT_EQ(gh_rm_remap_error(c.code), c.err);
 		gh_rm_pending *call = Begin(kId);
 		Request r = fake_->Pop();
-		fake_->Reply(r.seq, r.msg_id, c.code, Pattern(20, 1));	// payload is not returned
+		fake_->Reply(r.seq, r.msg_id, c.code, Pattern(20, 1)); // payload is not returned
 		fake_->Deliver();
 		uint32_t rm_err = 0;
 		Bytes got;
@@ -403,7 +423,7 @@ TEST_F(Framing, WaitResumesAfterSignal)
 	fake_->Reply(r.seq, r.msg_id, 0, Pattern(50, 2));
 	fake_->Deliver();
 	EXPECT_EQ(gh_rm_call_wait(call), 0);
-	EXPECT_EQ(gh_rm_call_wait(call), 0);	// done stays done
+	EXPECT_EQ(gh_rm_call_wait(call), 0); // done stays done
 	Bytes got;
 	EXPECT_EQ(End(call, &got), 0);
 	EXPECT_EQ(got, Pattern(50, 2));
@@ -551,5 +571,5 @@ TEST_F(Framing, SequenceNumbersWrapAndSkipTheBusyOne)
 	EXPECT_EQ(End(held), 0);
 }
 
-}  // namespace
-}  // namespace rmtest
+} // namespace
+} // namespace rmtest

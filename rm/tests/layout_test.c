@@ -5,8 +5,8 @@
 
 #include <gunyah/rm_rpc.h>
 
-#define SZ(t, n)	_Static_assert(sizeof(struct t) == (n), #t " size")
-#define OFF(t, f, n)	_Static_assert(offsetof(struct t, f) == (n), #t "." #f " offset")
+#define SZ(t, n)     _Static_assert(sizeof(struct t) == (n), #t " size")
+#define OFF(t, f, n) _Static_assert(offsetof(struct t, f) == (n), #t "." #f " offset")
 
 SZ(gh_rm_rpc_hdr, 8);
 OFF(gh_rm_rpc_hdr, api, 0);

@@ -25,8 +25,8 @@ struct Hyp {
 	std::vector<Sent> sent;
 	std::deque<Bytes> rx;
 	uint64_t rx_capid_seen = 0;
-	int full = 0;			// this many sends fail with MSGQUEUE_FULL
-	int64_t recv_error = 0;		// returned instead of a message when set
+	int full = 0;           // this many sends fail with MSGQUEUE_FULL
+	int64_t recv_error = 0; // returned instead of a message when set
 
 	static void Call(void *ctx, const gh_hypercall_regs *in, gh_hypercall_regs *out)
 	{
@@ -41,7 +41,7 @@ struct Hyp {
 			}
 			const auto *p = reinterpret_cast<const uint8_t *>(in->x[3]);
 			h->sent.push_back({ in->x[1], in->x[4], Bytes(p, p + in->x[2]) });
-			out->x[1] = 1;	// not full
+			out->x[1] = 1; // not full
 		} else if (in->x[0] == GH_HYPERCALL_MSGQ_RECV) {
 			h->rx_capid_seen = in->x[1];
 			if (h->recv_error) {
@@ -101,7 +101,7 @@ TEST_F(Msgq, FragmentsPushAndReply)
 	uint16_t seq = static_cast<uint16_t>(hyp_.sent[0].msg[2] | hyp_.sent[0].msg[3] << 8);
 	// Reply: header (REPLY), err 0, payload 0xab.
 	hyp_.rx.push_back({ 0x21, 0x02, static_cast<uint8_t>(seq), static_cast<uint8_t>(seq >> 8),
-			    0x04, 0x00, 0x00, 0x56, 0, 0, 0, 0, 0xab });
+	                    0x04, 0x00, 0x00, 0x56, 0, 0, 0, 0, 0xab });
 	ASSERT_EQ(gh_rm_rx_ready(rm_), 0);
 	EXPECT_EQ(hyp_.rx_capid_seen, 0x2002u);
 	void *p = nullptr;
@@ -128,7 +128,7 @@ TEST_F(Msgq, ReceiveErrors)
 {
 	hyp_.recv_error = GH_ERROR_ADDR_INVAL;
 	EXPECT_EQ(gh_rm_rx_ready(rm_), -EFAULT);
-	hyp_.recv_error = GH_ERROR_RETRY;	// must not read as "empty, wait for the IRQ"
+	hyp_.recv_error = GH_ERROR_RETRY; // must not read as "empty, wait for the IRQ"
 	EXPECT_EQ(gh_rm_rx_ready(rm_), -EIO);
 	hyp_.recv_error = 0;
 	EXPECT_EQ(gh_rm_rx_ready(rm_), 0);
@@ -146,4 +146,4 @@ TEST(MsgqNoBackend, SendFailsCleanly)
 	gh_rm_destroy(rm);
 }
 
-}  // namespace
+} // namespace

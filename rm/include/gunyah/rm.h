@@ -50,8 +50,8 @@ struct gh_rm_transport_ops {
 
 /* The message-queue hypercall transport: @ctx is a struct gh_rm_msgq. */
 struct gh_rm_msgq {
-	uint64_t tx_capid;	/* client -> RM */
-	uint64_t rx_capid;	/* RM -> client */
+	uint64_t tx_capid; /* client -> RM */
+	uint64_t rx_capid; /* RM -> client */
 };
 extern const struct gh_rm_transport_ops gh_rm_msgq_ops;
 
@@ -93,34 +93,34 @@ int gh_rm_remap_error(uint32_t rm_err);
  *         sequence number stays reserved until the reply arrives (and is
  *         dropped) or the client is destroyed.
  */
-#define GH_RM_MAX_CALLS		1024
+#define GH_RM_MAX_CALLS 1024
 struct gh_rm_pending;
 int gh_rm_call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len,
-		     struct gh_rm_pending **out);
+                     struct gh_rm_pending **out);
 int gh_rm_call_wait(struct gh_rm_pending *call);
 int gh_rm_call_end(struct gh_rm_pending *call, void **resp, size_t *resp_len, uint32_t *rm_err);
 
 /* begin + wait + end. */
-int gh_rm_call(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t req_len,
-	       void **resp, size_t *resp_len, uint32_t *rm_err);
+int gh_rm_call(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t req_len, void **resp,
+               size_t *resp_len, uint32_t *rm_err);
 
 /* --- notifications ------------------------------------------------------------------ */
 
 struct gh_rm_vm_status_info {
 	uint16_t vmid;
-	uint8_t vm_status;	/* enum gh_rm_vm_status, or an unknown value kept raw */
+	uint8_t vm_status; /* enum gh_rm_vm_status, or an unknown value kept raw */
 	uint8_t os_status;
 	uint16_t app_status;
 };
 
-#define GH_RM_EXIT_REASON_MAX	8
+#define GH_RM_EXIT_REASON_MAX 8
 struct gh_rm_vm_exited_info {
 	uint16_t vmid;
-	uint16_t exit_type;	/* enum gh_rm_vm_exit_type, or an unknown value kept raw */
-	uint32_t reason_size;	/* as the RM sent it (bounded by the payload) */
-	uint8_t reason[GH_RM_EXIT_REASON_MAX];	/* its first bytes, zero-padded */
-	bool has_code;		/* reason_size >= 4: the next two fields are valid */
-	uint16_t reason_flags;	/* GH_RM_VM_EXIT_REASON_FLAG_* */
+	uint16_t exit_type;   /* enum gh_rm_vm_exit_type, or an unknown value kept raw */
+	uint32_t reason_size; /* as the RM sent it (bounded by the payload) */
+	uint8_t reason[GH_RM_EXIT_REASON_MAX]; /* its first bytes, zero-padded */
+	bool has_code;                         /* reason_size >= 4: the next two fields are valid */
+	uint16_t reason_flags;                 /* GH_RM_VM_EXIT_REASON_FLAG_* */
 	uint16_t exit_code;
 };
 
@@ -137,14 +137,13 @@ struct gh_rm_notif {
 	size_t len;
 	int err;
 	union {
-		struct gh_rm_vm_status_info status;	/* GH_RM_NOTIF_VM_STATUS */
-		struct gh_rm_vm_exited_info exited;	/* GH_RM_NOTIF_VM_EXITED */
+		struct gh_rm_vm_status_info status; /* GH_RM_NOTIF_VM_STATUS */
+		struct gh_rm_vm_exited_info exited; /* GH_RM_NOTIF_VM_EXITED */
 	} u;
 };
 
 /* Pure: decodes a notification payload into @out (which keeps the raw bytes). */
-void gh_rm_decode_notif(uint32_t msg_id, const void *payload, size_t len,
-			struct gh_rm_notif *out);
+void gh_rm_decode_notif(uint32_t msg_id, const void *payload, size_t len, struct gh_rm_notif *out);
 
 /**
  * struct gh_rm_listener - receives every notification, in arrival order
@@ -176,9 +175,9 @@ int gh_rm_vm_init(struct gh_rm *rm, uint16_t vmid);
 
 struct gh_rm_vm_image_config {
 	uint16_t vmid;
-	uint16_t auth_mech;	/* enum gh_rm_vm_auth_mech */
-	uint32_t mem_handle;	/* the parcel holding image and DTB */
-	uint64_t image_offset;	/* relative to the parcel */
+	uint16_t auth_mech;    /* enum gh_rm_vm_auth_mech */
+	uint32_t mem_handle;   /* the parcel holding image and DTB */
+	uint64_t image_offset; /* relative to the parcel */
 	uint64_t image_size;
 	uint64_t dtb_offset;
 	uint64_t dtb_size;
@@ -188,8 +187,8 @@ int gh_rm_vm_config_image(struct gh_rm *rm, const struct gh_rm_vm_image_config *
 
 /* VM_SET_BOOT_CONTEXT. -EINVAL: unknown @reg_set, @reg_index out of its range
  * (X: 0..31, PC: 0, SP: 0..2). */
-int gh_rm_vm_set_boot_context(struct gh_rm *rm, uint16_t vmid, uint8_t reg_set,
-			      uint8_t reg_index, uint64_t value);
+int gh_rm_vm_set_boot_context(struct gh_rm *rm, uint16_t vmid, uint8_t reg_set, uint8_t reg_index,
+                              uint64_t value);
 
 /**
  * struct gh_rm_hyp_resource - one VM_GET_HYP_RESOURCES entry, decoded
@@ -212,43 +211,42 @@ struct gh_rm_hyp_resource {
 };
 
 /* At most this many entries fit in one maximal reply. */
-#define GH_RM_MAX_HYP_RESOURCES \
-	((GH_RM_RPC_MAX_PAYLOAD - 4U - 4U) / 44U)
+#define GH_RM_MAX_HYP_RESOURCES ((GH_RM_RPC_MAX_PAYLOAD - 4U - 4U) / 44U)
 
 /*
  * VM_GET_HYP_RESOURCES: fills @out with up to @max entries, *@n their number.
  * -ENOSPC when the RM sent more than @max (*@n is then the RM's count);
  * -EIO when the reply is malformed (count and length disagree, reserved bits).
  */
-int gh_rm_vm_get_hyp_resources(struct gh_rm *rm, uint16_t vmid,
-			       struct gh_rm_hyp_resource *out, size_t max, size_t *n);
+int gh_rm_vm_get_hyp_resources(struct gh_rm *rm, uint16_t vmid, struct gh_rm_hyp_resource *out,
+                               size_t max, size_t *n);
 
 /* Pure: decodes a VM_GET_HYP_RESOURCES reply payload (after the error code). */
-int gh_rm_decode_hyp_resources(const void *payload, size_t len,
-			       struct gh_rm_hyp_resource *out, size_t max, size_t *n);
+int gh_rm_decode_hyp_resources(const void *payload, size_t len, struct gh_rm_hyp_resource *out,
+                               size_t max, size_t *n);
 
 /* --- memory parcels ------------------------------------------------------------------- */
 
 struct gh_rm_mem_acl {
 	uint16_t vmid;
-	uint8_t perms;		/* GH_RM_ACL_*, not 0 */
+	uint8_t perms; /* GH_RM_ACL_*, not 0 */
 	uint8_t reserved;
 };
 
 struct gh_rm_mem_range {
-	uint64_t addr;		/* the owner's physical address */
-	uint64_t size;		/* not 0; addr + size does not wrap */
+	uint64_t addr; /* the owner's physical address */
+	uint64_t size; /* not 0; addr + size does not wrap */
 };
 
 struct gh_rm_mem_attr {
-	uint16_t attr;		/* GH_RM_MEM_ATTR_* */
+	uint16_t attr; /* GH_RM_MEM_ATTR_* */
 	uint16_t vmid;
 };
 
 /* Bounds of what one parcel may hold (the RM reads at most 512 per list). */
-#define GH_RM_MEM_MAX_ACL	GH_RM_MEM_MAX_LIST_ENTRIES
-#define GH_RM_MEM_MAX_ATTRS	GH_RM_MEM_MAX_LIST_ENTRIES
-#define GH_RM_MEM_MAX_RANGES	(1U << 20)
+#define GH_RM_MEM_MAX_ACL    GH_RM_MEM_MAX_LIST_ENTRIES
+#define GH_RM_MEM_MAX_ATTRS  GH_RM_MEM_MAX_LIST_ENTRIES
+#define GH_RM_MEM_MAX_RANGES (1U << 20)
 
 /**
  * struct gh_rm_mem_parcel - memory to lend or share
@@ -288,15 +286,15 @@ int gh_rm_mem_reclaim(struct gh_rm *rm, uint32_t handle, uint8_t flags);
 /* --- statistics ------------------------------------------------------------------------- */
 
 struct gh_rm_stats {
-	uint64_t calls;			/* begun */
-	uint64_t rm_errors;		/* replies with a non-OK code */
-	uint64_t bad_replies;		/* calls failed with -EIO: malformed or aborted reply */
-	uint64_t abandoned;		/* calls ended before their reply */
+	uint64_t calls;       /* begun */
+	uint64_t rm_errors;   /* replies with a non-OK code */
+	uint64_t bad_replies; /* calls failed with -EIO: malformed or aborted reply */
+	uint64_t abandoned;   /* calls ended before their reply */
 	uint64_t tx_msgs;
 	uint64_t rx_msgs;
-	uint64_t rx_dropped;		/* messages that matched nothing or were malformed */
+	uint64_t rx_dropped; /* messages that matched nothing or were malformed */
 	uint64_t notifs;
-	uint32_t last_rm_error;		/* the raw code of the last non-OK reply */
+	uint32_t last_rm_error; /* the raw code of the last non-OK reply */
 	uint32_t last_rm_error_msg_id;
 };
 void gh_rm_get_stats(struct gh_rm *rm, struct gh_rm_stats *out);
