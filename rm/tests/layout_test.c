@@ -40,6 +40,23 @@ OFF(gh_rm_vm_config_image_req, image_size, 16);
 OFF(gh_rm_vm_config_image_req, dtb_offset, 24);
 OFF(gh_rm_vm_config_image_req, dtb_size, 32);
 
+SZ(gh_rm_vm_get_vmid_resp, 4);
+OFF(gh_rm_vm_get_vmid_resp, vmid, 0);
+
+SZ(gh_rm_vm_set_firmware_mem_req, 24);
+OFF(gh_rm_vm_set_firmware_mem_req, vmid, 0);
+OFF(gh_rm_vm_set_firmware_mem_req, reserved, 2);
+OFF(gh_rm_vm_set_firmware_mem_req, fw_mem_handle, 4);
+OFF(gh_rm_vm_set_firmware_mem_req, fw_offset, 8);
+OFF(gh_rm_vm_set_firmware_mem_req, fw_size, 16);
+
+SZ(gh_rm_vm_set_address_layout_req, 24);
+OFF(gh_rm_vm_set_address_layout_req, vmid, 0);
+OFF(gh_rm_vm_set_address_layout_req, reserved, 2);
+OFF(gh_rm_vm_set_address_layout_req, range_id, 4);
+OFF(gh_rm_vm_set_address_layout_req, base, 8);
+OFF(gh_rm_vm_set_address_layout_req, size, 16);
+
 SZ(gh_rm_vm_set_boot_context_req, 16);
 OFF(gh_rm_vm_set_boot_context_req, vmid, 0);
 OFF(gh_rm_vm_set_boot_context_req, reg_set, 2);

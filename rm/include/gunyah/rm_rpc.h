@@ -74,7 +74,10 @@ enum gh_rm_msg_id {
 	GH_RM_MSG_VM_CONFIG_IMAGE = 0x56000009U,
 	GH_RM_MSG_VM_INIT = 0x5600000bU,
 	GH_RM_MSG_VM_GET_HYP_RESOURCES = 0x56000020U,
+	GH_RM_MSG_VM_GET_VMID = 0x56000024U, /* the caller's own vmid */
 	GH_RM_MSG_VM_SET_BOOT_CONTEXT = 0x56000031U,
+	GH_RM_MSG_VM_SET_FIRMWARE_MEM = 0x56000032U,
+	GH_RM_MSG_VM_SET_ADDRESS_LAYOUT = 0x56000034U,
 	/* notifications */
 	GH_RM_NOTIF_VM_EXITED = 0x56100001U,
 	GH_RM_NOTIF_VM_STATUS = 0x56100008U,
@@ -160,6 +163,35 @@ struct gh_rm_vm_set_boot_context_req {
 	uint8_t reg_index;
 	uint32_t reserved;
 	uint64_t value;
+};
+
+/* VM_GET_VMID: an empty request; the reply payload is one word. */
+struct gh_rm_vm_get_vmid_resp {
+	uint32_t vmid; /* the caller's vmid, 16 bits in a 32-bit word */
+};
+
+/* VM_SET_FIRMWARE_MEM: the firmware lives in parcel fw_mem_handle at
+ * fw_offset (relative to the parcel), fw_size bytes. */
+struct gh_rm_vm_set_firmware_mem_req {
+	uint16_t vmid;
+	uint16_t reserved;
+	uint32_t fw_mem_handle;
+	uint64_t fw_offset;
+	uint64_t fw_size;
+};
+
+enum gh_rm_address_range_id {
+	GH_RM_RANGE_ID_IMAGE = 0,    /* the parcel of VM_CONFIG_IMAGE */
+	GH_RM_RANGE_ID_FIRMWARE = 1, /* the parcel of VM_SET_FIRMWARE_MEM */
+};
+
+/* VM_SET_ADDRESS_LAYOUT: where (guest physical) the range's parcel goes. */
+struct gh_rm_vm_set_address_layout_req {
+	uint16_t vmid;
+	uint16_t reserved;
+	uint32_t range_id; /* enum gh_rm_address_range_id */
+	uint64_t base;
+	uint64_t size;
 };
 
 /* VM_GET_HYP_RESOURCES reply payload: this header, then n_entries entries. */
@@ -319,6 +351,15 @@ struct gh_rm_vm_exited_notif {
 
 #define GH_RM_VM_EXIT_REASON_FLAG_RESTART 0x1U
 #define GH_RM_VM_EXIT_CODE_SHIFT          16
+
+/* The exit code in bits 31:16 of the reason's word 0. */
+enum gh_rm_vm_exit_code {
+	GH_RM_VM_EXIT_CODE_NORMAL = 0,
+	GH_RM_VM_EXIT_CODE_SOFTWARE_ERROR = 1,
+	GH_RM_VM_EXIT_CODE_UNKNOWN_ERROR = 2,
+	GH_RM_VM_EXIT_CODE_BUS_ERROR = 3,
+	GH_RM_VM_EXIT_CODE_DEVICE_ERROR = 4,
+};
 
 #ifdef __cplusplus
 }
