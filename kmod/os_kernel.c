@@ -11,6 +11,7 @@
 #include <linux/file.h>
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -76,6 +77,105 @@ void gh_os_page_free(void *page)
 		return;
 	atomic_long_dec(&live_objects);
 	free_page((unsigned long)page);
+}
+
+/*
+ * Guest memory pinned for the resource manager: FOLL_LONGTERM pins (the pages
+ * cannot be migrated or reclaimed while a VM may use them), coalesced into
+ * physically contiguous ranges.
+ */
+struct gh_os_pinned {
+	struct page **pages;
+	unsigned long nr_pages;
+	size_t nr_ranges;
+	struct gh_os_mem_range *ranges;
+};
+
+#define GH_PIN_BATCH 512UL
+
+int gh_os_mem_pin(u64 uaddr, u64 size, bool writable, struct gh_os_pinned **out)
+{
+	unsigned int flags = FOLL_LONGTERM | (writable ? FOLL_WRITE : 0);
+	struct gh_os_pinned *p;
+	unsigned long i, done = 0;
+	int ret;
+
+	if (!out || !size || (uaddr | size) & ~PAGE_MASK || uaddr + size < uaddr ||
+	    size >> PAGE_SHIFT > ULONG_MAX / sizeof(struct page *))
+		return -EINVAL;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->nr_pages = size >> PAGE_SHIFT;
+	p->pages = kvcalloc(p->nr_pages, sizeof(*p->pages), GFP_KERNEL);
+	if (!p->pages) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	while (done < p->nr_pages) {
+		unsigned long n = min(p->nr_pages - done, GH_PIN_BATCH);
+
+		ret = pin_user_pages_fast(uaddr + (done << PAGE_SHIFT), n, flags, p->pages + done);
+		if (ret <= 0) {
+			ret = ret ? ret : -EFAULT;
+			goto err_unpin;
+		}
+		done += ret;
+	}
+	/* Count the ranges, then fill them. */
+	p->nr_ranges = 1;
+	for (i = 1; i < p->nr_pages; i++)
+		if (page_to_pfn(p->pages[i]) != page_to_pfn(p->pages[i - 1]) + 1)
+			p->nr_ranges++;
+	p->ranges = kvcalloc(p->nr_ranges, sizeof(*p->ranges), GFP_KERNEL);
+	if (!p->ranges) {
+		ret = -ENOMEM;
+		goto err_unpin;
+	}
+	p->nr_ranges = 0;
+	for (i = 0; i < p->nr_pages; i++) {
+		struct gh_os_mem_range *r = &p->ranges[p->nr_ranges];
+
+		if (i && page_to_pfn(p->pages[i]) == page_to_pfn(p->pages[i - 1]) + 1) {
+			r[-1].size += PAGE_SIZE;
+			continue;
+		}
+		r->phys = page_to_phys(p->pages[i]);
+		r->size = PAGE_SIZE;
+		p->nr_ranges++;
+	}
+	atomic_long_inc(&live_objects);
+	*out = p;
+	return 0;
+
+err_unpin:
+	unpin_user_pages(p->pages, done);
+err:
+	kvfree(p->pages);
+	kfree(p);
+	return ret;
+}
+
+size_t gh_os_pinned_ranges(const struct gh_os_pinned *p, const struct gh_os_mem_range **ranges)
+{
+	*ranges = p->ranges;
+	return p->nr_ranges;
+}
+
+void gh_os_mem_unpin(struct gh_os_pinned *p)
+{
+	if (!p)
+		return;
+	unpin_user_pages_dirty_lock(p->pages, p->nr_pages, true);
+	kvfree(p->ranges);
+	kvfree(p->pages);
+	kfree(p);
+	atomic_long_dec(&live_objects);
+}
+
+u64 gh_os_now_ns(void)
+{
+	return ktime_get_ns();
 }
 
 /* Objects of the glue itself: counted like the cores' allocations. */

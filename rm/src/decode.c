@@ -106,3 +106,47 @@ int gh_rm_decode_hyp_resources(const void *payload, size_t len, struct gh_rm_hyp
 	}
 	return 0;
 }
+
+const char *gh_rm_msg_name(uint32_t msg_id)
+{
+	switch (msg_id) {
+	case GH_RM_MSG_MEM_LEND:
+		return "MEM_LEND";
+	case GH_RM_MSG_MEM_SHARE:
+		return "MEM_SHARE";
+	case GH_RM_MSG_MEM_RECLAIM:
+		return "MEM_RECLAIM";
+	case GH_RM_MSG_MEM_APPEND:
+		return "MEM_APPEND";
+	case GH_RM_MSG_VM_ALLOC_VMID:
+		return "VM_ALLOC_VMID";
+	case GH_RM_MSG_VM_DEALLOC_VMID:
+		return "VM_DEALLOC_VMID";
+	case GH_RM_MSG_VM_START:
+		return "VM_START";
+	case GH_RM_MSG_VM_STOP:
+		return "VM_STOP";
+	case GH_RM_MSG_VM_RESET:
+		return "VM_RESET";
+	case GH_RM_MSG_VM_CONFIG_IMAGE:
+		return "VM_CONFIG_IMAGE";
+	case GH_RM_MSG_VM_INIT:
+		return "VM_INIT";
+	case GH_RM_MSG_VM_GET_HYP_RESOURCES:
+		return "VM_GET_HYP_RESOURCES";
+	case GH_RM_MSG_VM_GET_VMID:
+		return "VM_GET_VMID";
+	case GH_RM_MSG_VM_SET_BOOT_CONTEXT:
+		return "VM_SET_BOOT_CONTEXT";
+	case GH_RM_MSG_VM_SET_FIRMWARE_MEM:
+		return "VM_SET_FIRMWARE_MEM";
+	case GH_RM_MSG_VM_SET_ADDRESS_LAYOUT:
+		return "VM_SET_ADDRESS_LAYOUT";
+	case GH_RM_NOTIF_VM_EXITED:
+		return "VM_EXITED";
+	case GH_RM_NOTIF_VM_STATUS:
+		return "VM_STATUS";
+	default:
+		return NULL;
+	}
+}

@@ -240,6 +240,7 @@ static int call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t
 	rm->n_calls++;
 	rm->stats.calls++;
 	gh_os_mutex_unlock(rm->call_lock);
+	call->begin_ns = gh_os_now_ns();
 
 	ret = send_rpc(rm, GH_RM_RPC_TYPE_REQUEST, call->seq, msg_id, req, len, interruptible);
 	if (ret) {
@@ -252,6 +253,29 @@ static int call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t
 	}
 	*out = call;
 	return 0;
+}
+
+/* call_lock held: one ended call into its message id's row. */
+static void count_call(struct gh_rm *rm, const struct gh_rm_pending *call, bool failed)
+{
+	struct gh_rm_call_stat *st = NULL;
+	size_t i;
+
+	for (i = 0; i < rm->n_call_stats; i++)
+		if (rm->call_stats[i].msg_id == call->msg_id)
+			st = &rm->call_stats[i];
+	if (!st && rm->n_call_stats < GH_RM_MAX_CALL_STATS) {
+		st = &rm->call_stats[rm->n_call_stats++];
+		st->msg_id = call->msg_id;
+	}
+	if (!st) {
+		rm->stats.uncounted_calls++;
+		return;
+	}
+	st->calls++;
+	if (failed)
+		st->failed++;
+	st->total_ns += gh_os_now_ns() - call->begin_ns;
 }
 
 int gh_rm_call_begin(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len,
@@ -294,9 +318,11 @@ int gh_rm_call_end(struct gh_rm_pending *call, void **resp, size_t *resp_len, ui
 		/* The reply's slot stays taken; the receive path frees the call. */
 		call->state = RM_CALL_ABANDONED;
 		rm->stats.abandoned++;
+		count_call(rm, call, true);
 		gh_os_mutex_unlock(rm->call_lock);
 		return -EINTR;
 	}
+	count_call(rm, call, call->ret || call->rm_err != GH_RM_ERROR_OK);
 	gh_os_mutex_unlock(rm->call_lock);
 
 	ret = call->ret;
@@ -637,4 +663,16 @@ void gh_rm_get_stats(struct gh_rm *rm, struct gh_rm_stats *out)
 	gh_os_mutex_lock(rm->call_lock);
 	*out = rm->stats;
 	gh_os_mutex_unlock(rm->call_lock);
+}
+
+size_t gh_rm_get_call_stats(struct gh_rm *rm, struct gh_rm_call_stat *out, size_t max)
+{
+	size_t n;
+
+	gh_os_mutex_lock(rm->call_lock);
+	n = rm->n_call_stats < max ? rm->n_call_stats : max;
+	for (size_t i = 0; i < n; i++)
+		out[i] = rm->call_stats[i];
+	gh_os_mutex_unlock(rm->call_lock);
+	return n;
 }

@@ -63,6 +63,7 @@ struct gh_rm_pending {
 	uint8_t *resp;
 	size_t resp_len;
 	struct gh_os_completion *done;
+	uint64_t begin_ns; /* for the per-message-id statistics */
 };
 
 /* The message being reassembled, under rx_lock. */
@@ -93,6 +94,8 @@ struct gh_rm {
 	unsigned int n_calls;
 	uint16_t next_seq;
 	struct gh_rm_stats stats;
+	struct gh_rm_call_stat call_stats[GH_RM_MAX_CALL_STATS]; /* by first use */
+	size_t n_call_stats;
 
 	struct gh_os_mutex *rx_lock; /* one drainer */
 	struct rm_rx rx;

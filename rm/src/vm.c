@@ -62,6 +62,58 @@ int gh_rm_vm_init(struct gh_rm *rm, uint16_t vmid)
 	return vmid_call(rm, GH_RM_MSG_VM_INIT, vmid);
 }
 
+int gh_rm_get_vmid(struct gh_rm *rm, uint16_t *vmid)
+{
+	uint8_t *resp = NULL;
+	size_t len = 0;
+	uint32_t got = 0;
+	int ret;
+
+	if (!vmid)
+		return -EINVAL;
+	ret = gh_rm_call(rm, GH_RM_MSG_VM_GET_VMID, NULL, 0, (void **)&resp, &len, NULL);
+	if (ret)
+		return ret;
+	if (len != sizeof(struct gh_rm_vm_get_vmid_resp))
+		ret = -EIO;
+	else
+		got = rm_get32(resp, RM_OFF(gh_rm_vm_get_vmid_resp, vmid));
+	if (!ret && (!got || got > 0xffffU))
+		ret = -EIO;
+	gh_os_free(resp);
+	if (!ret)
+		*vmid = (uint16_t)got;
+	return ret;
+}
+
+int gh_rm_vm_set_firmware_mem(struct gh_rm *rm, uint16_t vmid, uint32_t handle, uint64_t offset,
+                              uint64_t size)
+{
+	uint8_t req[sizeof(struct gh_rm_vm_set_firmware_mem_req)] = { 0 };
+
+	if (offset + size < offset)
+		return -EINVAL;
+	rm_put16(req, RM_OFF(gh_rm_vm_set_firmware_mem_req, vmid), vmid);
+	rm_put32(req, RM_OFF(gh_rm_vm_set_firmware_mem_req, fw_mem_handle), handle);
+	rm_put64(req, RM_OFF(gh_rm_vm_set_firmware_mem_req, fw_offset), offset);
+	rm_put64(req, RM_OFF(gh_rm_vm_set_firmware_mem_req, fw_size), size);
+	return gh_rm_call(rm, GH_RM_MSG_VM_SET_FIRMWARE_MEM, req, sizeof(req), NULL, NULL, NULL);
+}
+
+int gh_rm_vm_set_address_layout(struct gh_rm *rm, uint16_t vmid, uint32_t range_id, uint64_t base,
+                                uint64_t size)
+{
+	uint8_t req[sizeof(struct gh_rm_vm_set_address_layout_req)] = { 0 };
+
+	if (range_id > GH_RM_RANGE_ID_FIRMWARE || base + size < base)
+		return -EINVAL;
+	rm_put16(req, RM_OFF(gh_rm_vm_set_address_layout_req, vmid), vmid);
+	rm_put32(req, RM_OFF(gh_rm_vm_set_address_layout_req, range_id), range_id);
+	rm_put64(req, RM_OFF(gh_rm_vm_set_address_layout_req, base), base);
+	rm_put64(req, RM_OFF(gh_rm_vm_set_address_layout_req, size), size);
+	return gh_rm_call(rm, GH_RM_MSG_VM_SET_ADDRESS_LAYOUT, req, sizeof(req), NULL, NULL, NULL);
+}
+
 int gh_rm_vm_stop(struct gh_rm *rm, uint16_t vmid, uint8_t flags, uint32_t reason)
 {
 	uint8_t req[sizeof(struct gh_rm_vm_stop_req)] = { 0 };

@@ -610,5 +610,92 @@ TEST(Notifications, VmExited)
 	EXPECT_EQ(n.len, b.size());
 }
 
+TEST_F(Calls, GetVmid)
+{
+	Bytes rep;
+	Put32(rep, 3);
+	Answer(0, rep);
+	uint16_t vmid = 0;
+	ASSERT_EQ(gh_rm_get_vmid(rm(), &vmid), 0);
+	EXPECT_EQ(vmid, 3);
+	EXPECT_EQ(Last().msg_id, 0x56000024u);
+	EXPECT_TRUE(Last().payload.empty());
+
+	for (const Bytes &bad :
+	     { Bytes{}, Bytes{ 3, 0 }, Bytes{ 0, 0, 0, 0 }, Bytes{ 3, 0, 1, 0 } }) {
+		Answer(0, bad);
+		EXPECT_EQ(gh_rm_get_vmid(rm(), &vmid), -EIO);
+	}
+	EXPECT_EQ(gh_rm_get_vmid(rm(), nullptr), -EINVAL);
+}
+
+TEST_F(Calls, SetFirmwareMem)
+{
+	ASSERT_EQ(gh_rm_vm_set_firmware_mem(rm(), 0x45, 0x1234, 0x1000, 0x20000), 0);
+	EXPECT_EQ(Last().msg_id, 0x56000032u);
+	Bytes want;
+	Put16(want, 0x45);
+	Put16(want, 0);
+	Put32(want, 0x1234);
+	Put64(want, 0x1000);
+	Put64(want, 0x20000);
+	EXPECT_EQ(Last().payload, want);
+	size_t before = seen_.size();
+	EXPECT_EQ(gh_rm_vm_set_firmware_mem(rm(), 0x45, 1, ~0ULL, 2), -EINVAL);
+	EXPECT_EQ(seen_.size(), before);
+}
+
+TEST_F(Calls, SetAddressLayout)
+{
+	ASSERT_EQ(gh_rm_vm_set_address_layout(rm(), 0x45, GH_RM_RANGE_ID_FIRMWARE, 0, 0x4000000),
+	          0);
+	EXPECT_EQ(Last().msg_id, 0x56000034u);
+	Bytes want;
+	Put16(want, 0x45);
+	Put16(want, 0);
+	Put32(want, 1);
+	Put64(want, 0);
+	Put64(want, 0x4000000);
+	EXPECT_EQ(Last().payload, want);
+	size_t before = seen_.size();
+	EXPECT_EQ(gh_rm_vm_set_address_layout(rm(), 0x45, 2, 0, 1), -EINVAL);
+	EXPECT_EQ(gh_rm_vm_set_address_layout(rm(), 0x45, 0, ~0ULL, 2), -EINVAL);
+	EXPECT_EQ(seen_.size(), before);
+	// The open-source RM does not implement it: the caller sees -EOPNOTSUPP.
+	Answer(GH_RM_ERROR_UNIMPLEMENTED);
+	EXPECT_EQ(gh_rm_vm_set_address_layout(rm(), 0x45, 0, 0x40000000, 0x1000), -EOPNOTSUPP);
+}
+
+TEST_F(Calls, CallStatsByMessageId)
+{
+	ASSERT_EQ(gh_rm_vm_start(rm(), 1), 0);
+	ASSERT_EQ(gh_rm_vm_start(rm(), 1), 0);
+	Answer(GH_RM_ERROR_VM_STATE);
+	EXPECT_NE(gh_rm_vm_init(rm(), 1), 0);
+
+	gh_rm_call_stat st[GH_RM_MAX_CALL_STATS];
+	size_t n = gh_rm_get_call_stats(rm(), st, GH_RM_MAX_CALL_STATS);
+	ASSERT_EQ(n, 2u);
+	EXPECT_EQ(st[0].msg_id, (uint32_t)GH_RM_MSG_VM_START);
+	EXPECT_EQ(st[0].calls, 2u);
+	EXPECT_EQ(st[0].failed, 0u);
+	EXPECT_EQ(st[1].msg_id, (uint32_t)GH_RM_MSG_VM_INIT);
+	EXPECT_EQ(st[1].calls, 1u);
+	EXPECT_EQ(st[1].failed, 1u);
+	EXPECT_EQ(gh_rm_get_call_stats(rm(), st, 1), 1u);
+	EXPECT_STREQ(gh_rm_msg_name(st[0].msg_id), "VM_START");
+	EXPECT_EQ(gh_rm_msg_name(0x5600ffff), nullptr);
+
+	// More distinct ids than rows: the rest are counted, not lost silently.
+	for (uint32_t id = 1; id <= GH_RM_MAX_CALL_STATS; id++)
+		EXPECT_EQ(gh_rm_call(rm(), 0x7f000000 + id, nullptr, 0, nullptr, nullptr, nullptr),
+		          0);
+	EXPECT_EQ(gh_rm_get_call_stats(rm(), st, GH_RM_MAX_CALL_STATS),
+	          (size_t)GH_RM_MAX_CALL_STATS);
+	gh_rm_stats s;
+	gh_rm_get_stats(rm(), &s);
+	EXPECT_EQ(s.uncounted_calls, 2u);
+}
+
 } // namespace
 } // namespace rmtest

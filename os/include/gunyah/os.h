@@ -89,6 +89,33 @@ size_t gh_os_page_size(void);
 void *gh_os_page_alloc_zeroed(void);
 void gh_os_page_free(void *page);
 
+/*
+ * Guest memory as the resource manager sees it: the calling process's
+ * [@uaddr, @uaddr + @size) (page aligned, not 0, not wrapping) pinned for as
+ * long as a VM may use it, described as physical ranges in address order,
+ * contiguous pages coalesced. Kernel: pin_user_pages_fast() with
+ * FOLL_LONGTERM (and FOLL_WRITE when @writable), each range a physical
+ * address; POSIX: the process's addresses are the "physical" ones, so the
+ * range is itself (after checking every page is mapped).
+ * -EINVAL for a bad range, -EFAULT when a page is not mapped (or not
+ * writable when @writable), -ENOMEM.
+ */
+struct gh_os_mem_range {
+	uint64_t phys;
+	uint64_t size;
+};
+struct gh_os_pinned;
+int gh_os_mem_pin(uint64_t uaddr, uint64_t size, bool writable, struct gh_os_pinned **out);
+/* The ranges (valid until unpin) and their number. */
+size_t gh_os_pinned_ranges(const struct gh_os_pinned *p, const struct gh_os_mem_range **ranges);
+/* Unpins (the pages may have been written: kernel marks them dirty). NULL is ignored. */
+void gh_os_mem_unpin(struct gh_os_pinned *p);
+
+/* --- time ------------------------------------------------------------------- */
+
+/* A monotonic clock in nanoseconds (kernel: ktime_get_ns()), for statistics. */
+uint64_t gh_os_now_ns(void);
+
 /* --- locks ------------------------------------------------------------------ */
 
 struct gh_os_mutex;

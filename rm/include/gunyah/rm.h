@@ -172,6 +172,16 @@ int gh_rm_vm_start(struct gh_rm *rm, uint16_t vmid);
 int gh_rm_vm_stop(struct gh_rm *rm, uint16_t vmid, uint8_t flags, uint32_t reason);
 int gh_rm_vm_reset(struct gh_rm *rm, uint16_t vmid);
 int gh_rm_vm_init(struct gh_rm *rm, uint16_t vmid);
+/* VM_GET_VMID: the caller's own vmid (what a share's ACL names as the owner). */
+int gh_rm_get_vmid(struct gh_rm *rm, uint16_t *vmid);
+/* VM_SET_FIRMWARE_MEM: the firmware is @size bytes at @offset of parcel @handle.
+ * -EINVAL: an offset + size that wraps. */
+int gh_rm_vm_set_firmware_mem(struct gh_rm *rm, uint16_t vmid, uint32_t handle, uint64_t offset,
+                              uint64_t size);
+/* VM_SET_ADDRESS_LAYOUT: range @range_id (enum gh_rm_address_range_id) of the VM
+ * goes at guest-physical @base, @size bytes. -EINVAL: unknown range, wraps. */
+int gh_rm_vm_set_address_layout(struct gh_rm *rm, uint16_t vmid, uint32_t range_id, uint64_t base,
+                                uint64_t size);
 
 struct gh_rm_vm_image_config {
 	uint16_t vmid;
@@ -296,8 +306,28 @@ struct gh_rm_stats {
 	uint64_t notifs;
 	uint32_t last_rm_error; /* the raw code of the last non-OK reply */
 	uint32_t last_rm_error_msg_id;
+	uint64_t uncounted_calls; /* ended calls of a message id beyond the table below */
 };
 void gh_rm_get_stats(struct gh_rm *rm, struct gh_rm_stats *out);
+
+/*
+ * Ended calls by message id, in the order each id was first used: how many,
+ * how many failed (an RM error, a malformed reply, or ended before the reply),
+ * and their total time from begin to end.
+ */
+#define GH_RM_MAX_CALL_STATS 32
+struct gh_rm_call_stat {
+	uint32_t msg_id;
+	uint32_t reserved;
+	uint64_t calls;
+	uint64_t failed;
+	uint64_t total_ns;
+};
+/* Copies up to @max rows into @out; returns their number. */
+size_t gh_rm_get_call_stats(struct gh_rm *rm, struct gh_rm_call_stat *out, size_t max);
+
+/* A message id's name ("VM_START"), or NULL for an id this client does not know. */
+const char *gh_rm_msg_name(uint32_t msg_id);
 
 #ifdef __cplusplus
 }

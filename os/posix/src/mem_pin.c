@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * gh_os_mem_pin() for userspace: the process's own addresses are what the
+ * in-process resource manager calls physical, so a pinned range is the range
+ * itself. Every page must be mapped (mincore(2) tells); writability is not
+ * checked here (the simulator's stage 2 takes the access rights from the
+ * parcel's ACL). And the monotonic clock.
+ */
+#include <gunyah/os.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+struct gh_os_pinned {
+	struct gh_os_mem_range range;
+};
+
+static bool range_mapped(uint64_t uaddr, uint64_t size)
+{
+	const uint64_t chunk = 1ULL << 30; /* keeps the mincore vector small */
+	unsigned char *vec;
+	size_t page = gh_os_page_size();
+	bool ok = true;
+
+	vec = malloc(chunk / page);
+	if (!vec)
+		return false;
+	for (uint64_t off = 0; ok && off < size; off += chunk) {
+		uint64_t len = size - off < chunk ? size - off : chunk;
+
+		/* ENOMEM: part of the range is not mapped. */
+		ok = mincore((void *)(uintptr_t)(uaddr + off), len, vec) == 0;
+	}
+	free(vec);
+	return ok;
+}
+
+int gh_os_mem_pin(uint64_t uaddr, uint64_t size, bool writable, struct gh_os_pinned **out)
+{
+	uint64_t page = gh_os_page_size();
+	struct gh_os_pinned *p;
+
+	(void)writable;
+	if (!out || !size || (uaddr | size) & (page - 1) || uaddr + size < uaddr ||
+	    uaddr + size - 1 > UINTPTR_MAX)
+		return -EINVAL;
+	if (!range_mapped(uaddr, size))
+		return -EFAULT;
+	p = gh_os_zalloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->range.phys = uaddr;
+	p->range.size = size;
+	*out = p;
+	return 0;
+}
+
+size_t gh_os_pinned_ranges(const struct gh_os_pinned *p, const struct gh_os_mem_range **ranges)
+{
+	*ranges = &p->range;
+	return 1;
+}
+
+void gh_os_mem_unpin(struct gh_os_pinned *p)
+{
+	gh_os_free(p);
+}
+
+uint64_t gh_os_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
