@@ -171,5 +171,5 @@ int gh_rm_mem_reclaim(struct gh_rm *rm, uint32_t handle, uint8_t flags)
 		return -EINVAL;
 	rm_put32(req, RM_OFF(gh_rm_mem_reclaim_req, mem_handle), handle);
 	rm_put8(req, RM_OFF(gh_rm_mem_reclaim_req, flags), flags);
-	return gh_rm_call(rm, GH_RM_MSG_MEM_RECLAIM, req, sizeof(req), NULL, NULL, NULL);
+	return rm_call_uninterruptible(rm, GH_RM_MSG_MEM_RECLAIM, req, sizeof(req));
 }

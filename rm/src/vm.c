@@ -2,11 +2,14 @@
 /* The VM management calls: vmid, image config, init, boot context, resources, start/stop/reset. */
 #include "rm_internal.h"
 
-static int vmid_call(struct gh_rm *rm, uint32_t msg_id, uint16_t vmid)
+/* @teardown: the call's waits ignore signals (rm.h: teardown calls). */
+static int vmid_call(struct gh_rm *rm, uint32_t msg_id, uint16_t vmid, bool teardown)
 {
 	uint8_t req[sizeof(struct gh_rm_vm_common_req)] = { 0 };
 
 	rm_put16(req, RM_OFF(gh_rm_vm_common_req, vmid), vmid);
+	if (teardown)
+		return rm_call_uninterruptible(rm, msg_id, req, sizeof(req));
 	return gh_rm_call(rm, msg_id, req, sizeof(req), NULL, NULL, NULL);
 }
 
@@ -44,22 +47,22 @@ int gh_rm_vm_alloc_vmid(struct gh_rm *rm, uint16_t want, uint16_t *vmid)
 
 int gh_rm_vm_dealloc_vmid(struct gh_rm *rm, uint16_t vmid)
 {
-	return vmid_call(rm, GH_RM_MSG_VM_DEALLOC_VMID, vmid);
+	return vmid_call(rm, GH_RM_MSG_VM_DEALLOC_VMID, vmid, true);
 }
 
 int gh_rm_vm_start(struct gh_rm *rm, uint16_t vmid)
 {
-	return vmid_call(rm, GH_RM_MSG_VM_START, vmid);
+	return vmid_call(rm, GH_RM_MSG_VM_START, vmid, false);
 }
 
 int gh_rm_vm_reset(struct gh_rm *rm, uint16_t vmid)
 {
-	return vmid_call(rm, GH_RM_MSG_VM_RESET, vmid);
+	return vmid_call(rm, GH_RM_MSG_VM_RESET, vmid, true);
 }
 
 int gh_rm_vm_init(struct gh_rm *rm, uint16_t vmid)
 {
-	return vmid_call(rm, GH_RM_MSG_VM_INIT, vmid);
+	return vmid_call(rm, GH_RM_MSG_VM_INIT, vmid, false);
 }
 
 int gh_rm_get_vmid(struct gh_rm *rm, uint16_t *vmid)
@@ -123,7 +126,7 @@ int gh_rm_vm_stop(struct gh_rm *rm, uint16_t vmid, uint8_t flags, uint32_t reaso
 	rm_put16(req, RM_OFF(gh_rm_vm_stop_req, vmid), vmid);
 	rm_put8(req, RM_OFF(gh_rm_vm_stop_req, flags), flags);
 	rm_put32(req, RM_OFF(gh_rm_vm_stop_req, stop_reason), reason);
-	return gh_rm_call(rm, GH_RM_MSG_VM_STOP, req, sizeof(req), NULL, NULL, NULL);
+	return rm_call_uninterruptible(rm, GH_RM_MSG_VM_STOP, req, sizeof(req));
 }
 
 int gh_rm_vm_config_image(struct gh_rm *rm, const struct gh_rm_vm_image_config *cfg)

@@ -24,7 +24,7 @@ RULES = {
     "hypercall": _all_but("hypercall"),
     "os": _all_but("os"),
     # The cores build into the module: no simulator, no module, no VMM.
-    "vm_mgr": _all_but("vm_mgr", "uapi", "hypercall", "os"),
+    "vm_mgr": _all_but("vm_mgr", "uapi", "hypercall", "rm", "os"),
     "vcpu": _all_but("vcpu", "uapi", "hypercall", "vm_mgr", "os"),
     "rm": _all_but("rm", "hypercall", "os"),
     # Device models know nothing of Gunyah's driver or simulator.

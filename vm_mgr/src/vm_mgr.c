@@ -54,7 +54,7 @@ int gh_vm_mgr_create(const struct gh_vm_rm_ops *ops, void *ctx, struct gh_vm **o
 	vm->status = GH_VM_MGR_STATUS_NO_STATE;
 	gh_os_ref_init(&vm->ref);
 	if (ops->alloc_vmid) {
-		ret = rm_ret(ops->alloc_vmid(ctx, &vm->vmid));
+		ret = rm_ret(ops->alloc_vmid(ctx, vm, &vm->vmid));
 		if (ret)
 			goto err_free;
 	}
@@ -69,6 +69,18 @@ err_free:
 void gh_vm_get(struct gh_vm *vm)
 {
 	gh_os_ref_get(&vm->ref);
+}
+
+/* Parcels back from the RM (the VM is stopped or never ran), pages unpinned. */
+static void vm_reclaim_memory(struct gh_vm *vm)
+{
+	for (size_t i = 0; i < GH_VM_MAX_MEM_REGIONS; i++) {
+		if (vm->shared[i] && vm->ops->mem_reclaim)
+			vm->ops->mem_reclaim(vm->ctx, vm->vmid, vm->parcel[i]);
+		vm->shared[i] = false;
+		gh_os_mem_unpin(vm->pinned[i]);
+		vm->pinned[i] = NULL;
+	}
 }
 
 static void vm_release(struct gh_vm *vm)
@@ -102,6 +114,7 @@ static void vm_release(struct gh_vm *vm)
 	gh_os_mutex_unlock(vm->rsc_lock);
 	vm->listeners = NULL;
 
+	vm_reclaim_memory(vm);
 	if (vm->rm_initialized && ops->vm_reset) {
 		ret = rm_ret(ops->vm_reset(vm->ctx, vm->vmid));
 		if (ret)
@@ -332,23 +345,101 @@ static void set_status(struct gh_vm *vm, enum gh_vm_mgr_status st, int err)
 	gh_os_rwlock_write_unlock(vm->status_lock);
 }
 
+/* start_lock held: each region pinned and given to the RM. */
+static int vm_share_memory(struct gh_vm *vm)
+{
+	const struct gh_vm_rm_ops *ops = vm->ops;
+	int ret = 0;
+
+	for (size_t i = 0; !ret && i < vm->nr_regions; i++) {
+		const struct gh_userspace_memory_region *r = &vm->regions[i];
+		struct gh_vm_mem_parcel p = { .region = r };
+
+		ret = gh_os_mem_pin(r->userspace_addr, r->memory_size,
+		                    r->flags & GH_MEM_ALLOW_WRITE, &vm->pinned[i]);
+		if (ret)
+			break;
+		p.n_ranges = gh_os_pinned_ranges(vm->pinned[i], &p.ranges);
+		vm->parcel[i] = 0;
+		if (ops->mem_share) {
+			ret = rm_ret(ops->mem_share(vm->ctx, vm->vmid, &p, &vm->parcel[i]));
+			vm->shared[i] = !ret;
+		}
+	}
+	return ret;
+}
+
+/*
+ * The image is the region holding the DTB (without one, the lowest region);
+ * the firmware the lowest of the others. -EINVAL: a DTB outside every region.
+ */
+static bool region_holds(const struct gh_userspace_memory_region *r, uint64_t gpa, uint64_t size)
+{
+	return gpa >= r->guest_phys_addr && gpa - r->guest_phys_addr < r->memory_size &&
+	       size <= r->memory_size - (gpa - r->guest_phys_addr);
+}
+
+static int vm_image_layout(const struct gh_vm *vm, struct gh_vm_image_layout *l)
+{
+	const struct gh_userspace_memory_region *img = NULL, *fw = NULL;
+	size_t img_i = 0, fw_i = 0;
+
+	for (size_t i = 0; i < vm->nr_regions; i++) {
+		const struct gh_userspace_memory_region *r = &vm->regions[i];
+		bool pick = vm->dtb_set ? region_holds(r, vm->dtb.guest_phys_addr, vm->dtb.size) :
+		                          !img || r->guest_phys_addr < img->guest_phys_addr;
+
+		if (pick) {
+			img = r;
+			img_i = i;
+		}
+	}
+	*l = (struct gh_vm_image_layout){ 0 };
+	if (!img)
+		return vm->dtb_set ? -EINVAL : 0;
+	for (size_t i = 0; i < vm->nr_regions; i++) {
+		const struct gh_userspace_memory_region *r = &vm->regions[i];
+
+		if (r != img && (!fw || r->guest_phys_addr < fw->guest_phys_addr)) {
+			fw = r;
+			fw_i = i;
+		}
+	}
+	l->image_handle = vm->parcel[img_i];
+	l->image_base = img->guest_phys_addr;
+	l->image_size = img->memory_size;
+	if (vm->dtb_set) {
+		l->dtb_offset = vm->dtb.guest_phys_addr - img->guest_phys_addr;
+		l->dtb_size = vm->dtb.size;
+	}
+	if (fw) {
+		l->has_firmware = true;
+		l->fw_handle = vm->parcel[fw_i];
+		l->fw_base = fw->guest_phys_addr;
+		l->fw_size = fw->memory_size;
+	}
+	return 0;
+}
+
 /* start_lock held; status is STARTING (config frozen). No status lock is
  * held here: populate callbacks take vCPU run_locks. */
 static int vm_start_sequence(struct gh_vm *vm)
 {
 	const struct gh_vm_rm_ops *ops = vm->ops;
-	int ret = 0;
+	struct gh_vm_image_layout layout;
+	int ret;
 
-	for (size_t i = 0; !ret && ops->mem_share && i < vm->nr_regions; i++)
-		ret = rm_ret(ops->mem_share(vm->ctx, vm->vmid, &vm->regions[i]));
-	if (!ret && vm->dtb_set && ops->set_dtb)
-		ret = rm_ret(ops->set_dtb(vm->ctx, vm->vmid, &vm->dtb));
-	for (size_t i = 0; !ret && ops->set_boot_context && i < vm->nr_boot; i++)
-		ret = rm_ret(ops->set_boot_context(vm->ctx, vm->vmid, &vm->boot[i]));
+	ret = vm_share_memory(vm);
+	if (!ret)
+		ret = vm_image_layout(vm, &layout);
+	if (!ret && ops->config_image)
+		ret = rm_ret(ops->config_image(vm->ctx, vm->vmid, &layout));
 	if (!ret && ops->vm_init) {
 		vm->rm_initialized = true;
 		ret = rm_ret(ops->vm_init(vm->ctx, vm->vmid));
 	}
+	for (size_t i = 0; !ret && ops->set_boot_context && i < vm->nr_boot; i++)
+		ret = rm_ret(ops->set_boot_context(vm->ctx, vm->vmid, &vm->boot[i]));
 	if (!ret)
 		ret = vm_hand_out_resources(vm);
 	if (!ret && ops->vm_start)

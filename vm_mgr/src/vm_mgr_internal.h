@@ -42,6 +42,11 @@ struct gh_vm {
 	struct gh_vm_exit_info exit_info;
 	bool rm_initialized; /* vm_init called: reset at release */
 	bool rm_started;     /* vm_start succeeded: stop at release */
+	/* Regions given to the RM at start (index as regions[]): reclaimed and
+	 * unpinned at release. Written under start_lock, read at release. */
+	struct gh_os_pinned *pinned[GH_VM_MAX_MEM_REGIONS];
+	uint32_t parcel[GH_VM_MAX_MEM_REGIONS];
+	bool shared[GH_VM_MAX_MEM_REGIONS];
 
 	struct gh_os_mutex *cfg_lock;
 	struct gh_userspace_memory_region regions[GH_VM_MAX_MEM_REGIONS];

@@ -5,6 +5,7 @@
 #define GUNYAH_VM_MGR_TESTS_FAKE_RM_H
 
 #include <gunyah/vm_mgr.h>
+#include <sys/mman.h>
 
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,16 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+// Host memory for test regions: a 64 GiB PROT_NONE reservation, mapped (so
+// gh_os_mem_pin() takes it) at no memory cost. Offsets wrap at its size.
+inline uint64_t FakeGuestMemory(uint64_t offset)
+{
+	constexpr uint64_t kSize = 64ULL << 30;
+	static void *base =
+		mmap(nullptr, kSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return (uint64_t)(uintptr_t)base + offset % kSize;
+}
 
 struct FakeRm {
 	std::mutex mu;
@@ -26,11 +37,12 @@ struct FakeRm {
 	int start_delay_ms = 0;
 	uint16_t next_vmid = 1;
 	std::set<uint16_t> live;
+	gh_vm_image_layout layout{}; // as config_image last saw it
 	gh_vm_rm_ops ops;
 
 	FakeRm()
 	{
-		ops.alloc_vmid = [](void *c, uint16_t *vmid) {
+		ops.alloc_vmid = [](void *c, gh_vm *, uint16_t *vmid) {
 			auto *rm = static_cast<FakeRm *>(c);
 			int r = rm->call("alloc_vmid");
 			if (!r) {
@@ -46,12 +58,21 @@ struct FakeRm {
 			std::lock_guard<std::mutex> g(rm->mu);
 			rm->live.erase(vmid);
 		};
-		ops.mem_share = [](void *c, uint16_t, const gh_userspace_memory_region *r) {
+		ops.mem_share = [](void *c, uint16_t, const gh_vm_mem_parcel *p, uint32_t *handle) {
+			*handle = 100 + p->region->label;
 			return static_cast<FakeRm *>(c)->call("mem_share:" +
-			                                      std::to_string(r->label));
+			                                      std::to_string(p->region->label));
 		};
-		ops.set_dtb = [](void *c, uint16_t, const gh_vm_dtb_config *) {
-			return static_cast<FakeRm *>(c)->call("set_dtb");
+		ops.mem_reclaim = [](void *c, uint16_t, uint32_t handle) {
+			static_cast<FakeRm *>(c)->call("mem_reclaim:" + std::to_string(handle));
+		};
+		ops.config_image = [](void *c, uint16_t, const gh_vm_image_layout *l) {
+			auto *rm = static_cast<FakeRm *>(c);
+			{
+				std::lock_guard<std::mutex> g(rm->mu);
+				rm->layout = *l;
+			}
+			return rm->call("config_image");
 		};
 		ops.set_boot_context = [](void *c, uint16_t, const gh_vm_boot_context *bc) {
 			return static_cast<FakeRm *>(c)->call("set_boot_context:" +

@@ -93,7 +93,7 @@ TEST(VmMgrRace, ConfigVersusStart)
 				r.flags = GH_MEM_ALLOW_RWX;
 				r.guest_phys_addr = 0x40000000 + (uint64_t)i * 0x10000;
 				r.memory_size = 0x1000;
-				r.userspace_addr = 0x10000000;
+				r.userspace_addr = FakeGuestMemory(0);
 				rets[i] = gh_vm_mgr_set_user_mem_region(vm, &r);
 			});
 		}

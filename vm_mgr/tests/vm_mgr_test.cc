@@ -6,6 +6,8 @@ extern "C" {
 #include <gunyah/vm_mgr.h>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -74,7 +76,7 @@ protected:
 		r.flags = flags;
 		r.guest_phys_addr = gpa;
 		r.memory_size = size;
-		r.userspace_addr = 0x7f0000000000ULL + gpa;
+		r.userspace_addr = FakeGuestMemory(gpa);
 		return r;
 	}
 
@@ -230,9 +232,9 @@ TEST_F(VmMgrTest, StartSequenceAndFrozenConfig)
 	ASSERT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), 0);
 	ASSERT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_START, nullptr, nullptr), 0);
 	EXPECT_EQ(gh_vm_mgr_status(vm_), GH_VM_MGR_STATUS_RUNNING);
-	EXPECT_EQ(rm_.Calls(), (std::vector<std::string>{ "alloc_vmid", "mem_share:5", "set_dtb",
-	                                                  "set_boot_context:256", "vm_init",
-	                                                  "get_resources", "vm_start" }));
+	EXPECT_EQ(rm_.Calls(), (std::vector<std::string>{
+				       "alloc_vmid", "mem_share:5", "config_image", "vm_init",
+				       "set_boot_context:256", "get_resources", "vm_start" }));
 	// Started once; frozen.
 	EXPECT_EQ(gh_vm_mgr_start(vm_), 0);
 	EXPECT_EQ(rm_.starts.load(), 1);
@@ -243,13 +245,72 @@ TEST_F(VmMgrTest, StartSequenceAndFrozenConfig)
 	gh_vm_put(vm_);
 	vm_ = nullptr;
 	auto calls = rm_.Calls();
-	EXPECT_EQ(std::vector<std::string>(calls.end() - 3, calls.end()),
-	          (std::vector<std::string>{ "vm_stop", "vm_reset", "dealloc_vmid" }));
+	EXPECT_EQ(std::vector<std::string>(calls.end() - 4, calls.end()),
+	          (std::vector<std::string>{ "vm_stop", "mem_reclaim:105", "vm_reset",
+	                                     "dealloc_vmid" }));
+}
+
+TEST_F(VmMgrTest, ImageIsTheDtbRegionFirmwareTheLowestOther)
+{
+	auto fw = Region(7, 0, 16 * kPage, GH_MEM_ALLOW_READ | GH_MEM_ALLOW_EXEC);
+	auto ram = Region(3, 0x40000000, 64 * kPage);
+	auto hi = Region(9, 0x80000000, kPage);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &hi), 0);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &ram), 0);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &fw), 0);
+	gh_vm_dtb_config d{ 0x40000000 + 8 * kPage, 2 * kPage };
+	ASSERT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), 0);
+	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
+	EXPECT_EQ(rm_.layout.image_handle, 103u);
+	EXPECT_EQ(rm_.layout.image_base, 0x40000000u);
+	EXPECT_EQ(rm_.layout.image_size, 64 * kPage);
+	EXPECT_EQ(rm_.layout.dtb_offset, 8 * kPage);
+	EXPECT_EQ(rm_.layout.dtb_size, 2 * kPage);
+	EXPECT_TRUE(rm_.layout.has_firmware);
+	EXPECT_EQ(rm_.layout.fw_handle, 107u);
+	EXPECT_EQ(rm_.layout.fw_base, 0u);
+	EXPECT_EQ(rm_.layout.fw_size, 16 * kPage);
+	gh_vm_put(vm_);
+	vm_ = nullptr;
+	auto calls = rm_.Calls();
+	for (const char *c : { "mem_reclaim:109", "mem_reclaim:103", "mem_reclaim:107" })
+		EXPECT_NE(std::find(calls.begin(), calls.end(), c), calls.end()) << c;
+}
+
+TEST_F(VmMgrTest, WithoutDtbTheLowestRegionIsTheImage)
+{
+	auto a = Region(1, 0x50000000, kPage);
+	auto b = Region(2, 0x40000000, kPage);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &a), 0);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &b), 0);
+	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
+	EXPECT_EQ(rm_.layout.image_handle, 102u);
+	EXPECT_EQ(rm_.layout.dtb_size, 0u);
+	EXPECT_TRUE(rm_.layout.has_firmware);
+	EXPECT_EQ(rm_.layout.fw_base, 0x50000000u);
+}
+
+TEST_F(VmMgrTest, UnmappedRegionFailsStartAndSharedParcelsComeBack)
+{
+	auto ok = Region(1, 0x40000000, kPage);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &ok), 0);
+	// Page-aligned, below the null guard: nothing is mapped there.
+	gh_userspace_memory_region bad = Region(2, 0x50000000, kPage);
+	bad.userspace_addr = 0x1000;
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &bad), 0);
+	EXPECT_EQ(gh_vm_mgr_start(vm_), -EFAULT);
+	EXPECT_EQ(gh_vm_mgr_status(vm_), GH_VM_MGR_STATUS_LOAD_FAILED);
+	gh_vm_put(vm_);
+	vm_ = nullptr;
+	auto calls = rm_.Calls();
+	EXPECT_NE(std::find(calls.begin(), calls.end(), "mem_reclaim:101"), calls.end());
+	EXPECT_EQ(std::find(calls.begin(), calls.end(), "mem_share:2"), calls.end());
+	EXPECT_EQ(std::find(calls.begin(), calls.end(), "vm_reset"), calls.end());
 }
 
 TEST_F(VmMgrTest, EachFailingStartStepIsReportedToEveryCaller)
 {
-	for (const char *op : { "mem_share:1", "set_dtb", "set_boot_context:0", "vm_init",
+	for (const char *op : { "mem_share:1", "config_image", "vm_init", "set_boot_context:0",
 	                        "get_resources", "vm_start" }) {
 		SCOPED_TRACE(op);
 		FakeRm rm;

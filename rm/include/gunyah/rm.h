@@ -164,6 +164,13 @@ int gh_rm_unregister_listener(struct gh_rm *rm, struct gh_rm_listener *l);
 
 /* --- VM management calls ---------------------------------------------------------------- */
 
+/*
+ * The typed calls return like gh_rm_call(). The teardown calls (VM_STOP,
+ * VM_RESET, VM_DEALLOC_VMID, MEM_RECLAIM) wait for their reply even when a
+ * signal is pending: cleanup, often run by a task being killed, must learn
+ * the outcome. The others return -EINTR on a signal (the call abandoned).
+ */
+
 /* VM_ALLOC_VMID: @want 0 lets the RM choose; *vmid receives the vmid. */
 int gh_rm_vm_alloc_vmid(struct gh_rm *rm, uint16_t want, uint16_t *vmid);
 int gh_rm_vm_dealloc_vmid(struct gh_rm *rm, uint16_t vmid);

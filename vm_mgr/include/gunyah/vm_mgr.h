@@ -98,25 +98,66 @@ int gh_vm_mgr_remove_resource(struct gh_vm *vm, uint32_t type, uint32_t label);
 /* --- the resource manager seam --------------------------------------------------- */
 
 /**
+ * struct gh_vm_mem_parcel - one memory region as the resource manager gets it
+ * @region: the region as configured (label, access flags, guest address, size)
+ * @ranges: its pages, pinned (gh_os_mem_pin()) and described as host-physical
+ *          ranges in address order, @n_ranges of them (at least one)
+ */
+struct gh_vm_mem_parcel {
+	const struct gh_userspace_memory_region *region;
+	const struct gh_os_mem_range *ranges;
+	size_t n_ranges;
+};
+
+/**
+ * struct gh_vm_image_layout - where the VM's image, DTB and firmware are
+ * @image_handle: the parcel of the region holding the DTB (without a DTB: the
+ *                region at the lowest guest address), at guest-physical
+ *                @image_base, @image_size bytes
+ * @dtb_offset, @dtb_size: the DTB within that parcel (0, 0 without a DTB)
+ * @has_firmware: another region is the firmware (the lowest of the others):
+ *                parcel @fw_handle at @fw_base, @fw_size bytes
+ */
+struct gh_vm_image_layout {
+	uint32_t image_handle;
+	uint64_t image_base;
+	uint64_t image_size;
+	uint64_t dtb_offset;
+	uint64_t dtb_size;
+	bool has_firmware;
+	uint32_t fw_handle;
+	uint64_t fw_base;
+	uint64_t fw_size;
+};
+
+/**
  * struct gh_vm_rm_ops - what the VM manager asks of the resource manager
  *
- * Implemented by sim/ (the simulator's RM), by tests (a fake) and later by an
- * RM client. Each returns 0 or -errno (a positive return counts as -EIO); a
- * NULL member is skipped as if it succeeded (alloc_vmid: vmid 0). Called without VM locks held except
- * as noted; @ctx is the pointer given to gh_vm_mgr_create().
+ * Implemented over RM RPC by gh_vm_rm_client_ops (rm_client.c, the module and
+ * the in-process backend) and by tests (fakes). Each returns 0 or -errno (a
+ * positive return counts as -EIO); a NULL member is skipped as if it
+ * succeeded (alloc_vmid: vmid 0; mem_share: handle 0). Called without VM
+ * locks held except as noted; @ctx is the pointer given to gh_vm_mgr_create().
  *
- * @alloc_vmid: at create: a new VM; *vmid receives its id
- * @dealloc_vmid: at release (after stop/reset); cannot fail
- * @mem_share: at start, once per region, in label order
- * @set_dtb: at start, once, when a DTB config was set
- * @set_boot_context: at start, once per register set (in the order they were set)
- * @vm_init: at start, after the above
- * @get_resources: at start, after init: fills up to @max resources, *n their
- *                 number (may be 0: resources can also arrive later through
- *                 gh_vm_mgr_add_resource())
+ * @alloc_vmid: at create: a new VM; *vmid receives its id. @vm is the VM being
+ *              created (not usable yet): the RM side keeps it to report the
+ *              VM's exit with gh_vm_mgr_notify_status() until dealloc_vmid
+ * @dealloc_vmid: at release, last; cannot fail
+ * @mem_share: at start, once per region in the order they were set: the
+ *             region's pages go to the VM; *handle receives the parcel's handle
+ * @mem_reclaim: at release (after vm_stop, before vm_reset), once per parcel
+ *               that mem_share gave; the pages are unpinned afterwards, so the
+ *               RM must have taken them back; cannot fail
+ * @config_image: at start, after every mem_share
+ * @vm_init: at start, after config_image
+ * @set_boot_context: at start, after vm_init, once per register set (in the
+ *                    order they were set)
+ * @get_resources: at start, after the above: fills up to @max resources, *n
+ *                 their number (may be 0: resources can also arrive later
+ *                 through gh_vm_mgr_add_resource())
  * @vm_start: at start, last
  * @vm_stop: at release of a VM that was started and has not stopped
- * @vm_reset: at release of a VM that was started (may be NULL)
+ * @vm_reset: at release of a VM that reached vm_init
  *
  * Start runs under the VM's start lock (racing starters wait on it) with the
  * status STARTING: these callbacks must not call gh_vm_mgr_ensure_started()
@@ -124,18 +165,46 @@ int gh_vm_mgr_remove_resource(struct gh_vm *vm, uint32_t type, uint32_t label);
  * gh_vm_mgr_add_resource() is fine.
  */
 struct gh_vm_rm_ops {
-	int (*alloc_vmid)(void *ctx, uint16_t *vmid);
+	int (*alloc_vmid)(void *ctx, struct gh_vm *vm, uint16_t *vmid);
 	void (*dealloc_vmid)(void *ctx, uint16_t vmid);
-	int (*mem_share)(void *ctx, uint16_t vmid, const struct gh_userspace_memory_region *region);
-	int (*set_dtb)(void *ctx, uint16_t vmid, const struct gh_vm_dtb_config *dtb);
-	int (*set_boot_context)(void *ctx, uint16_t vmid, const struct gh_vm_boot_context *bc);
+	int (*mem_share)(void *ctx, uint16_t vmid, const struct gh_vm_mem_parcel *parcel,
+	                 uint32_t *handle);
+	void (*mem_reclaim)(void *ctx, uint16_t vmid, uint32_t handle);
+	int (*config_image)(void *ctx, uint16_t vmid, const struct gh_vm_image_layout *layout);
 	int (*vm_init)(void *ctx, uint16_t vmid);
+	int (*set_boot_context)(void *ctx, uint16_t vmid, const struct gh_vm_boot_context *bc);
 	int (*get_resources)(void *ctx, uint16_t vmid, struct gh_vm_resource *out, size_t max,
 	                     size_t *n);
 	int (*vm_start)(void *ctx, uint16_t vmid);
 	int (*vm_stop)(void *ctx, uint16_t vmid);
 	int (*vm_reset)(void *ctx, uint16_t vmid);
 };
+
+/* --- the RM RPC client as the seam (rm_client.c) ------------------------------------ */
+
+struct gh_rm;
+struct gh_vm_rm_client;
+
+/*
+ * The ops over the RM RPC client @rm (which outlives the result): create with
+ * gh_vm_rm_client_create(), pass gh_vm_rm_client_ops and the client as
+ * gh_vm_mgr_create()'s ops and ctx. It listens for VM_EXITED and VM_STATUS
+ * and reports exits of its VMs through gh_vm_mgr_notify_status().
+ * -ENOMEM, or the RM's error for VM_GET_VMID (the host's own vmid, which a
+ * share's ACL names).
+ *
+ * The start sequence as RPC: MEM_SHARE per region (ACL: the VM with the
+ * region's access, the host RWX), VM_CONFIG_IMAGE, VM_SET_FIRMWARE_MEM and
+ * VM_SET_ADDRESS_LAYOUT (IMAGE, FIRMWARE; an RM that does not implement it
+ * reads the layout from the DTB's vm-config, so UNIMPLEMENTED is accepted),
+ * VM_INIT, VM_SET_BOOT_CONTEXT per register, VM_GET_HYP_RESOURCES, VM_START.
+ * Teardown: VM_STOP (forced), MEM_RECLAIM per parcel, VM_RESET (then waits for
+ * the VM_STATUS notification RESET), VM_DEALLOC_VMID.
+ */
+int gh_vm_rm_client_create(struct gh_rm *rm, struct gh_vm_rm_client **out);
+/* No VM of the client may remain. NULL is ignored. */
+void gh_vm_rm_client_destroy(struct gh_vm_rm_client *c);
+extern const struct gh_vm_rm_ops gh_vm_rm_client_ops;
 
 /* --- VM lifetime and status -------------------------------------------------------- */
 
