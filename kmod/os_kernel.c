@@ -11,6 +11,7 @@
 #include <linux/file.h>
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
+#include <linux/io.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mm.h>

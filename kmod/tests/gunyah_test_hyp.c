@@ -450,7 +450,7 @@ static const struct gh_hypercall_backend th_backend = {
 
 /* --- the resource manager ------------------------------------------------------------------- */
 
-static int th_alloc_vmid(void *ctx, u16 *vmid)
+static int th_alloc_vmid(void *ctx, struct gh_vm *gvm, u16 *vmid)
 {
 	struct th_vm *vm;
 	int slot, ret = -ENOSPC;
