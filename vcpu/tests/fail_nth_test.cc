@@ -176,6 +176,46 @@ TEST_F(VcpuFailNth, StartWithVcpus)
 	EXPECT_EQ(s.irq, 2u);
 }
 
+// Functions added to a running VM take their resources at once: a vCPU's
+// wake-up IRQ that cannot be requested then fails ADD_FUNCTION with its
+// errno (the ticket's populate error), and an irqfd's doorbell is populated
+// before its watch exists (so a failing watch unwinds a populated ticket).
+TEST_F(VcpuFailNth, FunctionsAddedAfterStart)
+{
+	auto s = FailNthWalk(
+		[] {
+			FailNthSequence seq;
+			auto w = std::make_shared<World>();
+			w->rm.AddVcpuResource(0, kCapid0, kIrq0);
+			w->rm.AddVcpuResource(1, kCapid1, kIrq1);
+			w->rm.AddBellResource(5, 0x105);
+			w->hyp.Push(MmioRead(0xa004, 4));
+			CreateVm(seq, w);
+			seq.Step("add vcpu 0", [w] { return w->AddVcpu(0); });
+			seq.Step("start", [w] { return gh_vm_mgr_start(w->vm); });
+			seq.Step("add vcpu 1 after start", [w] { return w->AddVcpu(1); });
+			seq.Step("add irqfd after start", [w] {
+				gh_fn_irqfd_arg a{};
+				a.fd = (uint32_t)w->ev[1];
+				a.label = 5;
+				a.flags = GH_IRQFD_LEVEL;
+				return w->AddFunction("irqfd", &a, sizeof(a));
+			});
+			seq.Step("run vcpu 1", [w] { return RunToMmioRead(*w, 1, 0xa004); });
+			return seq;
+		},
+		GH_OS_FAULT_ALL,
+		[](unsigned int cls, const std::string &step) {
+			// vCPU 0's IRQ at start: swallowed (see ExpectWithWakeupIrqs);
+			// vCPU 0 is not run here.
+			if (cls == GH_OS_FAULT_IRQ && step.empty())
+				return 0;
+			return FailNthDefaultExpect(cls, step);
+		});
+	Report("functions added after start", s);
+	EXPECT_EQ(s.irq, 2u);
+}
+
 // The whole loop: RUN starts the VM; a guest write completes on an
 // ioeventfd inside RUN; the vCPU waits for its wake-up IRQ (raised from
 // inside vcpu_run); an MMIO read goes to userspace; an irqfd rings its
