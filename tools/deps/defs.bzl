@@ -25,7 +25,7 @@ RULES = {
     "os": _all_but("os"),
     # The cores build into the module: no simulator, no module, no VMM.
     "vm_mgr": _all_but("vm_mgr", "uapi", "hypercall", "rm", "os"),
-    "vcpu": _all_but("vcpu", "uapi", "hypercall", "vm_mgr", "os"),
+    "vcpu": _all_but("vcpu", "uapi", "hypercall", "vm_mgr", "rm", "os"),
     "rm": _all_but("rm", "hypercall", "os"),
     # Device models know nothing of Gunyah's driver or simulator.
     "devices": _all_but("devices"),

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault_internal.h"
+
 static long live_allocs;
 
 static void count_alloc(long d)
@@ -31,13 +33,21 @@ long gh_os_posix_live_allocs(void)
 
 /* --- memory --- */
 
-void *gh_os_zalloc(size_t size)
+/* The glue's own allocations: counted as live, not injection points. */
+static void *zalloc_raw(size_t size)
 {
 	void *p = calloc(1, size ? size : 1);
 
 	if (p)
 		count_alloc(1);
 	return p;
+}
+
+void *gh_os_zalloc(size_t size)
+{
+	if (gh_os_fault_should_fail(GH_OS_FAULT_ALLOC))
+		return NULL;
+	return zalloc_raw(size);
 }
 
 void gh_os_free(void *p)
@@ -67,6 +77,8 @@ void *gh_os_page_alloc_zeroed(void)
 	void *p = NULL;
 	size_t sz = gh_os_page_size();
 
+	if (gh_os_fault_should_fail(GH_OS_FAULT_ALLOC))
+		return NULL;
 	if (posix_memalign(&p, sz, sz))
 		return NULL;
 	memset(p, 0, sz);
@@ -87,8 +99,11 @@ struct gh_os_mutex {
 
 struct gh_os_mutex *gh_os_mutex_alloc(void)
 {
-	struct gh_os_mutex *m = gh_os_zalloc(sizeof(*m));
+	struct gh_os_mutex *m;
 
+	if (gh_os_fault_should_fail(GH_OS_FAULT_ALLOC))
+		return NULL;
+	m = zalloc_raw(sizeof(*m));
 	if (m && pthread_mutex_init(&m->m, NULL)) {
 		gh_os_free(m);
 		return NULL;
@@ -125,8 +140,11 @@ struct gh_os_rwlock {
 
 struct gh_os_rwlock *gh_os_rwlock_alloc(void)
 {
-	struct gh_os_rwlock *l = gh_os_zalloc(sizeof(*l));
+	struct gh_os_rwlock *l;
 
+	if (gh_os_fault_should_fail(GH_OS_FAULT_ALLOC))
+		return NULL;
+	l = zalloc_raw(sizeof(*l));
 	if (l && pthread_rwlock_init(&l->l, NULL)) {
 		gh_os_free(l);
 		return NULL;
@@ -273,8 +291,11 @@ void gh_os_yield(void)
 
 struct gh_os_completion *gh_os_completion_alloc(void)
 {
-	struct gh_os_completion *c = gh_os_zalloc(sizeof(*c));
+	struct gh_os_completion *c;
 
+	if (gh_os_fault_should_fail(GH_OS_FAULT_ALLOC))
+		return NULL;
+	c = zalloc_raw(sizeof(*c));
 	if (!c)
 		return NULL;
 	pthread_mutex_init(&c->lock, NULL);
@@ -449,6 +470,8 @@ int gh_os_irq_request(uint32_t irq, void (*fn)(void *arg), void *arg)
 
 	if (!fn)
 		return -EINVAL;
+	if (gh_os_fault_should_fail(GH_OS_FAULT_IRQ))
+		return gh_os_fault_err;
 	pthread_mutex_lock(&irq_lock);
 	for (e = irqs; e; e = e->next) {
 		if (e->irq == irq) {
@@ -456,7 +479,7 @@ int gh_os_irq_request(uint32_t irq, void (*fn)(void *arg), void *arg)
 			return -EBUSY;
 		}
 	}
-	e = gh_os_zalloc(sizeof(*e));
+	e = zalloc_raw(sizeof(*e));
 	if (!e) {
 		pthread_mutex_unlock(&irq_lock);
 		return -ENOMEM;
@@ -467,6 +490,7 @@ int gh_os_irq_request(uint32_t irq, void (*fn)(void *arg), void *arg)
 	e->next = irqs;
 	irqs = e;
 	pthread_mutex_unlock(&irq_lock);
+	gh_os_live_count(GH_OS_LIVE_IRQS, 1);
 	return 0;
 }
 
@@ -483,6 +507,8 @@ void gh_os_irq_free(uint32_t irq, void *arg)
 		}
 	}
 	pthread_mutex_unlock(&irq_lock);
+	if (e)
+		gh_os_live_count(GH_OS_LIVE_IRQS, -1);
 	gh_os_free(e);
 }
 
@@ -516,6 +542,8 @@ int gh_os_eventfd_get(int fd, struct gh_os_eventfd **out)
 	ssize_t n;
 	int dup_fd;
 
+	if (gh_os_fault_should_fail(GH_OS_FAULT_EVENTFD))
+		return gh_os_fault_err;
 	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
 		return -EBADF;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -525,7 +553,7 @@ int gh_os_eventfd_get(int fd, struct gh_os_eventfd **out)
 	target[n] = '\0';
 	if (strcmp(target, "anon_inode:[eventfd]"))
 		return -EINVAL;
-	e = gh_os_zalloc(sizeof(*e));
+	e = zalloc_raw(sizeof(*e));
 	if (!e)
 		return -ENOMEM;
 	dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -535,6 +563,7 @@ int gh_os_eventfd_get(int fd, struct gh_os_eventfd **out)
 	}
 	e->fd = dup_fd;
 	*out = e;
+	gh_os_live_count(GH_OS_LIVE_EVENTFDS, 1);
 	return 0;
 }
 
@@ -542,6 +571,7 @@ void gh_os_eventfd_put(struct gh_os_eventfd *e)
 {
 	if (!e)
 		return;
+	gh_os_live_count(GH_OS_LIVE_EVENTFDS, -1);
 	close(e->fd);
 	gh_os_free(e);
 }
@@ -622,10 +652,12 @@ int gh_os_eventfd_watch(struct gh_os_eventfd *e, void (*fn)(void *arg), void *ar
 	struct epoll_event ev;
 	int ret;
 
+	if (gh_os_fault_should_fail(GH_OS_FAULT_EVENTFD))
+		return gh_os_fault_err;
 	pthread_once(&watch_once, watcher_init);
 	if (watch_epfd < 0)
 		return -ENOMEM;
-	w = gh_os_zalloc(sizeof(*w));
+	w = zalloc_raw(sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	w->fd = fcntl(e->fd, F_DUPFD_CLOEXEC, 0);
@@ -656,6 +688,7 @@ int gh_os_eventfd_watch(struct gh_os_eventfd *e, void (*fn)(void *arg), void *ar
 	}
 	pthread_mutex_unlock(&watch_lock);
 	*out = w;
+	gh_os_live_count(GH_OS_LIVE_WATCHES, 1);
 	return 0;
 }
 
@@ -675,6 +708,7 @@ void gh_os_eventfd_unwatch(struct gh_os_eventfd_watch *w)
 	}
 	epoll_ctl(watch_epfd, EPOLL_CTL_DEL, w->fd, NULL);
 	pthread_mutex_unlock(&watch_lock);
+	gh_os_live_count(GH_OS_LIVE_WATCHES, -1);
 	close(w->fd);
 	gh_os_free(w);
 }
