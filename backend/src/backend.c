@@ -157,3 +157,12 @@ void gh_backend_vcpu_release(struct gh_backend_vcpu *vcpu)
 	if (vcpu)
 		vcpu->b->ops->vcpu_release(vcpu);
 }
+
+int gh_backend_rm_call_stats(struct gh_backend *b, struct gh_rm_call_stat *out, size_t max)
+{
+	if (!b || (!out && max))
+		return -EINVAL;
+	if (!b->ops->rm_call_stats)
+		return -EOPNOTSUPP;
+	return b->ops->rm_call_stats(b, out, max);
+}

@@ -23,6 +23,7 @@ struct gh_backend_ops {
 	void (*vcpu_release)(struct gh_backend_vcpu *vcpu);
 	/* optional: NULL means -EOPNOTSUPP */
 	int (*vcpu_times)(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_times *out);
+	int (*rm_call_stats)(struct gh_backend *b, struct gh_rm_call_stat *out, size_t max);
 	/* optional: NULL means gh_backend_describe_exit_info(); the arguments
 	 * are checked (@len > 0) */
 	void (*vm_exit_description)(struct gh_backend_vm *vm, const struct gh_vm_exit_info *info,

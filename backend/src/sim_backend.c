@@ -22,14 +22,15 @@
 
 #include <backend_internal.h>
 
-#include "sim_rm.h"
+#include "rm_host.h"
 
 _Static_assert(GH_BACKEND_SIM_MAX_VCPUS == GH_SIM_MAX_VCPUS,
                "backend.h's limit is the simulator's");
 
 struct sim_backend {
 	struct gh_backend base;
-	struct gh_sim_rm *rm;
+	struct gh_sim *sim;
+	struct gh_rm_host *rm;
 	bool timing;
 };
 
@@ -59,7 +60,8 @@ static void sim_close(struct gh_backend *b)
 {
 	struct sim_backend *be = to_be(b);
 
-	gh_sim_rm_destroy(be->rm);
+	gh_rm_host_destroy(be->rm);
+	gh_sim_destroy(be->sim);
 	free(be);
 	pthread_mutex_lock(&open_lock);
 	sim_open = false;
@@ -76,12 +78,11 @@ static int sim_create_vm(struct gh_backend *b, struct gh_backend_vm **out)
 	if (!v)
 		return -ENOMEM;
 	v->base.b = b;
-	ret = gh_vm_mgr_create(gh_sim_rm_ops(), be->rm, &v->vm);
+	ret = gh_vm_mgr_create(&gh_vm_rm_client_ops, gh_rm_host_client(be->rm), &v->vm);
 	if (ret) {
 		free(v);
 		return ret;
 	}
-	gh_sim_rm_bind(be->rm, v->vm);
 	*out = &v->base;
 	return 0;
 }
@@ -130,7 +131,7 @@ static void sim_vm_exit_description(struct gh_backend_vm *vm, const struct gh_vm
                                     char *buf, size_t len)
 {
 	struct sim_vm *v = (struct sim_vm *)vm;
-	struct gh_sim_vm *svm = gh_sim_rm_vm(to_be(vm->b)->rm, gh_vm_mgr_vmid(v->vm));
+	struct gh_sim_vm *svm = gh_sim_vm_lookup(to_be(vm->b)->sim, gh_vm_mgr_vmid(v->vm));
 
 	buf[0] = '\0';
 	if (svm)
@@ -219,9 +220,9 @@ static void sim_vcpu_kick(struct gh_backend_vcpu *vcpu)
 	if (t)
 		gh_os_posix_kick(t);
 	__atomic_sub_fetch(&c->kickers, 1, __ATOMIC_SEQ_CST);
-	svm = gh_sim_rm_vm(be->rm, gh_vm_mgr_vmid(c->vm));
+	svm = gh_sim_vm_lookup(be->sim, gh_vm_mgr_vmid(c->vm));
 	if (svm)
-		gh_sim_vcpu_kick(gh_sim_rm_sim(be->rm), gh_sim_vm_vcpu_capid(svm, c->vcpu_id));
+		gh_sim_vcpu_kick(be->sim, gh_sim_vm_vcpu_capid(svm, c->vcpu_id));
 }
 
 static int sim_vcpu_times(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_times *out)
@@ -234,10 +235,10 @@ static int sim_vcpu_times(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_t
 
 	if (!be->timing)
 		return -EOPNOTSUPP;
-	svm = gh_sim_rm_vm(be->rm, gh_vm_mgr_vmid(c->vm));
+	svm = gh_sim_vm_lookup(be->sim, gh_vm_mgr_vmid(c->vm));
 	if (!svm)
 		return -ENODEV;
-	ret = gh_sim_vcpu_stats(gh_sim_rm_sim(be->rm), gh_sim_vm_vcpu_capid(svm, c->vcpu_id), &st);
+	ret = gh_sim_vcpu_stats(be->sim, gh_sim_vm_vcpu_capid(svm, c->vcpu_id), &st);
 	if (ret)
 		return ret;
 	out->ns_guest = st.ns_guest;
@@ -266,11 +267,24 @@ static const struct gh_backend_ops sim_ops = {
 	.vcpu_release = sim_vcpu_release,
 	.vcpu_times = sim_vcpu_times,
 	.vm_exit_description = sim_vm_exit_description,
+	.rm_call_stats = sim_rm_call_stats,
 };
+
+/* The simulator's host interrupts: vCPU wake-ups and the RM's queues. */
+static void host_irq(void *ctx, uint32_t irq)
+{
+	(void)ctx;
+	gh_os_posix_irq_raise(irq); /* -ENOENT: nobody waits on it yet */
+}
+
+static int sim_rm_call_stats(struct gh_backend *b, struct gh_rm_call_stat *out, size_t max)
+{
+	return (int)gh_rm_get_call_stats(gh_rm_host_rm(to_be(b)->rm), out, max);
+}
 
 int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backend **out)
 {
-	struct gh_sim_rm_config rc = { 0, 0 };
+	struct gh_sim_host_ops host = { .wakeup_irq = host_irq };
 	struct sim_backend *be;
 	int ret;
 
@@ -293,21 +307,28 @@ int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backe
 		goto err;
 	}
 	be->base.ops = &sim_ops;
-	if (cfg) {
-		rc.default_vcpus = cfg->default_vcpus;
-		rc.doorbells = cfg->doorbells;
-	}
-	ret = gh_sim_rm_create(&rc, &be->rm);
-	if (ret) {
-		free(be);
-		goto err;
-	}
+	ret = gh_sim_create(&host, &be->sim);
+	if (ret)
+		goto err_be;
+	ret = gh_sim_rm_configure(be->sim, cfg ? cfg->default_vcpus : 0, cfg ? cfg->doorbells : 0);
+	if (!ret)
+		ret = gh_sim_register(be->sim);
+	if (ret)
+		goto err_sim;
+	/* Every VM is set up through RM RPC, as on a device. */
+	ret = gh_rm_host_create(be->sim, &be->rm);
+	if (ret)
+		goto err_sim;
 	if (cfg && cfg->timing) {
 		be->timing = true;
-		gh_sim_set_timing(gh_sim_rm_sim(be->rm), true);
+		gh_sim_set_timing(be->sim, true);
 	}
 	*out = &be->base;
 	return 0;
+err_sim:
+	gh_sim_destroy(be->sim);
+err_be:
+	free(be);
 err:
 	pthread_mutex_lock(&open_lock);
 	sim_open = false;

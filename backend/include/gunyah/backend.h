@@ -123,6 +123,14 @@ struct gh_backend_vcpu_times {
  * simulator was opened without @timing. */
 int gh_backend_vcpu_times(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_times *out);
 
+/*
+ * The RM RPC calls made so far, by message id (rm.h's struct gh_rm_call_stat):
+ * up to @max rows, returns their number. -EOPNOTSUPP where the RM client is
+ * not in this process (the dev backend: it is in the kernel).
+ */
+struct gh_rm_call_stat;
+int gh_backend_rm_call_stats(struct gh_backend *b, struct gh_rm_call_stat *out, size_t max);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,8 @@
 /* --stats: exits, devices and time, printed at the end like perf kvm stat. */
 #include <inttypes.h>
 
+#include <gunyah/rm.h>
+
 #include "vmm_internal.h"
 
 uint64_t ghvmm_stats_clock(const struct ghvmm *m)
@@ -12,6 +14,26 @@ uint64_t ghvmm_stats_clock(const struct ghvmm *m)
 static double ms(uint64_t ns)
 {
 	return (double)ns / 1e6;
+}
+
+/* The RM RPC calls that set the VM up and tore it down, by message id (the
+ * in-process backend; the kernel's RM client keeps its own). */
+static void print_rm_calls(struct ghvmm *m)
+{
+	struct gh_rm_call_stat st[GH_RM_MAX_CALL_STATS];
+	int n = gh_backend_rm_call_stats(m->backend, st, GH_RM_MAX_CALL_STATS);
+
+	if (n <= 0)
+		return;
+	fprintf(m->msg, "%-22s %10s %8s %10s %10s\r\n", "RM call", "msg id", "calls", "failed",
+	        "time (ms)");
+	for (int i = 0; i < n; i++) {
+		const char *name = gh_rm_msg_name(st[i].msg_id);
+
+		fprintf(m->msg, "%-22s 0x%08" PRIx32 " %8" PRIu64 " %10" PRIu64 " %10.3f\r\n",
+		        name ? name : "?", st[i].msg_id, st[i].calls, st[i].failed,
+		        ms(st[i].total_ns));
+	}
 }
 
 /*
@@ -84,6 +106,7 @@ void ghvmm_print_stats(struct ghvmm *m, uint64_t wall_ns)
 		        "time: in RUN (guest, hypervisor, run loop) %.1f ms, devices %.1f ms, "
 		        "rest of the VMM's exit handling %.1f ms\r\n",
 		        ms(run), ms(dev_ns), ms(ex > dev_ns ? ex - dev_ns : 0));
+	print_rm_calls(m);
 	if (mr + mw)
 		fprintf(m->msg, "exits/s: %.0f MMIO exits per second of wall time\r\n",
 		        (double)(mr + mw) / ((double)wall_ns / 1e9));
