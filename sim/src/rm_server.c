@@ -704,8 +704,7 @@ static uint32_t vm_stop(struct gh_sim_rm_vm *v, struct rd *r)
 {
 	uint8_t flags;
 
-	rd16(r);
-	flags = rd8(r);
+	flags = rd8(r); /* after the vmid */
 	if (rd8(r))
 		return r->bad ? GH_RM_ERROR_MSG_INVALID : GH_RM_ERROR_ARGUMENT_INVALID;
 	rd32(r); /* stop_reason */
