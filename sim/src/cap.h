@@ -22,6 +22,7 @@ enum gh_sim_cap_kind {
 	GH_SIM_CAP_FREE = 0,
 	GH_SIM_CAP_VCPU,     /* obj: struct gh_sim_vcpu */
 	GH_SIM_CAP_DOORBELL, /* obj: struct gh_sim_doorbell */
+	GH_SIM_CAP_MSGQ,     /* obj: struct gh_sim_msgq (the RM's; no VM) */
 };
 
 struct gh_sim_cap {

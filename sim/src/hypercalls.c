@@ -15,11 +15,12 @@
 _Static_assert(PSCI_NOT_SUPPORTED == GH_ERROR_UNIMPLEMENTED,
                "one answer for an unknown call, from either side");
 
-/* What this hypervisor implements: proxy-scheduled vCPUs and doorbells. */
+/* What this hypervisor implements: proxy-scheduled vCPUs, doorbells and message queues. */
 static const struct gh_hyp_identity sim_identity = {
 	.api_version = GH_API_V1,
 	.is_64bit = true,
-	.features = (1ULL << GH_FEATURE_VCPU) | (1ULL << GH_FEATURE_DOORBELL),
+	.features = (1ULL << GH_FEATURE_VCPU) | (1ULL << GH_FEATURE_DOORBELL) |
+	            (1ULL << GH_FEATURE_MSGQUEUE),
 };
 
 enum caller {
@@ -128,6 +129,31 @@ static unsigned int call_bell_set_mask(const struct call *c, const struct gh_hyp
 	return 1;
 }
 
+/* The RM's queues are the host's: a guest has no msgq in its cspace. */
+static unsigned int call_msgq_send(const struct call *c, const struct gh_hypercall_regs *in,
+                                   struct gh_hypercall_regs *out)
+{
+	if (c->vcpu) {
+		out->x[0] = (uint64_t)(int64_t)GH_ERROR_CSPACE_CAP_NULL;
+		return 2;
+	}
+	out->x[0] = (uint64_t)(int64_t)gh_sim_msgq_send(c->sim, in->x[1], in->x[2], in->x[3],
+	                                                in->x[4], &out->x[1]);
+	return 2;
+}
+
+static unsigned int call_msgq_recv(const struct call *c, const struct gh_hypercall_regs *in,
+                                   struct gh_hypercall_regs *out)
+{
+	if (c->vcpu) {
+		out->x[0] = (uint64_t)(int64_t)GH_ERROR_CSPACE_CAP_NULL;
+		return 3;
+	}
+	out->x[0] = (uint64_t)(int64_t)gh_sim_msgq_recv(c->sim, in->x[1], in->x[2], in->x[3],
+	                                                &out->x[1], &out->x[2]);
+	return 3;
+}
+
 static unsigned int call_psci(const struct call *c, const struct gh_hypercall_regs *in,
                               struct gh_hypercall_regs *out)
 {
@@ -139,6 +165,8 @@ static const struct smccc_entry table[] = {
 	{ GH_HYPERCALL_VCPU_RUN_CHECK, FROM_HOST, call_vcpu_run_check },
 	{ GH_HYPERCALL_BELL_SEND, FROM_HOST, call_bell_send },
 	{ GH_HYPERCALL_BELL_SET_MASK, FROM_HOST, call_bell_set_mask },
+	{ GH_HYPERCALL_MSGQ_SEND, FROM_HOST | FROM_GUEST, call_msgq_send },
+	{ GH_HYPERCALL_MSGQ_RECV, FROM_HOST | FROM_GUEST, call_msgq_recv },
 	{ GH_HYPERCALL_HYP_IDENTIFY, FROM_HOST | FROM_GUEST, call_hyp_identify },
 	{ GH_SMCCC_VENDOR_HYP_CALL_UID, FROM_HOST | FROM_GUEST, call_uid },
 	{ SMCCC_VERSION, FROM_GUEST, call_psci },

@@ -33,6 +33,12 @@ int gh_sim_create(const struct gh_sim_host_ops *host, struct gh_sim **out)
 		free(sim);
 		return -ENOMEM;
 	}
+	if (gh_sim_rm_start(sim)) {
+		gh_sim_ticker_stop(sim);
+		pthread_mutex_destroy(&sim->lock);
+		free(sim);
+		return -ENOMEM;
+	}
 	*out = sim;
 	return 0;
 }
@@ -44,6 +50,7 @@ void gh_sim_destroy(struct gh_sim *sim)
 	if (!sim)
 		return;
 	gh_sim_unregister(sim);
+	gh_sim_rm_stop(sim);
 	for (i = 0; i < GH_SIM_MAX_VMS; i++)
 		if (sim->vms[i])
 			gh_sim_vm_destroy(sim->vms[i]);
@@ -99,6 +106,8 @@ int gh_sim_vm_create(struct gh_sim *sim, struct gh_sim_vm **out)
 	vm->vmid = sim->next_vmid++;
 	if (!sim->next_vmid)
 		sim->next_vmid = 1;
+	if (vm->vmid == GH_SIM_RM_HOST_VMID) /* the host's, never a guest's */
+		vm->vmid = sim->next_vmid++;
 	sim->vms[i] = vm;
 	pthread_mutex_unlock(&sim->lock);
 	*out = vm;

@@ -32,6 +32,7 @@
 #include "inject_fault.h"
 #include "mmio.h"
 #include "psci.h"
+#include "rm_server.h"
 #include "run.h"
 #include "sys_regs.h"
 #include "ticker.h"
@@ -95,6 +96,7 @@ struct gh_sim {
 	uint16_t next_vmid;
 	struct gh_sim_cap caps[GH_SIM_MAX_CAPS]; /* cap.c */
 	uint32_t next_irq;
+	struct gh_sim_rm *rm; /* rm_server.c: the RM's server and queues */
 };
 
 /* --- registers of a vCPU's engine ------------------------------------------ */

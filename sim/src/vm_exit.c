@@ -65,6 +65,8 @@ void gh_sim_vm_notify_exit(struct gh_sim_vm *vm)
 	if (h->vm_exited)
 		h->vm_exited(h->ctx, vm->vmid, e->type, e->crashed, e->reason, e->crashed ? 8 : 0,
 		             e->text);
+	/* the status itself reaches the host as the RM's VM_EXITED */
+	gh_sim_rm_post_exit(vm);
 }
 
 bool gh_sim_vm_exited(struct gh_sim_vm *vm)

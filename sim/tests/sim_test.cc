@@ -25,7 +25,7 @@ TEST(Sim, IdentifiesAsGunyah)
 	EXPECT_TRUE(gh_api_is_64bit(&id));
 	EXPECT_TRUE(gh_api_has_feature(&id, GH_FEATURE_VCPU));
 	EXPECT_TRUE(gh_api_has_feature(&id, GH_FEATURE_DOORBELL));
-	EXPECT_FALSE(gh_api_has_feature(&id, GH_FEATURE_MSGQUEUE));
+	EXPECT_TRUE(gh_api_has_feature(&id, GH_FEATURE_MSGQUEUE)); // the RM's queues
 	EXPECT_EQ(0u, id.flags[1]);
 	EXPECT_EQ(0u, id.flags[2]);
 }

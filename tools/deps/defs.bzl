@@ -18,7 +18,8 @@ _EVERYTHING = _CORES + ["uapi", "devices", "sim", "backend"] + _ON_TOP
 def _all_but(*allowed):
     return [p for p in _EVERYTHING if p not in allowed]
 
-# Top-level package -> packages (and their subpackages) it must never reach.
+# Top-level package -> packages (and their subpackages) it must never reach,
+# or single targets ("//pkg:name") of a package it may otherwise use.
 RULES = {
     "uapi": _all_but("uapi"),
     "hypercall": _all_but("hypercall"),
@@ -30,8 +31,10 @@ RULES = {
     # Device models know nothing of Gunyah's driver or simulator.
     "devices": _all_but("devices"),
     # The simulator sits below the hypercall ABI: hypercall/ (it serves it),
-    # uapi/'s constants and Unicorn; never the cores above it nor the OS glue.
-    "sim": _all_but("sim", "hypercall", "uapi"),
+    # uapi/'s constants, Unicorn and libfdt; of rm/, only the wire format and
+    # the pure server framing (its RM server), never the RPC client; never
+    # the cores above it nor the OS glue.
+    "sim": _all_but("sim", "hypercall", "uapi", "rm") + ["//rm:rm"],
     "backend": ["devices"] + _ON_TOP,
 }
 
@@ -53,7 +56,11 @@ def gh_dependency_rules(testonly_too = True):
         if not testonly_too and rule.get("testonly"):
             continue
         scope.append("//%s:%s" % (pkg, name))
-    regex = "^//(%s)[/:]" % "|".join(sorted(forbidden))
+    packages = sorted([p for p in forbidden if not p.startswith("//")])
+    targets = sorted([t for t in forbidden if t.startswith("//")])
+    regex = "^//(%s)[/:]" % "|".join(packages)
+    if targets:
+        regex += "|^(%s)$" % "|".join(targets)
     native.genquery(
         name = "dependency_rules_query",
         testonly = True,

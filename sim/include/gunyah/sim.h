@@ -6,9 +6,12 @@
  *  - the hypervisor: it serves hypercalls (hyp_identify, the vendor UID,
  *    vcpu_run, vcpu_run_check, bell_send, bell_set_mask) through a
  *    struct gh_hypercall_backend that gh_sim_register() installs;
- *  - the resource manager: VMs are created, configured, started and stopped
- *    through the gh_sim_vm_* calls (backend/src/sim_rm.c maps vm_mgr's RM
- *    ops onto them), and hand out capability ids for vCPUs and doorbells.
+ *  - the resource manager, in two ways: an RM RPC server (a thread of the
+ *    simulator) that the host reaches over two message queues, as it would
+ *    a separate RM VM (gh_sim_rm_endpoint()); and, below it, the direct
+ *    gh_sim_vm_* calls that create, configure, start and stop VMs and hand
+ *    out capability ids for vCPUs and doorbells (backend/src/sim_rm.c
+ *    maps vm_mgr's RM ops onto them).
  *
  * Inside, per VM: guest RAM shared zero-copy with the VMM, one Unicorn engine
  * per vCPU, PSCI 1.1, a GICv3 (distributor at GH_SIM_GICD_BASE,
@@ -87,6 +90,34 @@ void gh_sim_unregister(struct gh_sim *sim);
 /* Serves one hypercall directly (what the registered backend calls). */
 void gh_sim_hypercall(struct gh_sim *sim, const struct gh_hypercall_regs *in,
                       struct gh_hypercall_regs *out);
+
+/* --- the resource manager's RPC server --------------------------------------------- */
+
+/*
+ * What a device tree's gunyah-resource-manager node would tell the host: the
+ * capability ids of its two message queues (TX: host -> RM, RX: RM -> host;
+ * msgq_send / msgq_recv hypercalls, 64 messages of at most 240 bytes each),
+ * their host interrupts (TX "not full", RX "not empty", through
+ * gh_sim_host_ops.wakeup_irq; below GH_SIM_RM_TX_IRQ + 2 <= 64, where the
+ * vCPUs' wake-up IRQs start) and the host's own vmid (VM_GET_VMID's answer,
+ * never a guest's). A VM's exit reaches the host as a VM_EXITED
+ * notification on RX (the vm_exited host op is still called, for the
+ * description text).
+ */
+#define GH_SIM_RM_TX_IRQ    32U
+#define GH_SIM_RM_RX_IRQ    33U
+#define GH_SIM_RM_HOST_VMID 3U
+
+struct gh_sim_rm_endpoint {
+	uint64_t tx_capid, rx_capid;
+	uint32_t tx_irq, rx_irq;
+	uint16_t host_vmid;
+};
+void gh_sim_rm_endpoint(struct gh_sim *sim, struct gh_sim_rm_endpoint *ep);
+/* vCPUs of a VM whose DTB has no usable /cpus, and doorbells per VM (labels
+ * 0..n-1 raising SPI 32 + label); 0 = the defaults 1 and 16. Before any VM
+ * exists: -EBUSY after, -EINVAL past GH_SIM_MAX_VCPUS / GH_SIM_MAX_DOORBELLS. */
+int gh_sim_rm_configure(struct gh_sim *sim, uint32_t default_vcpus, uint32_t doorbells);
 
 /* --- VMs (the resource manager's view) ------------------------------------------ */
 
