@@ -255,6 +255,11 @@ static void sim_vcpu_release(struct gh_backend_vcpu *vcpu)
 	free(c);
 }
 
+static int sim_rm_call_stats(struct gh_backend *b, struct gh_rm_call_stat *out, size_t max)
+{
+	return (int)gh_rm_get_call_stats(gh_rm_host_rm(to_be(b)->rm), out, max);
+}
+
 static const struct gh_backend_ops sim_ops = {
 	.name = "sim",
 	.close = sim_close,
@@ -275,11 +280,6 @@ static void host_irq(void *ctx, uint32_t irq)
 {
 	(void)ctx;
 	gh_os_posix_irq_raise(irq); /* -ENOENT: nobody waits on it yet */
-}
-
-static int sim_rm_call_stats(struct gh_backend *b, struct gh_rm_call_stat *out, size_t max)
-{
-	return (int)gh_rm_get_call_stats(gh_rm_host_rm(to_be(b)->rm), out, max);
 }
 
 int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backend **out)

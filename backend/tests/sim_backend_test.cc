@@ -221,7 +221,11 @@ TEST_F(SimBackend, CrashReportsReason)
 	EXPECT_EQ(GH_VM_STATUS_CRASHED, run->status.status);
 	EXPECT_EQ(GH_VM_EXIT_TYPE_HYP_ERROR, run->status.exit_info.type);
 	EXPECT_EQ(8u, run->status.exit_info.reason_size);
-	EXPECT_EQ(1, run->status.exit_info.reason[0]); // MMIO without syndrome
+	// As the RM's VM_EXITED says it: word 0 = flags | exit code (SOFTWARE_ERROR)
+	// << 16, then the simulator's crash code (1: MMIO without syndrome).
+	EXPECT_EQ(0, run->status.exit_info.reason[0]);
+	EXPECT_EQ(1, run->status.exit_info.reason[2]);
+	EXPECT_EQ(1, run->status.exit_info.reason[4]);
 
 	// The simulator's own words for it: the vCPU, the PC and what happened.
 	char why[256];
