@@ -6,4 +6,15 @@
 /* Allocations made through <gunyah/os.h> and not yet freed. */
 long gunyah_os_live_objects(void);
 
+struct gunyah_rm_endpoint;
+struct gh_vm_rm_client;
+
+/* rm_link.c: the RM RPC client over @ep's message queues and IRQs. */
+struct gunyah_rm_link;
+int gunyah_rm_link_create(const struct gunyah_rm_endpoint *ep, struct gunyah_rm_link **out);
+void gunyah_rm_link_destroy(struct gunyah_rm_link *l);
+struct gh_vm_rm_client *gunyah_rm_link_client(struct gunyah_rm_link *l);
+/* The RM's queues as a device's device tree gives them. -ENODEV: no RM node. */
+int gunyah_rm_endpoint_from_dt(struct gunyah_rm_endpoint *ep);
+
 #endif

@@ -5,8 +5,9 @@
  * ABI are the cores' (vm_mgr/, vcpu/, hypercall/), compiled into this module.
  *
  * Load order: with a real Gunyah (SMCCC vendor-hypervisor UID + hyp_identify
- * through `hvc`) the module loads and waits for an RM client to register the
- * platform. Without one it refuses to load (-ENODEV) unless
+ * through `hvc`) the module loads and registers its own platform from the
+ * device tree's resource-manager node (rm_link.c). Without one it refuses to
+ * load (-ENODEV) unless
  * wait_for_platform=1: it then loads with no hypervisor, GH_CREATE_VM fails
  * with -ENODEV, until a backend module (which depends on this module's
  * exports, so it loads after it and unloads before it) registers.
@@ -55,6 +56,7 @@ MODULE_PARM_DESC(live_objects, "allocations made for VMs and vCPUs and not yet f
 
 static DEFINE_MUTEX(platform_lock);
 static struct gunyah_platform *platform;
+static struct gunyah_rm_link *rm_link; /* the platform's RM client */
 static bool native_gunyah;
 
 /* Live VMs by vmid, for the RM's notifications. */
@@ -65,7 +67,7 @@ int gunyah_register_platform(struct gunyah_platform *p)
 	struct gh_hypercall_hyp_identify_resp id = { 0 };
 	int ret = 0;
 
-	if (!p || !p->rm_ops || !p->name)
+	if (!p || !p->rm || !p->name)
 		return -EINVAL;
 	mutex_lock(&platform_lock);
 	if (platform) {
@@ -90,6 +92,15 @@ int gunyah_register_platform(struct gunyah_platform *p)
 		ret = -ENODEV;
 		goto out;
 	}
+	/* Through the platform's transport: the RM's queues are its. */
+	ret = gunyah_rm_link_create(p->rm, &rm_link);
+	if (ret) {
+		pr_err("gunyah: platform %s: no resource manager on its message queues: %d\n",
+		       p->name, ret);
+		if (p->hypercall)
+			gh_hypercall_unregister_backend(p->hypercall);
+		goto out;
+	}
 	platform = p;
 	pr_info("gunyah: platform %s registered (Gunyah API v%u)\n", p->name, gh_api_version(&id));
 out:
@@ -106,6 +117,8 @@ void gunyah_unregister_platform(struct gunyah_platform *p)
 	/* Each VM holds a reference on p->owner: none can be left. */
 	WARN_ON(!xa_empty(&vms));
 	platform = NULL;
+	gunyah_rm_link_destroy(rm_link);
+	rm_link = NULL;
 	if (p->hypercall)
 		gh_hypercall_unregister_backend(p->hypercall);
 	pr_info("gunyah: platform %s unregistered\n", p->name);
@@ -149,24 +162,6 @@ static void vm_file_put(struct gunyah_vm_file *vmf)
 	kref_put(&vmf->kref, vm_file_release);
 }
 
-int gunyah_vm_notify_status(u16 vmid, enum gh_vm_mgr_status status,
-                            const struct gh_vm_exit_info *info)
-{
-	struct gunyah_vm_file *vmf;
-	int ret;
-
-	xa_lock(&vms);
-	vmf = xa_load(&vms, vmid);
-	if (vmf && !kref_get_unless_zero(&vmf->kref))
-		vmf = NULL;
-	xa_unlock(&vms);
-	if (!vmf)
-		return -ENOENT;
-	ret = gh_vm_mgr_notify_status(vmf->vm, status, info);
-	vm_file_put(vmf);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(gunyah_vm_notify_status);
 
 /* --- function handle fds (vCPU fds) -------------------------------------------------- */
 
@@ -316,7 +311,7 @@ static int gunyah_create_vm(void)
 		mutex_unlock(&platform_lock);
 		return -ENODEV;
 	}
-	ret = gh_vm_mgr_create(platform->rm_ops, platform->rm_ctx, &vm);
+	ret = gh_vm_mgr_create(&gh_vm_rm_client_ops, gunyah_rm_link_client(rm_link), &vm);
 	mutex_unlock(&platform_lock);
 	if (ret)
 		goto err_put_module;
@@ -390,6 +385,15 @@ static bool gunyah_native_probe(void)
 #endif
 }
 
+/* A device's own platform: native `hvc`, the RM the device tree names. */
+static struct gunyah_rm_endpoint dt_rm;
+static struct gunyah_platform dt_platform = {
+	.owner = THIS_MODULE,
+	.name = "device tree",
+	.rm = &dt_rm,
+};
+static bool dt_registered;
+
 static int __init gunyah_init(void)
 {
 	int ret;
@@ -407,8 +411,17 @@ static int __init gunyah_init(void)
 		gh_vcpu_unregister_function();
 		return ret;
 	}
-	pr_info("gunyah: %s\n", native_gunyah ? "Gunyah found; waiting for its RM client" :
-	                                        "no Gunyah; waiting for a backend module");
+	if (native_gunyah) {
+		ret = gunyah_rm_endpoint_from_dt(&dt_rm);
+		if (!ret)
+			ret = gunyah_register_platform(&dt_platform);
+		dt_registered = !ret;
+		if (ret)
+			pr_warn("gunyah: Gunyah found, but no usable resource manager node (%d): GH_CREATE_VM fails until a platform registers\n",
+			        ret);
+	} else {
+		pr_info("gunyah: no Gunyah; waiting for a backend module\n");
+	}
 	return 0;
 }
 
@@ -417,6 +430,8 @@ static void __exit gunyah_exit(void)
 	long live;
 
 	misc_deregister(&gunyah_dev);
+	if (dt_registered)
+		gunyah_unregister_platform(&dt_platform);
 	gh_vcpu_unregister_function();
 	live = gunyah_os_live_objects();
 	if (live)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What a platform module gives gunyah.ko: the hypercall transport (or none,
- * to use `hvc #0` to a real Gunyah) and the resource-manager ops VMs are
- * created with. A test hypervisor backend (kmod/tests/) and, later, an RM
- * client register through this header.
+ * What a platform gives gunyah.ko: the hypercall transport (or none, to use
+ * `hvc #0` to a real Gunyah) and where the resource manager's message queues
+ * are. On a device gunyah.ko registers its own platform from the device tree;
+ * the test hypervisor backend (kmod/tests/) registers through this header.
  */
 #ifndef GUNYAH_PLATFORM_H
 #define GUNYAH_PLATFORM_H
@@ -14,19 +14,32 @@
 #include <gunyah/vm_mgr.h>
 
 /**
+ * struct gunyah_rm_endpoint - where the resource manager listens
+ * @tx_capid: the message queue to the RM (msgq_send)
+ * @rx_capid: the message queue from the RM (msgq_recv)
+ * @tx_irq, @rx_irq: Linux IRQs: TX "not full", RX "not empty"
+ */
+struct gunyah_rm_endpoint {
+	u64 tx_capid;
+	u64 rx_capid;
+	int tx_irq;
+	int rx_irq;
+};
+
+/**
  * struct gunyah_platform - a provider of the hypervisor and its RM
  * @owner: THIS_MODULE; every VM holds a reference on it while it exists
  * @name: for messages
  * @hypercall: a transport in place of `hvc #0`, or NULL for the native one
  *             (only when gunyah.ko found a real Gunyah at load)
- * @rm_ops, @rm_ctx: passed to gh_vm_mgr_create() for every new VM
+ * @rm: the RM's message queues: gunyah.ko runs the RM RPC client on them
+ *      (rm/, vm_mgr's gh_vm_rm_client_ops) for every VM
  */
 struct gunyah_platform {
 	struct module *owner;
 	const char *name;
 	const struct gh_hypercall_backend *hypercall;
-	const struct gh_vm_rm_ops *rm_ops;
-	void *rm_ctx;
+	const struct gunyah_rm_endpoint *rm;
 };
 
 /*
@@ -39,14 +52,5 @@ struct gunyah_platform {
 int gunyah_register_platform(struct gunyah_platform *p);
 /* Call from the owner's module exit: no VM can exist then (each holds @owner). */
 void gunyah_unregister_platform(struct gunyah_platform *p);
-
-/*
- * The RM's asynchronous "VM @vmid stopped" notification: @status is
- * GH_VM_MGR_STATUS_EXITED, _CRASHED or _LOAD_FAILED. -ENOENT when no such VM
- * exists (any more); else gh_vm_mgr_notify_status()'s result. May sleep; must
- * not be called from an RM op or a hypercall of the same VM.
- */
-int gunyah_vm_notify_status(u16 vmid, enum gh_vm_mgr_status status,
-                            const struct gh_vm_exit_info *info);
 
 #endif /* GUNYAH_PLATFORM_H */

@@ -15,7 +15,7 @@
 
 /* Boot context X0 = TH_FAIL_START: vm_start fails with -TH_START_ERRNO. */
 #define TH_FAIL_START  0xdeadULL
-#define TH_START_ERRNO 71 /* EPROTO */
+#define TH_START_ERRNO 19 /* ENODEV: the RM says NORESOURCE */
 
 #define TH_MMIO_BASE     0x09000000ULL
 #define TH_READ_ADDR(i)  (TH_MMIO_BASE + 0x8 * (i))         /* reads */

@@ -269,16 +269,23 @@ static bool load_failed(struct vcpu *v)
 	       v->run->status.status == GH_VM_STATUS_LOAD_FAILED;
 }
 
-/* Every object of closed VMs is freed (the RM's notifications may lag). */
+/* gunyah.ko's objects while no VM exists: its RM client's (rm_link.c). */
+static long base_objects;
+
+/* Every object of closed VMs is freed and every memory parcel reclaimed
+ * (the RM's notifications may lag). */
 static int no_leak(void)
 {
 	for (int i = 0; i < 200; i++) {
-		if (param("gunyah", "parameters/live_objects") == 0 && TH_PARAM("vms_live") == 0)
+		if (param("gunyah", "parameters/live_objects") == base_objects &&
+		    TH_PARAM("vms_live") == 0 && TH_PARAM("parcels_live") == 0)
 			return 0;
 		usleep(5000);
 	}
-	snprintf(why, sizeof(why), "live_objects %ld, vms_live %ld after close",
-	         param("gunyah", "parameters/live_objects"), TH_PARAM("vms_live"));
+	snprintf(why, sizeof(why),
+	         "live_objects %ld (%ld without VMs), vms_live %ld, parcels_live %ld after close",
+	         param("gunyah", "parameters/live_objects"), base_objects, TH_PARAM("vms_live"),
+	         TH_PARAM("parcels_live"));
 	return -1;
 }
 
@@ -332,6 +339,9 @@ static int t_load_backend(void)
 	int vm;
 
 	CHECK(load("gunyah_test_hyp", "") == 0);
+	base_objects = param("gunyah", "parameters/live_objects");
+	/* The RM client asked the RM for the host's vmid over RM RPC. */
+	CHECK(base_objects > 0 && TH_PARAM("rm_calls") >= 1);
 	vm = ioctl(dev, GH_CREATE_VM, 0);
 	CHECK(vm >= 0);
 	CHECK(TH_PARAM("vms_live") == 1);
@@ -1037,10 +1047,13 @@ static int cycle(void)
 	close(dev);
 	dev = -1;
 	CHECK(unload("gunyah_test_hyp") == 0);
+	/* The platform's RM client went with it. */
+	CHECK(param("gunyah", "parameters/live_objects") == 0);
 	CHECK(unload("gunyah") == 0);
 	CHECK(access("/sys/module/gunyah", F_OK) != 0);
 	CHECK(load("gunyah", "wait_for_platform=1") == 0);
 	CHECK(load("gunyah_test_hyp", "") == 0);
+	CHECK(param("gunyah", "parameters/live_objects") == base_objects);
 	CHECK(param("gunyah", "refcnt") == 1); /* gunyah_test_hyp uses it */
 	dev = open("/dev/gunyah", O_RDWR | O_CLOEXEC);
 	CHECK(dev >= 0);

@@ -243,14 +243,12 @@ static int client_mem_share(void *ctx, uint16_t vmid, const struct gh_vm_mem_par
 	return ret;
 }
 
-static void client_mem_reclaim(void *ctx, uint16_t vmid, uint32_t handle)
+static int client_mem_reclaim(void *ctx, uint16_t vmid, uint32_t handle)
 {
 	struct gh_vm_rm_client *c = ctx;
-	int ret = gh_rm_mem_reclaim(c->rm, handle, 0);
 
-	if (ret)
-		gh_os_warn_ratelimited("vm %u: MEM_RECLAIM of parcel %u failed: %d", vmid, handle,
-		                       ret);
+	(void)vmid;
+	return gh_rm_mem_reclaim(c->rm, handle, 0);
 }
 
 /* An RM without VM_SET_ADDRESS_LAYOUT takes the layout from the DTB's vm-config. */

@@ -71,12 +71,25 @@ void gh_vm_get(struct gh_vm *vm)
 	gh_os_ref_get(&vm->ref);
 }
 
-/* Parcels back from the RM (the VM is stopped or never ran), pages unpinned. */
-static void vm_reclaim_memory(struct gh_vm *vm)
+/*
+ * Parcels back from the RM, pages unpinned. Called before the reset (the
+ * VM is stopped) and after it, for what the RM refused the first time (a VM
+ * that was initialised but never ran still holds its memory until reset).
+ * @last: a parcel the RM still refuses stays pinned, leaked with a warning:
+ * its pages may still be mapped into the VM.
+ */
+static void vm_reclaim_memory(struct gh_vm *vm, bool last)
 {
 	for (size_t i = 0; i < GH_VM_MAX_MEM_REGIONS; i++) {
-		if (vm->shared[i] && vm->ops->mem_reclaim)
-			vm->ops->mem_reclaim(vm->ctx, vm->vmid, vm->parcel[i]);
+		if (vm->shared[i] && vm->ops->mem_reclaim &&
+		    rm_ret(vm->ops->mem_reclaim(vm->ctx, vm->vmid, vm->parcel[i]))) {
+			if (!last)
+				continue;
+			gh_os_warn_ratelimited(
+				"vm %u: parcel %u not reclaimed: its pages stay pinned", vm->vmid,
+				vm->parcel[i]);
+			vm->pinned[i] = NULL;
+		}
 		vm->shared[i] = false;
 		gh_os_mem_unpin(vm->pinned[i]);
 		vm->pinned[i] = NULL;
@@ -114,12 +127,13 @@ static void vm_release(struct gh_vm *vm)
 	gh_os_mutex_unlock(vm->rsc_lock);
 	vm->listeners = NULL;
 
-	vm_reclaim_memory(vm);
+	vm_reclaim_memory(vm, false);
 	if (vm->rm_initialized && ops->vm_reset) {
 		ret = rm_ret(ops->vm_reset(vm->ctx, vm->vmid));
 		if (ret)
 			gh_os_warn_ratelimited("vm %u: reset failed: %d", vm->vmid, ret);
 	}
+	vm_reclaim_memory(vm, true);
 	if (ops->dealloc_vmid)
 		ops->dealloc_vmid(vm->ctx, vm->vmid);
 	vm_free_objects(vm);

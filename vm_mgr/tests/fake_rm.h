@@ -64,7 +64,8 @@ struct FakeRm {
 			                                      std::to_string(p->region->label));
 		};
 		ops.mem_reclaim = [](void *c, uint16_t, uint32_t handle) {
-			static_cast<FakeRm *>(c)->call("mem_reclaim:" + std::to_string(handle));
+			return static_cast<FakeRm *>(c)->call("mem_reclaim:" +
+			                                      std::to_string(handle));
 		};
 		ops.config_image = [](void *c, uint16_t, const gh_vm_image_layout *l) {
 			auto *rm = static_cast<FakeRm *>(c);

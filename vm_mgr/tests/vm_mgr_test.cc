@@ -308,6 +308,25 @@ TEST_F(VmMgrTest, UnmappedRegionFailsStartAndSharedParcelsComeBack)
 	EXPECT_EQ(std::find(calls.begin(), calls.end(), "vm_reset"), calls.end());
 }
 
+TEST_F(VmMgrTest, RefusedReclaimIsRetriedAfterResetThenLeaked)
+{
+	auto r = Region(1, 0x40000000, kPage);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r), 0);
+	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
+	rm_.fail_op = "mem_reclaim:101";
+	rm_.fail_err = -EBUSY;
+	gh_vm_put(vm_);
+	vm_ = nullptr;
+	auto calls = rm_.Calls();
+	auto first = std::find(calls.begin(), calls.end(), "mem_reclaim:101");
+	ASSERT_NE(first, calls.end());
+	auto reset = std::find(first, calls.end(), "vm_reset");
+	ASSERT_NE(reset, calls.end());
+	EXPECT_NE(std::find(reset, calls.end(), "mem_reclaim:101"), calls.end());
+	// The RM kept the pages: they stay pinned (one glue object, on purpose).
+	allocs_ += 1;
+}
+
 TEST_F(VmMgrTest, EachFailingStartStepIsReportedToEveryCaller)
 {
 	for (const char *op : { "mem_share:1", "config_image", "vm_init", "set_boot_context:0",

@@ -146,8 +146,9 @@ struct gh_vm_image_layout {
  * @mem_share: at start, once per region in the order they were set: the
  *             region's pages go to the VM; *handle receives the parcel's handle
  * @mem_reclaim: at release (after vm_stop, before vm_reset), once per parcel
- *               that mem_share gave; the pages are unpinned afterwards, so the
- *               RM must have taken them back; cannot fail
+ *               that mem_share gave; the pages are unpinned once it succeeds.
+ *               A parcel it refuses is tried again after vm_reset; refused
+ *               again, its pages stay pinned (leaked, with a warning)
  * @config_image: at start, after every mem_share
  * @vm_init: at start, after config_image
  * @set_boot_context: at start, after vm_init, once per register set (in the
@@ -169,7 +170,7 @@ struct gh_vm_rm_ops {
 	void (*dealloc_vmid)(void *ctx, uint16_t vmid);
 	int (*mem_share)(void *ctx, uint16_t vmid, const struct gh_vm_mem_parcel *parcel,
 	                 uint32_t *handle);
-	void (*mem_reclaim)(void *ctx, uint16_t vmid, uint32_t handle);
+	int (*mem_reclaim)(void *ctx, uint16_t vmid, uint32_t handle);
 	int (*config_image)(void *ctx, uint16_t vmid, const struct gh_vm_image_layout *layout);
 	int (*vm_init)(void *ctx, uint16_t vmid);
 	int (*set_boot_context)(void *ctx, uint16_t vmid, const struct gh_vm_boot_context *bc);
