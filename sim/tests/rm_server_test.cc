@@ -89,11 +89,11 @@ protected:
 		std::lock_guard<std::mutex> g(mu_);
 		return irqs_[irq];
 	}
-	bool WaitIrq(uint32_t irq, unsigned above)
+	bool WaitIrq(uint32_t irq, unsigned above,
+	             std::chrono::milliseconds limit = std::chrono::seconds(10))
 	{
 		std::unique_lock<std::mutex> l(mu_);
-		return cv_.wait_for(l, std::chrono::seconds(10),
-		                    [&] { return irqs_[irq] > above; });
+		return cv_.wait_for(l, limit, [&] { return irqs_[irq] > above; });
 	}
 
 	int64_t Send(const Bytes &m, uint64_t *not_full = nullptr, uint64_t capid = 0)
@@ -577,24 +577,25 @@ TEST_F(RmServer, ForcedStopNotifies)
 
 TEST_F(RmServer, BackPressureNeverDropsAReply)
 {
-	// Nobody reads RX: the server fills it and waits; then TX fills.
+	// Nobody reads RX: the server fills it and waits; then TX fills and
+	// stays full (no not-full IRQ for a while).
 	Bytes req = Frame(0, GH_RM_MSG_VM_GET_VMID, {})[0];
-	unsigned sent = 0;
-	uint64_t not_full = 1;
-	int64_t e;
-	auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+	unsigned sent = 0, fulls = 0;
 	for (;;) {
 		req[2] = uint8_t(sent);
 		req[3] = uint8_t(sent >> 8);
-		e = Send(req, &not_full);
-		if (e != GH_ERROR_OK)
-			break;
-		sent++;
-		ASSERT_LT(std::chrono::steady_clock::now(), end);
-		if (!not_full)
-			std::this_thread::sleep_for(std::chrono::milliseconds(1));
+		unsigned before = Irqs(ep_.tx_irq);
+		int64_t e = Send(req);
+		if (e == GH_ERROR_OK) {
+			sent++;
+			continue;
+		}
+		ASSERT_EQ(GH_ERROR_MSGQUEUE_FULL, e);
+		fulls++;
+		if (!WaitIrq(ep_.tx_irq, before, std::chrono::milliseconds(500)))
+			break; // the server is stuck on a full RX
+		ASSERT_LT(sent, 1000U);
 	}
-	EXPECT_EQ(GH_ERROR_MSGQUEUE_FULL, e);
 	EXPECT_GE(sent, 128U); // 64 replies in RX, 64 requests in TX
 	unsigned tx_irqs = Irqs(ep_.tx_irq);
 
@@ -604,26 +605,32 @@ TEST_F(RmServer, BackPressureNeverDropsAReply)
 		ASSERT_EQ(uint16_t(i), r.seq) << "in order, none dropped";
 		ASSERT_EQ(GH_SIM_RM_HOST_VMID, G32(r.payload, 0));
 	}
-	EXPECT_TRUE(WaitIrq(ep_.tx_irq, tx_irqs - (tx_irqs ? 1 : 0)) || tx_irqs > 0);
-	EXPECT_GT(Irqs(ep_.tx_irq), 0U);
+	// draining RX let the server take from the full TX: not full again
+	EXPECT_GT(Irqs(ep_.tx_irq), tx_irqs);
 	req[2] = req[3] = 0xff;
 	EXPECT_EQ(GH_ERROR_OK, Send(req));
 	EXPECT_EQ(0xffffU, RecvRpc().seq);
+	Bytes m;
+	EXPECT_EQ(GH_ERROR_MSGQUEUE_EMPTY, RecvRaw(m));
 }
 
 TEST_F(RmServer, TxFullThenNotFullIrq)
 {
-	// The server is kept busy: RX full, so TX fills up and stays full.
+	// Sends until FULL; the server drains TX until RX is full, and TX
+	// fills for good (no not-full IRQ for a while).
 	Bytes req = Frame(0, GH_RM_MSG_VM_GET_VMID, {})[0];
-	int64_t e;
-	unsigned sent = 0;
-	while ((e = Send(req)) == GH_ERROR_OK) {
-		sent++;
-		if (sent % 64 == 0)
-			std::this_thread::sleep_for(std::chrono::milliseconds(5));
+	unsigned sent = 0, before;
+	for (;;) {
+		before = Irqs(ep_.tx_irq);
+		int64_t e = Send(req);
+		if (e == GH_ERROR_OK) {
+			sent++;
+			continue;
+		}
+		ASSERT_EQ(GH_ERROR_MSGQUEUE_FULL, e);
+		if (!WaitIrq(ep_.tx_irq, before, std::chrono::milliseconds(500)))
+			break;
 	}
-	ASSERT_EQ(GH_ERROR_MSGQUEUE_FULL, e);
-	unsigned before = Irqs(ep_.tx_irq);
 	Bytes m;
 	ASSERT_EQ(GH_ERROR_OK, RecvRaw(m)); // room in RX: the server takes from TX
 	ASSERT_TRUE(WaitIrq(ep_.tx_irq, before));

@@ -66,7 +66,9 @@ struct gh_sim_vm;
  *             gh_sim_vm_exit_status() returns. Called once, from the thread
  *             of the vcpu_run that observed it or of gh_sim_vm_stop(), with
  *             no simulator lock held. The simulator prints nothing: this is
- *             how a crash is reported.
+ *             how a crash is reported. For a VM the RM server created, the
+ *             status also goes out as the RM's VM_EXITED notification
+ *             (that is the one a host on the RM client should use).
  */
 struct gh_sim_host_ops {
 	void (*wakeup_irq)(void *ctx, uint32_t irq);
