@@ -30,6 +30,7 @@ struct FakeRm {
 	std::vector<std::string> calls;
 	std::string fail_op; // the op that fails
 	int fail_err = -EIO;
+	int fail_left = -1;                    // how many times fail_op fails (-1: always)
 	std::vector<gh_vm_resource> resources; // handed out by get_resources
 	std::atomic<int> inits{ 0 };
 	std::atomic<int> starts{ 0 };
@@ -120,7 +121,11 @@ struct FakeRm {
 	{
 		std::lock_guard<std::mutex> g(mu);
 		calls.push_back(name);
-		return name == fail_op ? fail_err : 0;
+		if (name != fail_op || !fail_left)
+			return 0;
+		if (fail_left > 0)
+			fail_left--;
+		return fail_err;
 	}
 
 	std::vector<std::string> Calls()

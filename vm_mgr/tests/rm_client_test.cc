@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <vector>
 
 extern "C" {
 #include <gunyah/os_posix.h>
@@ -282,6 +283,41 @@ TEST_F(RmClient, RegionWithoutAccessIsRefused)
 	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm, &none), 0);
 	EXPECT_EQ(gh_vm_mgr_start(vm), -EINVAL);
 	gh_vm_put(vm);
+}
+
+// The parcel of a region whose pages are not contiguous (the kernel pins
+// them as they come): every range goes out, in order, holes kept; past 512
+// ranges the rest follow in MEM_APPEND, and each message is fragmented at 232
+// bytes of payload.
+TEST_F(RmClient, ParcelWithHolesLargerThanOneMessage)
+{
+	constexpr size_t kRanges = 600;
+	std::vector<gh_os_mem_range> ranges(kRanges);
+	for (size_t i = 0; i < kRanges; i++)
+		ranges[i] = { 0x80000000ULL + i * 2 * kPage, kPage }; // a page, a hole, ...
+	gh_userspace_memory_region r = Region(4, 0x40000000, kRanges * kPage, GH_MEM_ALLOW_RWX);
+	gh_vm_mem_parcel parcel{ &r, ranges.data(), kRanges };
+	uint32_t handle = 0;
+	ASSERT_EQ(gh_vm_rm_client_ops.mem_share(client_, kVmid, &parcel, &handle), 0);
+	EXPECT_EQ(handle, 0x40u);
+
+	Request share = Find(GH_RM_MSG_MEM_SHARE);
+	const Bytes &p = share.payload;
+	EXPECT_EQ(p[2], GH_RM_MEM_SHARE_FLAG_APPEND); // more ranges follow
+	size_t sgl = 8 + 4 + 2 * 4;
+	ASSERT_EQ(Get16(p, sgl), 512u);
+	EXPECT_GT(share.messages, 1u); // 8 KiB of ranges: fragments
+	for (size_t i = 0; i < 512; i++) {
+		EXPECT_EQ(Get64(p, sgl + 4 + i * 16), ranges[i].phys) << i;
+		EXPECT_EQ(Get64(p, sgl + 4 + i * 16 + 8), kPage) << i;
+	}
+	Request app = Find(GH_RM_MSG_MEM_APPEND);
+	EXPECT_EQ(Get32(app.payload, 0), 0x40u);
+	EXPECT_EQ(app.payload[4], GH_RM_MEM_APPEND_FLAG_END);
+	ASSERT_EQ(Get16(app.payload, 8), kRanges - 512);
+	for (size_t i = 512; i < kRanges; i++)
+		EXPECT_EQ(Get64(app.payload, 12 + (i - 512) * 16), ranges[i].phys) << i;
+	EXPECT_EQ(gh_vm_rm_client_ops.mem_reclaim(client_, kVmid, handle), 0);
 }
 
 TEST(RmClientCreate, HostVmidFailureIsReported)
