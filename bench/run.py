@@ -144,6 +144,40 @@ def guest_cmds(tools, elf, cpus=1):
     }
 
 
+LINUX_CMDLINE = "console=ttyAMA0 panic=-1 quiet ghvmm.demo=bench"
+LINUX_MEM_MIB = 512
+
+
+def linux_images(top, tmp):
+    """Debian's arm64 kernel (.deps/kernel, tools/setup.sh) and the demo's
+    initramfs in its benchmark mode, built from tools/guests/linux; None
+    when the kernel or busybox is missing."""
+    kdir = os.path.join(top, ".deps", "kernel")
+    try:
+        abi = open(os.path.join(kdir, "ABI")).read().strip()
+    except OSError:
+        return None
+    kernel = os.path.join(kdir, "boot", "vmlinuz-%s-arm64" % abi)
+    busybox = os.path.join(kdir, "bin", "busybox")
+    if not (os.path.isfile(kernel) and os.path.isfile(busybox)):
+        return None
+    initrd = os.path.join(tmp, "bench-initramfs.cpio.gz")
+    subprocess.run([os.path.join(top, "tools", "guests", "linux", "demo_initramfs.sh"),
+                    busybox, initrd], check=True)
+    return kernel, initrd
+
+
+def linux_cmds(tools, kernel, initrd, cpus):
+    return {
+        "ghvmm": [tools["ghvmm"], "run", "--kernel", kernel, "--initrd", initrd,
+                  "--cmdline", LINUX_CMDLINE, "--mem", "%dM" % LINUX_MEM_MIB,
+                  "--cpus", str(cpus)],
+        "qemu": [QEMU] + QEMU_MACHINE + ["-m", "%dM" % LINUX_MEM_MIB, "-smp", str(cpus),
+                                         "-kernel", kernel, "-initrd", initrd,
+                                         "-append", LINUX_CMDLINE, "-no-reboot"],
+    }
+
+
 def check_guest(name, engine, r, prefix, expect, ref):
     """A run is good when it exits 0 and prints the expected result line,
     the same on every engine."""
@@ -286,7 +320,7 @@ def main():
         log(QEMU + " not found: QEMU columns are left empty (tools/setup.sh installs it)")
 
     res = {"machine": machine(tools), "quick": quick, "reps": reps,
-           "guests": {}, "uboot": {}, "hello": {}, "smp": {}, "micro": {}}
+           "guests": {}, "uboot": {}, "hello": {}, "smp": {}, "linux": {}, "micro": {}}
     guests = {
         "mmio": (r"bench-mmio: \d+ iterations, ILPR \d+, ok", "bench-mmio:"),
         "cpu": (r"bench-cpu: \d+ rounds, checksum 0x[0-9a-f]{16}", "bench-cpu:"),
@@ -304,6 +338,12 @@ def main():
     hello = {"ghvmm": [], "qemu": []}
     smp = {(e, c): [] for e in smp_engines for c in smp_cpus}
     smp_rss = {(e, c): [] for e in smp_engines for c in smp_cpus}
+    linux = {(e, c): [] for e in smp_engines for c in smp_cpus}
+    linux_rss = {(e, c): [] for e in smp_engines for c in smp_cpus}
+    linux_tmp = tempfile.mkdtemp(prefix="bench-linux.")
+    linux_img = linux_images(a.top, linux_tmp)
+    if not linux_img:
+        log("no Debian arm64 kernel and busybox in .deps/kernel: the Linux rows are left empty")
     smp_n = None
     uboot_ok = os.path.exists(UBOOT)
     if not uboot_ok:
@@ -368,6 +408,17 @@ def main():
                     smp_rss[(e, c)].append(r.maxrss_kib)
                     smp_n = int(re.search(r"x (\d+) iter", r.out).group(1))
 
+        # Linux: Debian's kernel boots, a busybox initramfs does a fixed job
+        # split over every CPU, then powers off (the whole run is timed)
+        for c in (smp_cpus if linux_img else []):
+            cmds = linux_cmds(tools, linux_img[0], linux_img[1], c)
+            for e in smp_engines:
+                r = run(cmds[e])
+                if check_guest("linux%d" % c, e, r, "bench-linux:",
+                               r"bench-linux: %d CPUs, \d+ jobs done" % c, ref):
+                    linux[(e, c)].append(r.wall)
+                    linux_rss[(e, c)].append(r.maxrss_kib)
+
     # micro-benchmarks: the libraries' own binaries, their best-of output
     log("micro-benchmarks")
     mb_args = ["500000", "1"] if quick else []
@@ -404,6 +455,13 @@ def main():
                 "exits_per_s": stats([2 * smp_n * c / w for w in smp[(e, c)]]) if smp_n else None,
                 "maxrss_kib": stats(smp_rss[(e, c)]),
             })
+    shutil.rmtree(linux_tmp, ignore_errors=True)
+    res["linux"] = {"cmdline": LINUX_CMDLINE, "mem_mib": LINUX_MEM_MIB, "runs": []}
+    for c in smp_cpus:
+        for e in smp_engines:
+            res["linux"]["runs"].append({"engine": e, "cpus": c,
+                                         "wall": stats(linux[(e, c)]),
+                                         "maxrss_kib": stats(linux_rss[(e, c)])})
     # resident memory: a least-squares line through (vCPUs, peak RSS)
     for e in smp_engines:
         pts = [(c, stats(smp_rss[(e, c)])["median"]) for c in smp_cpus if smp_rss[(e, c)]]
@@ -592,6 +650,32 @@ def markdown(res):
             fmt(gv.get("maxrss_kib"), 1 / 1024, 1), fmt_spread(qv.get("wall")),
             fmt(qv.get("exits_per_s"), 1e-6, 2), fmt(qv.get("maxrss_kib"), 1 / 1024, 1)))
     L.append("")
+    lx = res.get("linux") or {}
+    if lx.get("runs"):
+        L.append("## Linux\n")
+        L.append("Debian's arm64 kernel with a busybox initramfs (tools/guests/linux, "
+                 "kernel argument `ghvmm.demo=bench`) that does the same job however many "
+                 "CPUs there are, split between one worker per CPU, then powers off; "
+                 "the whole run, boot included, %d MiB of RAM.\n" % lx["mem_mib"])
+        L.append("| vCPUs | ghvmm wall (s) | QEMU wall (s) | ghvmm / QEMU | "
+                 "ghvmm / its 1-vCPU time | QEMU / its 1-vCPU time | "
+                 "ghvmm peak RSS (MiB) | QEMU peak RSS (MiB) |")
+        L.append("|---|---|---|---|---|---|---|---|")
+        lby = {(r["engine"], r["cpus"]): r for r in lx["runs"]}
+
+        def med(e, c):
+            w = (lby.get((e, c)) or {}).get("wall") or {}
+            return w.get("median")
+        for c in [1, 2, 4, 8]:
+            gv, qv = lby.get(("ghvmm", c), {}), lby.get(("qemu", c), {})
+            gm, qm, g1, q1 = med("ghvmm", c), med("qemu", c), med("ghvmm", 1), med("qemu", 1)
+            L.append("| %d | %s | %s | %s | %s | %s | %s | %s |" % (
+                c, fmt_spread(gv.get("wall")), fmt_spread(qv.get("wall")),
+                "%.2fx" % (gm / qm) if gm and qm else "-",
+                "%.2fx" % (gm / g1) if gm and g1 else "-",
+                "%.2fx" % (qm / q1) if qm and q1 else "-",
+                fmt(gv.get("maxrss_kib"), 1 / 1024, 1), fmt(qv.get("maxrss_kib"), 1 / 1024, 1)))
+        L.append("")
     L.append("## Resident memory\n")
     L.append("Peak RSS (VmHWM, from wait4) of the SMP runs; a least-squares line over 1, 2, 4, "
              "8 vCPUs. The guest touches little of its %d MiB of RAM.\n" % GUEST_MEM_MIB)
@@ -644,6 +728,14 @@ def plots(res, out):
                 r["maxrss_kib"]["median"] / 1024 if r.get("maxrss_kib") else "NaN"]
         rows.append(row)
     w("smp.dat", rows)
+    lby = {(r["engine"], r["cpus"]): r for r in (res.get("linux") or {}).get("runs", [])}
+    rows = []
+    for c in [1, 2, 4, 8]:
+        row = [c]
+        for e in ["ghvmm", "qemu"]:
+            row += list(trip((lby.get((e, c)) or {}).get("wall")))
+        rows.append(row)
+    w("linux.dat", rows)
     eps = res["guests"]["mmio"].get("exits_per_s", {})
     mb = res["micro"]["mmio_bench"]
     rows = []
@@ -711,6 +803,21 @@ plot "smp.dat" using 1:5 title "ghvmm" lc rgb "#1f77b4" pt 7, \
      "" using 1:10 title "QEMU TCG" lc rgb "#ff7f0e" pt 5
 unset multiplot
 set yrange [*:*]
+
+set output "linux.png"
+set title "Linux: boot, a fixed job over every CPU, power-off"
+set style data linespoints
+set logscale x 2
+set xtics (1,2,4,8)
+set xrange [0.8:10]
+set xlabel "vCPUs"
+set ylabel "seconds"
+set yrange [0:*]
+plot "linux.dat" using 1:2:3:4 with yerrorlines title "ghvmm" lc rgb "#1f77b4" pt 7, \
+     "" using 1:5:6:7 with yerrorlines title "QEMU TCG" lc rgb "#ff7f0e" pt 5
+unset logscale x
+set xrange [*:*]
+set xtics autofreq
 
 set output "rss.png"
 set title "Peak resident memory, SMP guest (256 MiB guest RAM, little touched)"

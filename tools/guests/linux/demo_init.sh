@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # /init of the demo's initramfs (tools/run.sh demo): busybox userland, then
 # either an interactive shell on the console (kernel argument ghvmm.demo=shell;
-# Ctrl-D or `poweroff` ends it) or a short scripted session, then power-off.
+# Ctrl-D or `poweroff` ends it), the benchmark's fixed job (ghvmm.demo=bench,
+# tools/bench.sh's Linux rows) or a short scripted session, then power-off.
 /bin/busybox --install -s /bin
 export PATH=/bin HOME=/root PS1='ghvmm-linux:\w\$ '
 mkdir -p /proc /sys /dev /tmp /root
@@ -16,6 +17,29 @@ case " $(cat /proc/cmdline) " in
 	echo "ghvmm-demo: a busybox shell; Ctrl-D or 'poweroff' ends it"
 	# cttyhack gives the shell the console as its controlling terminal.
 	setsid cttyhack sh -l
+	;;
+*" ghvmm.demo=bench "*)
+	# The same work however many CPUs there are, split between one worker
+	# per CPU: shell arithmetic, forks and pipes, page-cache I/O in tmpfs.
+	n=$(grep -c ^processor /proc/cpuinfo)
+	total=24
+	w=0
+	while [ $w -lt "$n" ]; do
+		(
+			k=$w
+			while [ $k -lt $total ]; do
+				i=0
+				while [ $i -lt 200 ]; do i=$((i + 1)); done
+				dd if=/dev/zero of=/tmp/w$w bs=4k count=64 2>/dev/null
+				md5sum /tmp/w$w >/dev/null
+				k=$((k + n))
+			done
+			rm -f /tmp/w$w
+		) &
+		w=$((w + 1))
+	done
+	wait
+	echo "bench-linux: $n CPUs, $total jobs done"
 	;;
 *)
 	run() { echo "ghvmm-linux# $*"; sh -c "$*"; }
