@@ -273,6 +273,23 @@ static long gunyah_vm_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		if (IS_ERR(buf))
 			return PTR_ERR(buf);
 	}
+	if (cmd == GH_VM_ADD_FUNCTION_DESC) {
+		/* Read the descriptor's argument once, into the seed's form: an
+		 * ADD that gets no fd is undone with exactly what was added. */
+		struct gh_vm_function *fn = gh_os_zalloc(sizeof(*fn));
+
+		ret = fn ? gh_vm_mgr_function_from_desc(buf, fn) : -ENOMEM;
+		kfree(buf);
+		if (ret) {
+			gh_os_free(fn);
+			return ret;
+		}
+		ret = gh_vm_mgr_ioctl(vmf->vm, GH_VM_ADD_FUNCTION, fn, &handle);
+		if (!ret && handle)
+			ret = gunyah_fn_create_fd(vmf, handle, fn);
+		gh_os_free(fn);
+		return ret;
+	}
 	ret = gh_vm_mgr_ioctl(vmf->vm, cmd, buf, &handle);
 	if (!ret && handle)
 		ret = gunyah_fn_create_fd(vmf, handle, buf);

@@ -23,6 +23,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
+#include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
 #include <gunyah/os.h>
@@ -172,6 +173,11 @@ void gh_os_mem_unpin(struct gh_os_pinned *p)
 	kvfree(p->pages);
 	kfree(p);
 	atomic_long_dec(&live_objects);
+}
+
+int gh_os_copy_from_user(void *dst, u64 src, size_t len)
+{
+	return copy_from_user(dst, u64_to_user_ptr(src), len) ? -EFAULT : 0;
 }
 
 u64 gh_os_now_ns(void)

@@ -101,10 +101,19 @@ static int sim_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *
 	struct sim_vm *v = (struct sim_vm *)vm;
 	const struct gh_vm_function *fn = arg;
 	struct gh_vm_function_handle *handle = NULL;
+	struct gh_vm_function desc_fn;
 	struct sim_vcpu *c = NULL;
 	int ret;
 
-	ret = gh_vm_mgr_ioctl(v->vm, cmd, arg, out ? &handle : NULL);
+	if (cmd == GH_VM_ADD_FUNCTION_DESC) {
+		/* As the module does: the descriptor's argument read once. */
+		ret = gh_vm_mgr_function_from_desc(arg, &desc_fn);
+		if (ret)
+			return ret;
+		fn = &desc_fn;
+		cmd = GH_VM_ADD_FUNCTION;
+	}
+	ret = gh_vm_mgr_ioctl(v->vm, cmd, fn, out ? &handle : NULL);
 	if (ret || cmd != GH_VM_ADD_FUNCTION || !handle)
 		return ret;
 	/* a vCPU's handle, like a new vCPU fd (no other function has one) */

@@ -440,6 +440,65 @@ static int t_functions(void)
 	return 0;
 }
 
+/*
+ * The later ABIs' function descriptor (v10 onwards, Android's, v17; what
+ * crosvm and gunyah-test-vmm send): its own ioctl numbers, the argument behind
+ * a pointer; a vCPU added this way runs like any other.
+ */
+struct fn_desc {
+	uint32_t type; /* 1 vcpu, 2 irqfd, 3 ioeventfd */
+	uint32_t arg_size;
+	uint64_t arg;
+};
+#define DESC_ADD    _IOW('G', 0x4, struct fn_desc)
+#define DESC_REMOVE _IOW('G', 0x7, struct fn_desc)
+
+static int t_fn_desc(void)
+{
+	struct gh_fn_vcpu_arg va = { .vcpu_id = 0 };
+	struct gh_fn_irqfd_arg ia = { .label = TH_BELL_LABEL };
+	struct gh_fn_ioeventfd_arg io = { .addr = TH_IOEVENT_ADDR, .len = 0 };
+	struct fn_desc d = { 1, sizeof(va), (uintptr_t)&va };
+	int vm = vm_create(TH_PROG_MMIO, 0);
+	int efd = eventfd(0, EFD_CLOEXEC);
+	struct vcpu v;
+
+	CHECK(vm >= 0 && efd >= 0);
+	v.fd = ioctl(vm, DESC_ADD, &d);
+	CHECK(v.fd >= 0);
+	CHECK_ERR(ioctl(vm, DESC_ADD, &d), EEXIST);
+	v.run = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, v.fd, 0);
+	CHECK(v.run != MAP_FAILED);
+	EXPECT_MMIO(&v, 0, TH_READ_ADDR(0), 1, 0);
+	CHECK(v.run->mmio.resume_action == GH_VM_RESUME_HANDLED); /* the kernel's default */
+
+	d = (struct fn_desc){ 2, sizeof(ia), (uintptr_t)&ia };
+	ia.fd = efd;
+	CHECK(ioctl(vm, DESC_ADD, &d) == 0);
+	ia.fd = 1000; /* removal matches the label only */
+	CHECK(ioctl(vm, DESC_REMOVE, &d) == 0);
+	CHECK_ERR(ioctl(vm, DESC_REMOVE, &d), ENOENT);
+
+	io.fd = efd;
+	d = (struct fn_desc){ 3, sizeof(io), (uintptr_t)&io };
+	CHECK(ioctl(vm, DESC_ADD, &d) == 0); /* len 0: any length */
+	CHECK(ioctl(vm, DESC_REMOVE, &d) == 0);
+
+	d = (struct fn_desc){ 4, sizeof(io), (uintptr_t)&io };
+	CHECK_ERR(ioctl(vm, DESC_ADD, &d), ENOENT);
+	d = (struct fn_desc){ 3, sizeof(io) - 8, (uintptr_t)&io };
+	CHECK_ERR(ioctl(vm, DESC_ADD, &d), EINVAL);
+	d = (struct fn_desc){ 3, sizeof(io), 8 };
+	CHECK_ERR(ioctl(vm, DESC_ADD, &d), EFAULT);
+	CHECK_ERR(ioctl(vm, DESC_ADD, (void *)8), EFAULT);
+
+	vcpu_close(&v);
+	close(efd);
+	close(vm);
+	NO_LEAK();
+	return 0;
+}
+
 static int t_mmap(void)
 {
 	struct vcpu v;
@@ -1113,6 +1172,9 @@ int main(int argc, char **argv)
 	run_case("GH_CREATE_VM with a non-zero type is EINVAL", t_create_vm_bad_type);
 	run_case("unknown ioctls are ENOTTY", t_unknown_ioctl);
 	run_case("add/remove functions: vcpu, irqfd, ioeventfd, unknown, duplicate", t_functions);
+	run_case(
+		"the later ABIs' function descriptor: vcpu (runs), irqfd by label, ioeventfd len 0",
+		t_fn_desc);
 	run_case("run page mmap: size, shared, MAP_PRIVATE refused", t_mmap);
 	run_case("mmap offset 1 and beyond the page are SIGBUS", t_mmap_sigbus);
 	run_case("MMIO reads and writes of 1, 2, 4, 8 bytes; guest sees the data",

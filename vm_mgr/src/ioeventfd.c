@@ -11,6 +11,7 @@
 
 struct gh_ioeventfd {
 	struct gh_vm_io_handler io; /* io.addr, io.len: the write it waits for */
+	bool any_len;               /* len 0: a write of any length at io.addr */
 	bool datamatch;
 	uint64_t value;
 	struct gh_os_eventfd *ev;
@@ -21,15 +22,24 @@ static uint64_t len_mask(uint32_t len)
 	return len >= 8 ? ~0ULL : (1ULL << (8 * len)) - 1;
 }
 
+/* The bus range: len bytes, or for len 0 (any length) the 8 a write can have. */
+static uint32_t bus_len(uint32_t len)
+{
+	return len ? len : 8;
+}
+
 static int ioeventfd_validate(const void *arg)
 {
 	const struct gh_fn_ioeventfd_arg *a = arg;
 
 	if ((a->flags & ~GH_IOEVENTFD_VALID_FLAGS) || a->padding)
 		return -EINVAL;
-	if (a->len != 1 && a->len != 2 && a->len != 4 && a->len != 8)
+	if (a->len != 0 && a->len != 1 && a->len != 2 && a->len != 4 && a->len != 8)
 		return -EINVAL;
-	if (a->addr + (a->len - 1) < a->addr)
+	/* len 0: a write of any length at addr, so no value to match. */
+	if (!a->len && (a->flags & GH_IOEVENTFD_DATAMATCH))
+		return -EINVAL;
+	if (a->addr + (bus_len(a->len) - 1) < a->addr)
 		return -EINVAL;
 	if (a->flags & GH_IOEVENTFD_DATAMATCH) {
 		if (a->datamatch & ~len_mask(a->len))
@@ -40,13 +50,14 @@ static int ioeventfd_validate(const void *arg)
 	return 0;
 }
 
-/* Exactly (addr, len), and the value when it has a datamatch; the bus has
+/* Exactly (addr, len) (any len for len 0), and the value when it has a datamatch; the bus has
  * masked @data to @size. */
 static int ioeventfd_write(struct gh_vm_io_handler *h, uint64_t addr, uint32_t size, uint64_t data)
 {
 	struct gh_ioeventfd *io = gh_container_of(h, struct gh_ioeventfd, io);
 
-	if (addr != io->io.addr || size != io->io.len || (io->datamatch && io->value != data))
+	if (addr != io->io.addr || (!io->any_len && size != io->io.len) ||
+	    (io->datamatch && io->value != data))
 		return -ENODEV;
 	gh_os_eventfd_signal(io->ev);
 	return 0;
@@ -67,7 +78,8 @@ static int ioeventfd_bind(struct gh_vm_function_instance *inst,
 	if (ret)
 		goto err_free;
 	io->io.addr = a->addr;
-	io->io.len = a->len;
+	io->io.len = bus_len(a->len);
+	io->any_len = !a->len;
 	io->io.write = ioeventfd_write;
 	io->datamatch = a->flags & GH_IOEVENTFD_DATAMATCH;
 	io->value = a->datamatch;
@@ -106,7 +118,11 @@ static int ioeventfd_conflicts(const struct gh_vm_function_instance *inst, const
 	const struct gh_fn_ioeventfd_arg *a = arg, *b = (const void *)inst->arg;
 	bool a_dm = a->flags & GH_IOEVENTFD_DATAMATCH, b_dm = b->flags & GH_IOEVENTFD_DATAMATCH;
 
-	if (a->addr != b->addr || a->len != b->len)
+	if (a->addr != b->addr)
+		return 0;
+	if (!a->len || !b->len)
+		return -EEXIST; /* any length covers every other one at addr */
+	if (a->len != b->len)
 		return 0;
 	if (!a_dm || !b_dm || a->datamatch == b->datamatch)
 		return -EEXIST;

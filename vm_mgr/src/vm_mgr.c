@@ -4,7 +4,11 @@
  * configuration (memory regions, DTB, boot context), tickets and resources,
  * and the ioctl dispatch.
  */
+#include "fn_desc.h"
 #include "vm_mgr_internal.h"
+
+_Static_assert(GH_VM_FN_DESC_ADD == GH_VM_ADD_FUNCTION_DESC, "descriptor ADD number");
+_Static_assert(GH_VM_FN_DESC_REMOVE == GH_VM_REMOVE_FUNCTION_DESC, "descriptor REMOVE number");
 
 static int rm_ret(int ret)
 {
@@ -700,6 +704,8 @@ size_t gh_vm_mgr_ioctl_arg_size(unsigned int cmd)
 	case GH_VM_SET_DTB_CONFIG:
 	case GH_VM_ADD_FUNCTION:
 	case GH_VM_REMOVE_FUNCTION:
+	case GH_VM_ADD_FUNCTION_DESC:
+	case GH_VM_REMOVE_FUNCTION_DESC:
 	case GH_VM_SET_BOOT_CONTEXT:
 		return _IOC_SIZE(cmd);
 	default:
@@ -729,6 +735,10 @@ int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg,
 		if (!arg)
 			return -EFAULT;
 		return gh_vm_mgr_remove_function(vm, arg);
+	case GH_VM_ADD_FUNCTION_DESC:
+		return gh_vm_mgr_fn_desc_ioctl(vm, true, arg, handle);
+	case GH_VM_REMOVE_FUNCTION_DESC:
+		return gh_vm_mgr_fn_desc_ioctl(vm, false, arg, NULL);
 	case GH_VM_SET_BOOT_CONTEXT:
 		return gh_vm_mgr_set_boot_context(vm, arg);
 	default:

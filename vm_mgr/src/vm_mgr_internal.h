@@ -71,6 +71,10 @@ struct gh_vm {
 	struct gh_os_atomic nr_io_handlers; /* entries in io_handlers */
 };
 
+/* fn_desc.c: ADD (@add) or REMOVE_FUNCTION with a function descriptor */
+int gh_vm_mgr_fn_desc_ioctl(struct gh_vm *vm, bool add, const void *arg,
+                            struct gh_vm_function_handle **handle);
+
 /* functions.c: the registry and the bound functions (vm->functions) */
 const struct gh_vm_function_type *gh_vm_fn_lookup(const char *name);
 void gh_vm_fn_release_all(struct gh_vm *vm);

@@ -548,7 +548,9 @@ TEST_F(VmMgrTest, IoeventfdValidation)
 		int err;
 	} cases[] = {
 		{ "len 3", Ioeventfd(ev.fd(), 0x1000, 3), -EINVAL },
-		{ "len 0", Ioeventfd(ev.fd(), 0x1000, 0), -EINVAL },
+		{ "len 0 with datamatch", Ioeventfd(ev.fd(), 0x1000, 0, GH_IOEVENTFD_DATAMATCH, 0),
+		  -EINVAL },
+		{ "len 0 wraps", Ioeventfd(ev.fd(), ~0ULL - 3, 0), -EINVAL },
 		{ "len 16", Ioeventfd(ev.fd(), 0x1000, 16), -EINVAL },
 		{ "wraps", Ioeventfd(ev.fd(), ~0ULL - 2, 4), -EINVAL },
 		{ "bad flag", Ioeventfd(ev.fd(), 0x1000, 4, 2), -EINVAL },
@@ -580,6 +582,16 @@ TEST_F(VmMgrTest, IoeventfdValidation)
 	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &notev, nullptr), -EINVAL);
 	close(p[0]);
 	close(p[1]);
+
+	// len 0: any length at its address, so it clashes with every other one there.
+	gh_vm_function any = Ioeventfd(ev.fd(), 0x4000, 0);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &any, nullptr), 0);
+	gh_vm_function four = Ioeventfd(ev.fd(), 0x4000, 4, GH_IOEVENTFD_DATAMATCH, 1);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &four, nullptr), -EEXIST);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &any, nullptr), -EEXIST);
+	gh_vm_function any2 = Ioeventfd(ev.fd(), 0x1000, 0);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &any2, nullptr), -EEXIST); // 0x1000 has len 4
+	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &any), 0);
 
 	gh_vm_function rm = Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 3);
 	EXPECT_EQ(gh_vm_mgr_remove_function(vm_, &rm), -ENOENT);
@@ -958,6 +970,120 @@ TEST_F(VmMgrTest, FunctionTypeRegistry)
 	gh_vm_mgr_unregister_function_type(&t);
 	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), -ENOENT);
 	EXPECT_EQ(gh_vm_mgr_register_function_type(nullptr), -EINVAL);
+}
+
+// A stand-in "vcpu" type (vcpu/ is not linked here): binds hand out a handle.
+struct FakeVcpuHandle {
+	gh_vm_function_handle h;
+};
+static FakeVcpuHandle fake_vcpu_handle;
+static gh_vm_function_handle_ops fake_vcpu_ops = {
+	.name = "fake-vcpu",
+	.release = [](gh_vm_function_handle *) {},
+	.ioctl = [](gh_vm_function_handle *, unsigned int, unsigned long) -> long {
+		return -ENOTTY;
+	},
+};
+static const gh_vm_function_type kFakeVcpuType = {
+	.name = "vcpu",
+	.arg_size = sizeof(gh_fn_vcpu_arg),
+	.handle_ops = &fake_vcpu_ops,
+	.bind =
+		[](gh_vm_function_instance *, gh_vm_function_handle **h) {
+			fake_vcpu_handle.h.ops = &fake_vcpu_ops;
+			*h = &fake_vcpu_handle.h;
+			return 0;
+		},
+	.unbind = [](gh_vm_function_instance *) {},
+	.matches =
+		[](const gh_vm_function_instance *inst, const void *arg) {
+			return memcmp(inst->arg, arg, sizeof(gh_fn_vcpu_arg)) == 0;
+		},
+};
+
+// len 0 (crosvm's virtio-pci notify registration): a write of any length at
+// exactly the address signals; writes elsewhere do not.
+TEST_F(VmMgrTest, IoeventfdAnyLength)
+{
+	EventFd ev;
+	auto f = Ioeventfd(ev.fd(), 0x9000, 0);
+	ASSERT_EQ(gh_vm_mgr_add_function(vm_, &f, nullptr), 0);
+	for (uint32_t len : { 1u, 2u, 4u, 8u })
+		EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, len, 7), 0) << len;
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9004, 4, 7), -ENODEV);
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x8ffc, 8, 7), -ENODEV);
+	uint64_t n = 0;
+	ASSERT_EQ(read(ev.fd(), &n, sizeof(n)), (ssize_t)sizeof(n));
+	EXPECT_EQ(n, 4u);
+}
+
+// The later ABIs' 16-byte function descriptor (v17, Android, crosvm): the
+// same functions, with the argument behind a pointer.
+struct FnDesc {
+	uint32_t type;
+	uint32_t arg_size;
+	uint64_t arg;
+};
+static_assert(sizeof(FnDesc) == 16, "descriptor layout");
+
+TEST_F(VmMgrTest, FunctionDescriptorAbi)
+{
+	ASSERT_EQ(gh_vm_mgr_register_function_type(&kFakeVcpuType), 0);
+	EventFd ev;
+	gh_fn_irqfd_arg irqfd{ (uint32_t)ev.fd(), 9, 0, 0 };
+	FnDesc d{ 2, sizeof(irqfd), (uint64_t)(uintptr_t)&irqfd };
+	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(GH_VM_ADD_FUNCTION_DESC), 16u);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION_DESC, &d, nullptr), 0);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION_DESC, &d, nullptr), -EEXIST);
+	gh_vm_function seed = Irqfd(ev.fd(), 9);
+	EXPECT_EQ(gh_vm_mgr_add_function(vm_, &seed, nullptr), -EEXIST); // one function
+
+	gh_fn_ioeventfd_arg io{};
+	io.addr = 0x9000;
+	io.len = 0;
+	io.fd = ev.fd();
+	FnDesc dio{ 3, sizeof(io), (uint64_t)(uintptr_t)&io };
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION_DESC, &dio, nullptr), 0);
+	EXPECT_EQ(gh_vm_mgr_mmio_write(vm_, 0x9000, 2, 1), 0);
+
+	struct Case {
+		const char *what;
+		FnDesc d;
+		int err;
+	} bad[] = {
+		{ "type 0", { 0, 4, d.arg }, -ENOENT },
+		{ "type 4", { 4, 4, d.arg }, -ENOENT },
+		{ "short arg", { 2, sizeof(irqfd) - 4, d.arg }, -EINVAL },
+		{ "long arg", { 2, sizeof(irqfd) + 4, d.arg }, -EINVAL },
+		{ "over the limit", { 2, 257, d.arg }, -EINVAL },
+		{ "NULL arg", { 2, sizeof(irqfd), 0 }, -EFAULT },
+	};
+	for (auto &c : bad) {
+		SCOPED_TRACE(c.what);
+		EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION_DESC, &c.d, nullptr), c.err);
+	}
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION_DESC, nullptr, nullptr), -EFAULT);
+
+	// REMOVE by descriptor; irqfd by label only (the later ABIs' rule).
+	irqfd.fd = 12345;
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_REMOVE_FUNCTION_DESC, &d, nullptr), 0);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_REMOVE_FUNCTION_DESC, &d, nullptr), -ENOENT);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_REMOVE_FUNCTION_DESC, &dio, nullptr), 0);
+
+	// A vCPU: the handle comes back as with the seed's ADD.
+	gh_fn_vcpu_arg vc{ 1 };
+	FnDesc dv{ 1, sizeof(vc), (uint64_t)(uintptr_t)&vc };
+	gh_vm_function_handle *h = nullptr;
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION_DESC, &dv, nullptr), -EINVAL);
+	ASSERT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ADD_FUNCTION_DESC, &dv, &h), 0);
+	EXPECT_NE(h, nullptr);
+	gh_vm_function from{};
+	ASSERT_EQ(gh_vm_mgr_function_from_desc(&dv, &from), 0);
+	EXPECT_STREQ(from.name, "vcpu");
+	EXPECT_EQ(from.vcpu.vcpu_id, 1u);
+	gh_vm_mgr_handle_release(h);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_REMOVE_FUNCTION_DESC, &dv, nullptr), 0);
+	gh_vm_mgr_unregister_function_type(&kFakeVcpuType);
 }
 
 } // namespace

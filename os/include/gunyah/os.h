@@ -111,6 +111,14 @@ size_t gh_os_pinned_ranges(const struct gh_os_pinned *p, const struct gh_os_mem_
 /* Unpins (the pages may have been written: kernel marks them dirty). NULL is ignored. */
 void gh_os_mem_unpin(struct gh_os_pinned *p);
 
+/*
+ * Copies @len bytes from the calling process's address @src (a pointer inside
+ * an ioctl's argument, e.g. a function descriptor's): kernel copy_from_user();
+ * POSIX a plain copy (the caller is the process itself). -EFAULT for a bad
+ * address (POSIX: NULL with @len not 0).
+ */
+int gh_os_copy_from_user(void *dst, uint64_t src, size_t len);
+
 /* --- time ------------------------------------------------------------------- */
 
 /* A monotonic clock in nanoseconds (kernel: ktime_get_ns()), for statistics. */

@@ -4,12 +4,14 @@
  * in-process resource manager calls physical, so a pinned range is the range
  * itself. Every page must be mapped (mincore(2) tells); writability is not
  * checked here (the simulator's stage 2 takes the access rights from the
- * parcel's ACL). And the monotonic clock.
+ * parcel's ACL). And the other calls on the process's own memory and time:
+ * copies from "user" addresses, the monotonic clock.
  */
 #include <gunyah/os.h>
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +69,16 @@ size_t gh_os_pinned_ranges(const struct gh_os_pinned *p, const struct gh_os_mem_
 void gh_os_mem_unpin(struct gh_os_pinned *p)
 {
 	gh_os_free(p);
+}
+
+int gh_os_copy_from_user(void *dst, uint64_t src, size_t len)
+{
+	if (!len)
+		return 0;
+	if (!src || src + len < src || src + len - 1 > UINTPTR_MAX)
+		return -EFAULT;
+	memcpy(dst, (const void *)(uintptr_t)src, len);
+	return 0;
 }
 
 uint64_t gh_os_now_ns(void)

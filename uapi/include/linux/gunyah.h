@@ -97,7 +97,7 @@ struct gh_fn_irqfd_arg {
  * struct gh_fn_ioeventfd_arg - argument of the "ioeventfd" function
  * @datamatch: with GH_IOEVENTFD_DATAMATCH, only a write of this value matches
  * @addr: guest physical address of the write
- * @len: 1, 2, 4 or 8
+ * @len: 1, 2, 4 or 8; 0 for a write of any length at @addr (then no datamatch)
  * @fd: an eventfd, signalled on every matching write
  * @flags: GH_IOEVENTFD_DATAMATCH
  * @padding: must be zero

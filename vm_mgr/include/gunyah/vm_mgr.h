@@ -323,10 +323,12 @@ const char *gh_vm_mgr_handle_name(const struct gh_vm_function_handle *h);
  *  - a type that hands out a handle ("vcpu") with @handle NULL: -EINVAL.
  * Then per type: "vcpu": duplicate vcpu_id -EEXIST; *handle receives the
  * vCPU's handle (gh_vcpu_from_handle()). "irqfd": bad fd -EBADF/-EINVAL,
- * duplicate label -EEXIST. "ioeventfd": len not 1/2/4/8, addr+len wraps,
+ * duplicate label -EEXIST. "ioeventfd": len not 0/1/2/4/8 (0: any length,
+ * without datamatch, the later ABIs' rule crosvm relies on), addr+len wraps,
  * a datamatch that does not fit in len bytes, or a non-zero datamatch without
  * GH_IOEVENTFD_DATAMATCH: -EINVAL; the same (addr, len) as a bound ioeventfd
- * when either has no datamatch or both have the same one: -EEXIST (KVM's rule).
+ * when either has no datamatch or both have the same one, or the same addr
+ * when either has len 0: -EEXIST (KVM's rule).
  * For functions without a handle *handle is set to NULL; @handle may be NULL.
  */
 int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn,
@@ -340,8 +342,22 @@ int gh_vm_mgr_remove_function(struct gh_vm *vm, const struct gh_vm_function *fn)
  * the caller's memory (_IOC_SIZE(cmd) bytes, gh_vm_mgr_ioctl_arg_size()), or
  * is ignored for argument-less ioctls. Unknown @cmd: -ENOTTY. For
  * GH_VM_ADD_FUNCTION, @handle as in gh_vm_mgr_add_function().
+ *
+ * ADD_FUNCTION and REMOVE_FUNCTION are also taken with the later ABIs'
+ * 16-byte function descriptor (v10 onwards, Android's, v17: {u32 type: 1
+ * vcpu, 2 irqfd, 3 ioeventfd; u32 arg_size; u64 arg pointer}), whose ioctl
+ * numbers differ from the seed's: the argument is read from the pointer
+ * (gh_os_copy_from_user(); -EFAULT), arg_size must be the type's (-EINVAL),
+ * an unknown type is -ENOENT; then as above.
+ * gh_vm_mgr_function_from_desc() is that translation alone (the argument read
+ * once, into @fn): a caller that must undo an ADD (no fd could be made for
+ * the handle) translates first and issues the seed's ADD and REMOVE with
+ * @fn. GH_VM_ADD_FUNCTION_DESC is the descriptor's ADD number.
  */
 size_t gh_vm_mgr_ioctl_arg_size(unsigned int cmd);
+#define GH_VM_ADD_FUNCTION_DESC    0x40104704U /* _IOW('G', 4, 16-byte descriptor) */
+#define GH_VM_REMOVE_FUNCTION_DESC 0x40104707U /* _IOW('G', 7, 16-byte descriptor) */
+int gh_vm_mgr_function_from_desc(const void *desc, struct gh_vm_function *fn);
 int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg,
                     struct gh_vm_function_handle **handle);
 
