@@ -218,7 +218,7 @@ static int client_mem_share(void *ctx, uint16_t vmid, const struct gh_vm_mem_par
 	struct gh_rm_mem_parcel parcel = {
 		.mem_type = GH_RM_MEM_TYPE_NORMAL,
 		.label = p->region->label,
-		.n_acl = 2,
+		.n_acl = p->lend ? 1 : 2, /* a lend names the VM only */
 		.acl = acl,
 		.n_ranges = p->n_ranges,
 	};
@@ -237,8 +237,9 @@ static int client_mem_share(void *ctx, uint16_t vmid, const struct gh_vm_mem_par
 		ranges[i].size = p->ranges[i].size;
 	}
 	parcel.ranges = ranges;
-	/* The host keeps access (virtio devices read guest memory): a share. */
-	ret = gh_rm_mem_share(c->rm, &parcel, handle);
+	/* Shared unless lent: the host keeps access (virtio devices read guest memory). */
+	ret = p->lend ? gh_rm_mem_lend(c->rm, &parcel, handle) :
+	                gh_rm_mem_share(c->rm, &parcel, handle);
 	gh_os_free(ranges);
 	return ret;
 }
@@ -276,7 +277,8 @@ static int client_config_image(void *ctx, uint16_t vmid, const struct gh_vm_imag
 		return 0; /* no memory at all: VM_INIT will tell */
 	ret = gh_rm_vm_config_image(c->rm, &cfg);
 	if (!ret && l->has_firmware)
-		ret = gh_rm_vm_set_firmware_mem(c->rm, vmid, l->fw_handle, 0, l->fw_size);
+		ret = gh_rm_vm_set_firmware_mem(c->rm, vmid, l->fw_handle, l->fw_offset,
+		                                l->fw_image_size);
 	if (!ret)
 		ret = set_layout(c, vmid, GH_RM_RANGE_ID_IMAGE, l->image_base, l->image_size);
 	if (!ret && l->has_firmware)

@@ -9,6 +9,10 @@
 
 _Static_assert(GH_VM_FN_DESC_ADD == GH_VM_ADD_FUNCTION_DESC, "descriptor ADD number");
 _Static_assert(GH_VM_FN_DESC_REMOVE == GH_VM_REMOVE_FUNCTION_DESC, "descriptor REMOVE number");
+_Static_assert(GH_VM_ANDROID_LEND_USER_MEM == _IOW('A', 0x11, struct gh_userspace_memory_region),
+               "Android's LEND_USER_MEM takes the seed's region");
+_Static_assert(GH_VM_ANDROID_SET_FW_CONFIG == _IOW('A', 0x12, struct gh_vm_fw_config),
+               "Android's SET_FW_CONFIG");
 
 static int rm_ret(int ret)
 {
@@ -371,7 +375,7 @@ static int vm_share_memory(struct gh_vm *vm)
 
 	for (size_t i = 0; !ret && i < vm->nr_regions; i++) {
 		const struct gh_userspace_memory_region *r = &vm->regions[i];
-		struct gh_vm_mem_parcel p = { .region = r };
+		struct gh_vm_mem_parcel p = { .region = r, .lend = vm->lent[i] };
 
 		ret = gh_os_mem_pin(r->userspace_addr, r->memory_size,
 		                    r->flags & GH_MEM_ALLOW_WRITE, &vm->pinned[i]);
@@ -414,15 +418,20 @@ static int vm_image_layout(const struct gh_vm *vm, struct gh_vm_image_layout *l)
 	}
 	*l = (struct gh_vm_image_layout){ 0 };
 	if (!img)
-		return vm->dtb_set ? -EINVAL : 0;
+		return vm->dtb_set || vm->fw_set ? -EINVAL : 0;
 	for (size_t i = 0; i < vm->nr_regions; i++) {
 		const struct gh_userspace_memory_region *r = &vm->regions[i];
+		bool pick = vm->fw_set ? region_holds(r, vm->fw.guest_phys_addr, vm->fw.size) :
+		                         !fw || r->guest_phys_addr < fw->guest_phys_addr;
 
-		if (r != img && (!fw || r->guest_phys_addr < fw->guest_phys_addr)) {
+		if (r != img && pick) {
 			fw = r;
 			fw_i = i;
 		}
 	}
+	/* A firmware config must name a region of its own. */
+	if (vm->fw_set && !fw)
+		return -EINVAL;
 	l->image_handle = vm->parcel[img_i];
 	l->image_base = img->guest_phys_addr;
 	l->image_size = img->memory_size;
@@ -435,6 +444,8 @@ static int vm_image_layout(const struct gh_vm *vm, struct gh_vm_image_layout *l)
 		l->fw_handle = vm->parcel[fw_i];
 		l->fw_base = fw->guest_phys_addr;
 		l->fw_size = fw->memory_size;
+		l->fw_offset = vm->fw_set ? vm->fw.guest_phys_addr - fw->guest_phys_addr : 0;
+		l->fw_image_size = vm->fw_set ? vm->fw.size : fw->memory_size;
 	}
 	return 0;
 }
@@ -579,7 +590,7 @@ static bool ranges_overlap(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
 	return a <= b + (bsz - 1) && b <= a + (asz - 1);
 }
 
-int gh_vm_mgr_set_user_mem_region(struct gh_vm *vm, const struct gh_userspace_memory_region *r)
+static int set_region(struct gh_vm *vm, const struct gh_userspace_memory_region *r, bool lend)
 {
 	uint64_t page = gh_os_page_size();
 	int ret;
@@ -611,10 +622,38 @@ int gh_vm_mgr_set_user_mem_region(struct gh_vm *vm, const struct gh_userspace_me
 		ret = -ENOSPC;
 		goto out;
 	}
+	vm->lent[vm->nr_regions] = lend;
 	vm->regions[vm->nr_regions++] = *r;
 out:
 	cfg_end(vm);
 	return ret;
+}
+
+int gh_vm_mgr_set_user_mem_region(struct gh_vm *vm, const struct gh_userspace_memory_region *r)
+{
+	return set_region(vm, r, false);
+}
+
+int gh_vm_mgr_lend_user_mem(struct gh_vm *vm, const struct gh_userspace_memory_region *r)
+{
+	return set_region(vm, r, true);
+}
+
+int gh_vm_mgr_set_fw_config(struct gh_vm *vm, const struct gh_vm_fw_config *fw)
+{
+	int ret;
+
+	if (!fw)
+		return -EFAULT;
+	if (!fw->size || !range_ok(fw->guest_phys_addr, fw->size))
+		return -EINVAL;
+	ret = cfg_begin(vm);
+	if (ret)
+		return ret;
+	vm->fw = *fw;
+	vm->fw_set = true;
+	cfg_end(vm);
+	return 0;
 }
 
 int gh_vm_mgr_set_dtb_config(struct gh_vm *vm, const struct gh_vm_dtb_config *dtb)
@@ -707,6 +746,8 @@ size_t gh_vm_mgr_ioctl_arg_size(unsigned int cmd)
 	case GH_VM_ADD_FUNCTION_DESC:
 	case GH_VM_REMOVE_FUNCTION_DESC:
 	case GH_VM_SET_BOOT_CONTEXT:
+	case GH_VM_ANDROID_LEND_USER_MEM:
+	case GH_VM_ANDROID_SET_FW_CONFIG:
 		return _IOC_SIZE(cmd);
 	default:
 		return 0;
@@ -741,6 +782,10 @@ int gh_vm_mgr_ioctl(struct gh_vm *vm, unsigned int cmd, const void *arg,
 		return gh_vm_mgr_fn_desc_ioctl(vm, false, arg, NULL);
 	case GH_VM_SET_BOOT_CONTEXT:
 		return gh_vm_mgr_set_boot_context(vm, arg);
+	case GH_VM_ANDROID_LEND_USER_MEM:
+		return gh_vm_mgr_lend_user_mem(vm, arg);
+	case GH_VM_ANDROID_SET_FW_CONFIG:
+		return gh_vm_mgr_set_fw_config(vm, arg);
 	default:
 		return -ENOTTY;
 	}

@@ -50,7 +50,10 @@ struct gh_vm {
 
 	struct gh_os_mutex *cfg_lock;
 	struct gh_userspace_memory_region regions[GH_VM_MAX_MEM_REGIONS];
+	bool lent[GH_VM_MAX_MEM_REGIONS]; /* Android's LEND_USER_MEM: the host gives it up */
 	size_t nr_regions;
+	bool fw_set; /* Android's SET_FW_CONFIG */
+	struct gh_vm_fw_config fw;
 	bool dtb_set;
 	struct gh_vm_dtb_config dtb;
 	struct gh_vm_boot_context boot[GH_VM_MAX_BOOT_CONTEXT];

@@ -61,8 +61,9 @@ struct FakeRm {
 		};
 		ops.mem_share = [](void *c, uint16_t, const gh_vm_mem_parcel *p, uint32_t *handle) {
 			*handle = 100 + p->region->label;
-			return static_cast<FakeRm *>(c)->call("mem_share:" +
-			                                      std::to_string(p->region->label));
+			return static_cast<FakeRm *>(c)->call(
+				(p->lend ? "mem_lend:" : "mem_share:") +
+				std::to_string(p->region->label));
 		};
 		ops.mem_reclaim = [](void *c, uint16_t, uint32_t handle) {
 			return static_cast<FakeRm *>(c)->call("mem_reclaim:" +

@@ -70,6 +70,7 @@ protected:
 			Put32(rep, kVmid);
 			break;
 		case GH_RM_MSG_MEM_SHARE:
+		case GH_RM_MSG_MEM_LEND:
 			Put32(rep, next_handle_++);
 			break;
 		case GH_RM_MSG_VM_GET_HYP_RESOURCES:
@@ -318,6 +319,30 @@ TEST_F(RmClient, ParcelWithHolesLargerThanOneMessage)
 	for (size_t i = 512; i < kRanges; i++)
 		EXPECT_EQ(Get64(app.payload, 12 + (i - 512) * 16), ranges[i].phys) << i;
 	EXPECT_EQ(gh_vm_rm_client_ops.mem_reclaim(client_, kVmid, handle), 0);
+}
+
+TEST_F(RmClient, LentRegionAndFirmwareConfig)
+{
+	gh_vm *vm;
+	ASSERT_EQ(gh_vm_mgr_create(&gh_vm_rm_client_ops, client_, &vm), 0);
+	auto ram = Region(1, 0x40000000, 16 * kPage, GH_MEM_ALLOW_RWX);
+	auto fw = Region(2, 0, 8 * kPage, GH_MEM_ALLOW_READ | GH_MEM_ALLOW_EXEC);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm, &ram), 0);
+	ASSERT_EQ(gh_vm_mgr_lend_user_mem(vm, &fw), 0);
+	gh_vm_fw_config cfg{ kPage, 2 * kPage };
+	ASSERT_EQ(gh_vm_mgr_set_fw_config(vm, &cfg), 0);
+	gh_vm_dtb_config dtb{ 0x40000000, kPage }; // the image is RAM's region
+	ASSERT_EQ(gh_vm_mgr_set_dtb_config(vm, &dtb), 0);
+	ASSERT_EQ(gh_vm_mgr_start(vm), 0);
+	// The lent region: MEM_LEND, the VM alone in the ACL.
+	Request lend = Find(GH_RM_MSG_MEM_LEND);
+	EXPECT_EQ(Get32(lend.payload, 4), 2u);
+	EXPECT_EQ(Get16(lend.payload, 8), 1u);
+	EXPECT_EQ(Get16(lend.payload, 12), kVmid);
+	Request fwm = Find(GH_RM_MSG_VM_SET_FIRMWARE_MEM);
+	EXPECT_EQ(Get64(fwm.payload, 8), kPage);
+	EXPECT_EQ(Get64(fwm.payload, 16), 2 * kPage);
+	gh_vm_put(vm);
 }
 
 TEST(RmClientCreate, HostVmidFailureIsReported)

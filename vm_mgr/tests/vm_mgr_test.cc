@@ -1086,4 +1086,45 @@ TEST_F(VmMgrTest, FunctionDescriptorAbi)
 	gh_vm_mgr_unregister_function_type(&kFakeVcpuType);
 }
 
+// Android's 'A' ioctls: a lent region, and where the firmware is.
+TEST_F(VmMgrTest, AndroidLendUserMemAndFirmwareConfig)
+{
+	auto ram = Region(1, 0x40000000, 64 * kPage);
+	auto fw = Region(2, 0x80000000, 16 * kPage);
+	auto other = Region(3, 0x10000, kPage);
+	ASSERT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_SET_USER_MEM_REGION, &ram, nullptr), 0);
+	EXPECT_EQ(gh_vm_mgr_ioctl_arg_size(GH_VM_ANDROID_LEND_USER_MEM), 32u);
+	ASSERT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ANDROID_LEND_USER_MEM, &fw, nullptr), 0);
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ANDROID_LEND_USER_MEM, &fw, nullptr), -EEXIST);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &other), 0);
+	gh_vm_fw_config bad{ 0x80000000, 0 };
+	EXPECT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ANDROID_SET_FW_CONFIG, &bad, nullptr), -EINVAL);
+	bad = { ~0ULL - 10, 100 };
+	EXPECT_EQ(gh_vm_mgr_set_fw_config(vm_, &bad), -EINVAL);
+	gh_vm_fw_config cfg{ 0x80000000 + 2 * kPage, 4 * kPage };
+	ASSERT_EQ(gh_vm_mgr_ioctl(vm_, GH_VM_ANDROID_SET_FW_CONFIG, &cfg, nullptr), 0);
+	gh_vm_dtb_config d{ 0x40000000, kPage };
+	ASSERT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), 0);
+	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
+	auto calls = rm_.Calls();
+	EXPECT_NE(std::find(calls.begin(), calls.end(), "mem_lend:2"), calls.end());
+	EXPECT_NE(std::find(calls.begin(), calls.end(), "mem_share:1"), calls.end());
+	// The firmware region is the configured one, not the lowest other one.
+	EXPECT_TRUE(rm_.layout.has_firmware);
+	EXPECT_EQ(rm_.layout.fw_handle, 102u);
+	EXPECT_EQ(rm_.layout.fw_base, 0x80000000u);
+	EXPECT_EQ(rm_.layout.fw_offset, 2 * kPage);
+	EXPECT_EQ(rm_.layout.fw_image_size, 4 * kPage);
+	EXPECT_EQ(gh_vm_mgr_set_fw_config(vm_, &cfg), -EBUSY);
+}
+
+TEST_F(VmMgrTest, FirmwareConfigOutsideEveryOtherRegionFailsStart)
+{
+	auto ram = Region(1, 0x40000000, 64 * kPage);
+	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &ram), 0);
+	gh_vm_fw_config cfg{ 0x40000000, kPage }; // in the image's region
+	ASSERT_EQ(gh_vm_mgr_set_fw_config(vm_, &cfg), 0);
+	EXPECT_EQ(gh_vm_mgr_start(vm_), -EINVAL);
+}
+
 } // namespace

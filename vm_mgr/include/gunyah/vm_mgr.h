@@ -107,6 +107,7 @@ struct gh_vm_mem_parcel {
 	const struct gh_userspace_memory_region *region;
 	const struct gh_os_mem_range *ranges;
 	size_t n_ranges;
+	bool lend; /* the host gives the memory up (Android's LEND_USER_MEM); else shared */
 };
 
 /**
@@ -115,8 +116,10 @@ struct gh_vm_mem_parcel {
  *                region at the lowest guest address), at guest-physical
  *                @image_base, @image_size bytes
  * @dtb_offset, @dtb_size: the DTB within that parcel (0, 0 without a DTB)
- * @has_firmware: another region is the firmware (the lowest of the others):
- *                parcel @fw_handle at @fw_base, @fw_size bytes
+ * @has_firmware: another region is the firmware (the one holding Android's
+ *                SET_FW_CONFIG range, else the lowest of the others): parcel
+ *                @fw_handle at @fw_base, @fw_size bytes; the firmware itself
+ *                @fw_image_size bytes at @fw_offset of it
  */
 struct gh_vm_image_layout {
 	uint32_t image_handle;
@@ -128,6 +131,8 @@ struct gh_vm_image_layout {
 	uint32_t fw_handle;
 	uint64_t fw_base;
 	uint64_t fw_size;
+	uint64_t fw_offset;
+	uint64_t fw_image_size;
 };
 
 /**
@@ -251,7 +256,23 @@ int gh_vm_mgr_notify_status(struct gh_vm *vm, enum gh_vm_mgr_status status,
 
 /* --- configuration ioctls (all -EBUSY once the VM has started) ----------------------- */
 
-#define GH_VM_MAX_MEM_REGIONS  32
+#define GH_VM_MAX_MEM_REGIONS 32
+
+/* Android's 'A' ioctls (uapi/android), accepted beside the seed's. */
+struct gh_vm_fw_config {
+	uint64_t guest_phys_addr;
+	uint64_t size;
+};
+#define GH_VM_ANDROID_LEND_USER_MEM 0x40204111U /* _IOW('A', 0x11, the region) */
+#define GH_VM_ANDROID_SET_FW_CONFIG 0x40104112U /* _IOW('A', 0x12, gh_vm_fw_config) */
+
+/* GH_VM_ANDROID_LEND_USER_MEM: as GH_VM_SET_USER_MEM_REGION, but the region
+ * is lent (MEM_LEND: only the VM in its ACL), not shared with the host. */
+int gh_vm_mgr_lend_user_mem(struct gh_vm *vm, const struct gh_userspace_memory_region *r);
+/* GH_VM_ANDROID_SET_FW_CONFIG: where the firmware is; at start it must lie in
+ * one region other than the DTB's (-EINVAL then). -EINVAL: size 0 or a range
+ * that wraps; -EBUSY after start. */
+int gh_vm_mgr_set_fw_config(struct gh_vm *vm, const struct gh_vm_fw_config *fw);
 #define GH_VM_MAX_BOOT_CONTEXT 64
 
 /*
