@@ -499,6 +499,53 @@ static int t_fn_desc(void)
 	return 0;
 }
 
+/* Android's 'A' ioctls: a lent region and the firmware in it, over RM RPC. */
+#define ANDROID_LEND_USER_MEM _IOW('A', 0x11, struct gh_userspace_memory_region)
+struct fw_config {
+	uint64_t guest_phys_addr;
+	uint64_t size;
+};
+#define ANDROID_SET_FW_CONFIG _IOW('A', 0x12, struct fw_config)
+
+static int t_android_memory(void)
+{
+	static void *fwmem;
+	struct gh_userspace_memory_region r = {
+		.label = 5,
+		.flags = GH_MEM_ALLOW_READ | GH_MEM_ALLOW_EXEC,
+		.guest_phys_addr = 0x80000000,
+		.memory_size = 0x4000,
+	};
+	struct fw_config fw = { 0x80001000, 0x2000 };
+	long rm_before = TH_PARAM("rm_calls");
+	struct vcpu v;
+	int vm;
+
+	if (!fwmem)
+		fwmem = mmap(NULL, 0x4000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		             0);
+	CHECK(fwmem != MAP_FAILED);
+	r.userspace_addr = (uintptr_t)fwmem;
+	vm = vm_create(TH_PROG_OFF, 0);
+	CHECK(vm >= 0);
+	CHECK(ioctl(vm, ANDROID_LEND_USER_MEM, &r) == 0);
+	CHECK_ERR(ioctl(vm, ANDROID_LEND_USER_MEM, &r), EEXIST);
+	fw.size = 0;
+	CHECK_ERR(ioctl(vm, ANDROID_SET_FW_CONFIG, &fw), EINVAL);
+	fw.size = 0x2000;
+	CHECK(ioctl(vm, ANDROID_SET_FW_CONFIG, &fw) == 0);
+	CHECK(ioctl(vm, GH_VM_START, 0) == 0);
+	CHECK(TH_PARAM("parcels_live") == 2);
+	/* MEM_SHARE, MEM_LEND, CONFIG_IMAGE, SET_FIRMWARE_MEM, ... VM_START */
+	CHECK(TH_PARAM("rm_calls") - rm_before >= 8);
+	CHECK(vcpu_add(vm, 0, &v) == 0);
+	EXPECT_STATUS(&v, GH_VM_STATUS_EXITED, GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
+	vcpu_close(&v);
+	close(vm);
+	NO_LEAK();
+	return 0;
+}
+
 static int t_mmap(void)
 {
 	struct vcpu v;
@@ -1175,6 +1222,8 @@ int main(int argc, char **argv)
 	run_case(
 		"the later ABIs' function descriptor: vcpu (runs), irqfd by label, ioeventfd len 0",
 		t_fn_desc);
+	run_case("Android's LEND_USER_MEM and SET_FW_CONFIG: a lent firmware region over RM RPC",
+	         t_android_memory);
 	run_case("run page mmap: size, shared, MAP_PRIVATE refused", t_mmap);
 	run_case("mmap offset 1 and beyond the page are SIGBUS", t_mmap_sigbus);
 	run_case("MMIO reads and writes of 1, 2, 4, 8 bytes; guest sees the data",
