@@ -2,6 +2,8 @@
 /* The backend-neutral entry points: argument checks shared by every
  * backend, then dispatch. */
 #include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -59,6 +61,85 @@ int gh_backend_vm_start(struct gh_backend_vm *vm)
 	return vm_ioctl(vm, GH_VM_START, NULL);
 }
 
+int gh_backend_abi_parse(const char *name, enum gh_backend_abi *out)
+{
+	static const char *const names[] = { "auto", "seed", "v17", "android" };
+
+	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(name, names[i])) {
+			*out = (enum gh_backend_abi)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+enum gh_backend_abi gh_backend_abi_in_use(const struct gh_backend *b)
+{
+	return __atomic_load_n(&b->abi, __ATOMIC_RELAXED);
+}
+
+/* The later ABIs' function descriptor (uapi/v17's struct gunyah_fn_desc). */
+struct fn_desc {
+	uint32_t type;
+	uint32_t arg_size;
+	uint64_t arg;
+};
+#define FN_DESC_ADD    _IOW('G', 0x4, struct fn_desc)
+#define FN_DESC_REMOVE _IOW('G', 0x7, struct fn_desc)
+
+/* @fn as a descriptor pointing into it: -ENOENT for a function the later
+ * ABIs have no number for. */
+static int to_desc(const struct gh_vm_function *fn, struct fn_desc *d)
+{
+	static const struct {
+		const char *name;
+		uint32_t type, size;
+	} types[] = {
+		{ "vcpu", 1, sizeof(struct gh_fn_vcpu_arg) },
+		{ "irqfd", 2, sizeof(struct gh_fn_irqfd_arg) },
+		{ "ioeventfd", 3, sizeof(struct gh_fn_ioeventfd_arg) },
+	};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (!strncmp(fn->name, types[i].name, sizeof(fn->name))) {
+			*d = (struct fn_desc){ types[i].type, types[i].size,
+				               (uint64_t)(uintptr_t)fn->data };
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static bool uses_desc(enum gh_backend_abi abi)
+{
+	return abi == GH_BACKEND_ABI_V17 || abi == GH_BACKEND_ABI_ANDROID;
+}
+
+/* ADD (@add) or REMOVE with the ABI in use; AUTO tries the seed's first. */
+static int function_ioctl(struct gh_backend_vm *vm, bool add, const struct gh_vm_function *fn,
+                          struct gh_backend_vcpu **vcpu)
+{
+	struct gh_backend *b = vm->b;
+	enum gh_backend_abi abi = gh_backend_abi_in_use(b);
+	struct fn_desc d;
+	int ret;
+
+	if (!uses_desc(abi)) {
+		ret = b->ops->vm_ioctl(vm, add ? GH_VM_ADD_FUNCTION : GH_VM_REMOVE_FUNCTION, fn,
+		                       add ? vcpu : NULL);
+		if (ret != -ENOTTY || abi != GH_BACKEND_ABI_AUTO)
+			return ret;
+		/* A kernel of a later ABI: it knows the descriptor only. */
+		abi = GH_BACKEND_ABI_V17;
+		__atomic_store_n(&b->abi, abi, __ATOMIC_RELAXED);
+	}
+	ret = to_desc(fn, &d);
+	if (ret)
+		return ret;
+	return b->ops->vm_ioctl(vm, add ? FN_DESC_ADD : FN_DESC_REMOVE, &d, add ? vcpu : NULL);
+}
+
 int gh_backend_vm_add_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn,
                                struct gh_backend_vcpu **vcpu)
 {
@@ -70,12 +151,14 @@ int gh_backend_vm_add_function(struct gh_backend_vm *vm, const struct gh_vm_func
 		*vcpu = NULL;
 	/* Whether the function has a handle is the function's business: with
 	 * @vcpu NULL, the backend refuses one that has (-EINVAL, none bound). */
-	return vm->b->ops->vm_ioctl(vm, GH_VM_ADD_FUNCTION, fn, vcpu);
+	return function_ioctl(vm, true, fn, vcpu);
 }
 
 int gh_backend_vm_remove_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn)
 {
-	return fn ? vm_ioctl(vm, GH_VM_REMOVE_FUNCTION, fn) : -EFAULT;
+	if (!vm)
+		return -EBADF;
+	return fn ? function_ioctl(vm, false, fn, NULL) : -EFAULT;
 }
 
 /* The UAPI's VM exit info in words, for backends that know no better. It

@@ -32,6 +32,7 @@ struct gh_backend_ops {
 
 struct gh_backend {
 	const struct gh_backend_ops *ops;
+	enum gh_backend_abi abi; /* atomic: AUTO turns into SEED or V17 once */
 };
 
 struct gh_backend_vm {

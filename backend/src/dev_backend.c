@@ -21,6 +21,10 @@ struct dev_backend {
 	int fd;
 };
 
+/* The later ABIs' ADD/REMOVE_FUNCTION numbers (backend.c issues them). */
+#define DESC_ADD    0x40104704U
+#define DESC_REMOVE 0x40104707U
+
 struct dev_vm {
 	struct gh_backend_vm base;
 	int fd;
@@ -122,13 +126,13 @@ static int dev_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *
 	int r;
 
 	r = neg_errno(ioctl(v->fd, cmd, arg));
-	if (r <= 0 || cmd != GH_VM_ADD_FUNCTION)
+	if (r <= 0 || (cmd != GH_VM_ADD_FUNCTION && cmd != DESC_ADD))
 		return r < 0 ? r : 0;
 	/* r is the fd of the new function's handle */
 	if (!out) {
 		/* Nowhere to put it: undo, as the in-process UAPI refuses. */
 		close(r);
-		ioctl(v->fd, GH_VM_REMOVE_FUNCTION, arg);
+		ioctl(v->fd, cmd == DESC_ADD ? DESC_REMOVE : GH_VM_REMOVE_FUNCTION, arg);
 		return -EINVAL;
 	}
 	return dev_wrap_handle(vm->b, r, out);
@@ -197,11 +201,16 @@ static void kick_handler(int sig)
 
 int gh_backend_open_dev(const char *path, struct gh_backend **out)
 {
+	return gh_backend_open_dev_abi(path, GH_BACKEND_ABI_AUTO, out);
+}
+
+int gh_backend_open_dev_abi(const char *path, enum gh_backend_abi abi, struct gh_backend **out)
+{
 	struct sigaction sa;
 	struct dev_backend *d;
 	int fd;
 
-	if (!out)
+	if (!out || abi > GH_BACKEND_ABI_ANDROID)
 		return -EINVAL;
 	fd = open(path ? path : "/dev/gunyah", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -216,6 +225,7 @@ int gh_backend_open_dev(const char *path, struct gh_backend **out)
 	sigemptyset(&sa.sa_mask);
 	sigaction(GH_BACKEND_KICK_SIGNAL, &sa, NULL);
 	d->base.ops = &dev_ops;
+	d->base.abi = abi;
 	d->fd = fd;
 	*out = &d->base;
 	return 0;

@@ -297,7 +297,7 @@ int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backe
 	struct sim_backend *be;
 	int ret;
 
-	if (!out)
+	if (!out || (cfg && cfg->abi > GH_BACKEND_ABI_ANDROID))
 		return -EINVAL;
 	pthread_mutex_lock(&open_lock);
 	if (sim_open) {
@@ -316,6 +316,7 @@ int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backe
 		goto err;
 	}
 	be->base.ops = &sim_ops;
+	be->base.abi = cfg ? cfg->abi : GH_BACKEND_ABI_AUTO;
 	ret = gh_sim_create(&host, &be->sim);
 	if (ret)
 		goto err_be;

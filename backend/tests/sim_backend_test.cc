@@ -46,9 +46,9 @@ struct gh_vm_function VcpuFn(uint32_t id)
 
 class SimBackend : public ::testing::Test {
 protected:
-	void Open(uint32_t vcpus = 1, bool timing = false)
+	void Open(uint32_t vcpus = 1, bool timing = false, gh_backend_abi abi = GH_BACKEND_ABI_AUTO)
 	{
-		struct gh_backend_sim_config cfg = { vcpus, 0, timing };
+		struct gh_backend_sim_config cfg = { vcpus, 0, timing, abi };
 
 		ASSERT_EQ(0, gh_backend_open_sim(&cfg, &be_));
 		ASSERT_EQ(0, gh_backend_create_vm(be_, &vm_));
@@ -178,6 +178,42 @@ TEST_F(SimBackend, MmioGuestRunsToPowerOff)
 	// Configuration after start: -EBUSY, as the kernel.
 	struct gh_vm_dtb_config dtb = { kRamBase, 4096 };
 	EXPECT_EQ(-EBUSY, gh_backend_vm_set_dtb_config(vm_, &dtb));
+}
+
+// The in-process UAPI takes the later ABIs' function descriptor too: the same
+// guest, its vCPU added the v17 way and the Android way.
+TEST_F(SimBackend, MmioGuestThroughEachAbi)
+{
+	for (gh_backend_abi abi :
+	     { GH_BACKEND_ABI_SEED, GH_BACKEND_ABI_V17, GH_BACKEND_ABI_ANDROID }) {
+		SCOPED_TRACE(abi);
+		Open(1, false, abi);
+		EXPECT_EQ(abi, gh_backend_abi_in_use(be_));
+		Load("mmio_forms");
+		struct gh_backend_vcpu *c = AddVcpu(0);
+		struct gh_vm_function dup = VcpuFn(0);
+		struct gh_backend_vcpu *d = nullptr;
+		EXPECT_EQ(-EEXIST, gh_backend_vm_add_function(vm_, &dup, &d));
+		struct gh_vcpu_run *run;
+		ASSERT_EQ(0, gh_backend_vm_start(vm_));
+		ASSERT_EQ(0, Loop(c, &run));
+		EXPECT_EQ(GH_VM_STATUS_EXITED, run->status.status);
+		EXPECT_EQ(std::vector<uint64_t>{ 0x600d }, reports_);
+		TearDown();
+		vcpus_.clear();
+		ram_ = nullptr;
+		reports_.clear();
+		reads_ = 0;
+		writes_.clear();
+	}
+	Open(); // for the fixture's TearDown
+	gh_backend_abi a;
+	EXPECT_EQ(0, gh_backend_abi_parse("android", &a));
+	EXPECT_EQ(GH_BACKEND_ABI_ANDROID, a);
+	EXPECT_EQ(-EINVAL, gh_backend_abi_parse("v9", &a));
+	gh_backend_sim_config bad = { 1, 0, false, (gh_backend_abi)7 };
+	gh_backend *b = nullptr;
+	EXPECT_EQ(-EINVAL, gh_backend_open_sim(&bad, &b));
 }
 
 TEST_F(SimBackend, VcpuTimesOnlyWithTiming)

@@ -1041,7 +1041,8 @@ static int t_close_while_running(void)
  * uses) against the real driver: configuration, the run page, MMIO exits
  * answered through it, a kick, the STATUS exit, release.
  */
-static int t_dev_backend(void)
+/* ghvmm's dev backend against the module, adding functions with @abi's form. */
+static int dev_backend_case(enum gh_backend_abi abi)
 {
 	static const uint64_t answer[4] = { 0x5a, 0x6b5a, 0x7c6b5a49, 0x8d7c6b5a49382716ULL };
 	static const uint32_t len[4] = { 1, 2, 4, 8 };
@@ -1064,7 +1065,7 @@ static int t_dev_backend(void)
 	mem = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(mem != MAP_FAILED);
 	region.userspace_addr = (uintptr_t)mem;
-	CHECK(gh_backend_open_dev("/dev/gunyah", &b) == 0);
+	CHECK(gh_backend_open_dev_abi("/dev/gunyah", abi, &b) == 0);
 	CHECK(strcmp(gh_backend_name(b), "dev") == 0);
 	CHECK(gh_backend_create_vm(b, &vm) == 0);
 	CHECK(gh_backend_vm_set_user_mem_region(vm, &region) == 0);
@@ -1112,6 +1113,21 @@ static int t_dev_backend(void)
 	munmap(mem, 0x10000);
 	NO_LEAK();
 	return 0;
+}
+
+static int t_dev_backend(void)
+{
+	return dev_backend_case(GH_BACKEND_ABI_AUTO);
+}
+
+static int t_dev_backend_v17(void)
+{
+	return dev_backend_case(GH_BACKEND_ABI_V17);
+}
+
+static int t_dev_backend_android(void)
+{
+	return dev_backend_case(GH_BACKEND_ABI_ANDROID);
 }
 
 static int t_rmmod_busy(void)
@@ -1245,6 +1261,8 @@ int main(int argc, char **argv)
 	run_case("closing VM fd, vCPU fd and run mapping in every order", t_close_orders);
 	run_case("closing every fd while RUN is inside the guest", t_close_while_running);
 	run_case("the VMM's /dev/gunyah backend: configure, MMIO, kick, status", t_dev_backend);
+	run_case("the same with --abi v17 (functions by descriptor)", t_dev_backend_v17);
+	run_case("the same with --abi android", t_dev_backend_android);
 	run_case("rmmod refused while a VM exists", t_rmmod_busy);
 	run_case("rmmod and insmod both modules 100 times, no leak", t_rmmod_loop);
 out:

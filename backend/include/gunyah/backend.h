@@ -33,6 +33,28 @@ struct gh_backend_vm;
 struct gh_backend_vcpu;
 
 /**
+ * enum gh_backend_abi - which /dev/gunyah ABI VM functions are added with
+ * @GH_BACKEND_ABI_AUTO: the seed's; when the kernel does not know it
+ *                       (ENOTTY), the later ABIs' descriptor from then on
+ * @GH_BACKEND_ABI_SEED: ADD/REMOVE_FUNCTION with the name string (uapi/)
+ * @GH_BACKEND_ABI_V17, @GH_BACKEND_ABI_ANDROID: with the 16-byte function
+ *                       descriptor (uapi/v17, uapi/android); everything else
+ *                       this interface issues has the same number in all three
+ *                       (memory regions: the seed's and Android's)
+ */
+enum gh_backend_abi {
+	GH_BACKEND_ABI_AUTO = 0,
+	GH_BACKEND_ABI_SEED,
+	GH_BACKEND_ABI_V17,
+	GH_BACKEND_ABI_ANDROID,
+};
+
+/* "auto", "seed", "v17", "android" -> the ABI; -EINVAL otherwise. */
+int gh_backend_abi_parse(const char *name, enum gh_backend_abi *out);
+/* The ABI functions are added with now (AUTO before the first decides). */
+enum gh_backend_abi gh_backend_abi_in_use(const struct gh_backend *b);
+
+/**
  * struct gh_backend_sim_config - the simulated machine
  * @default_vcpus: vCPUs of a VM whose DTB has no /cpus (0: 1)
  * @doorbells: irqfd doorbells per VM, label L raising SPI 32 + L (0: 16)
@@ -41,7 +63,8 @@ struct gh_backend_vcpu;
 struct gh_backend_sim_config {
 	uint32_t default_vcpus;
 	uint32_t doorbells;
-	bool timing; /* time every RUN for gh_backend_vcpu_times() */
+	bool timing;             /* time every RUN for gh_backend_vcpu_times() */
+	enum gh_backend_abi abi; /* the in-process UAPI takes all three */
 };
 
 /* The most vCPUs a VM of the in-process backend can have (MPIDR Aff0 below it). */
@@ -59,6 +82,8 @@ int gh_backend_open_sim(const struct gh_backend_sim_config *cfg, struct gh_backe
  */
 #define GH_BACKEND_KICK_SIGNAL SIGUSR2
 int gh_backend_open_dev(const char *path, struct gh_backend **out);
+/* The same, speaking @abi (gh_backend_open_dev: GH_BACKEND_ABI_AUTO). */
+int gh_backend_open_dev_abi(const char *path, enum gh_backend_abi abi, struct gh_backend **out);
 
 /* Closes the backend; every VM and vCPU of it must have been released. */
 void gh_backend_close(struct gh_backend *b);

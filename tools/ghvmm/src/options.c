@@ -35,6 +35,8 @@ const char ghvmm_usage[] =
 	"  --console uart|virtio  where the guest's console goes (default uart)\n"
 	"  --backend sim|dev|auto hypervisor: the simulator, /dev/gunyah, or\n"
 	"                      /dev/gunyah when present else the simulator (default)\n"
+	"  --abi auto|seed|v17|android  the /dev/gunyah ABI VM functions are added with\n"
+	"                      (auto: the seed's, the later descriptor if refused)\n"
 	"  --stats             print exit and time statistics when the guest stops\n"
 	"  -h, --help          this text\n"
 	"\n"
@@ -59,6 +61,7 @@ enum {
 	OPT_RNG,
 	OPT_CONSOLE,
 	OPT_BACKEND,
+	OPT_ABI,
 	OPT_STATS,
 };
 
@@ -76,6 +79,7 @@ static const struct option long_options[] = {
 	{ "rng", no_argument, NULL, OPT_RNG },
 	{ "console", required_argument, NULL, OPT_CONSOLE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "abi", required_argument, NULL, OPT_ABI },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -256,6 +260,20 @@ int ghvmm_parse_options(int argc, char **argv, struct ghvmm_options *o, char *er
 				return ghvmm_fail(err, errlen, -EINVAL,
 				                  "--backend: expected sim, dev or auto: '%s'",
 				                  optarg);
+			break;
+		case OPT_ABI:
+			if (!strcmp(optarg, "auto"))
+				o->abi = GHVMM_ABI_AUTO;
+			else if (!strcmp(optarg, "seed"))
+				o->abi = GHVMM_ABI_SEED;
+			else if (!strcmp(optarg, "v17"))
+				o->abi = GHVMM_ABI_V17;
+			else if (!strcmp(optarg, "android"))
+				o->abi = GHVMM_ABI_ANDROID;
+			else
+				return ghvmm_fail(
+					err, errlen, -EINVAL,
+					"--abi: expected auto, seed, v17 or android: '%s'", optarg);
 			break;
 		case OPT_STATS:
 			o->stats = true;

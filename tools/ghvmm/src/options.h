@@ -25,6 +25,14 @@ enum ghvmm_console {
 	GHVMM_CONSOLE_VIRTIO,
 };
 
+/* --abi: the /dev/gunyah ABI (backend.h's enum gh_backend_abi, same values). */
+enum ghvmm_abi {
+	GHVMM_ABI_AUTO = 0,
+	GHVMM_ABI_SEED,
+	GHVMM_ABI_V17,
+	GHVMM_ABI_ANDROID,
+};
+
 enum ghvmm_backend_kind {
 	GHVMM_BACKEND_AUTO,
 	GHVMM_BACKEND_SIM,
@@ -52,6 +60,7 @@ struct ghvmm_options {
 	bool rng;
 	enum ghvmm_console console;
 	enum ghvmm_backend_kind backend;
+	unsigned int abi; /* GHVMM_ABI_*: how VM functions are added */
 	bool stats;
 	bool help;
 };

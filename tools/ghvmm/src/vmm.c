@@ -59,6 +59,7 @@ static int open_backend(struct ghvmm *m, char *err, size_t errlen)
 		.default_vcpus = o->cpus,
 		.doorbells = GHVMM_DOORBELLS,
 		.timing = o->stats,
+		.abi = (enum gh_backend_abi)o->abi,
 	};
 	enum ghvmm_backend_kind kind = o->backend;
 	int r;
@@ -66,7 +67,7 @@ static int open_backend(struct ghvmm *m, char *err, size_t errlen)
 	if (kind == GHVMM_BACKEND_AUTO)
 		kind = access("/dev/gunyah", F_OK) == 0 ? GHVMM_BACKEND_DEV : GHVMM_BACKEND_SIM;
 	if (kind == GHVMM_BACKEND_DEV) {
-		r = gh_backend_open_dev(NULL, &m->backend);
+		r = gh_backend_open_dev_abi(NULL, (enum gh_backend_abi)o->abi, &m->backend);
 		if (r)
 			snprintf(err, errlen, "--backend dev: /dev/gunyah: %s", strerror(-r));
 		return r;
@@ -81,6 +82,11 @@ static int open_backend(struct ghvmm *m, char *err, size_t errlen)
 		snprintf(err, errlen, "the simulator: %s", strerror(-r));
 	return r;
 }
+
+_Static_assert(GHVMM_ABI_ANDROID == (int)GH_BACKEND_ABI_ANDROID &&
+                       GHVMM_ABI_V17 == (int)GH_BACKEND_ABI_V17 &&
+                       GHVMM_ABI_SEED == (int)GH_BACKEND_ABI_SEED,
+               "--abi's values are the backend's");
 
 static int configure_vm(struct ghvmm *m, char *err, size_t errlen)
 {

@@ -44,6 +44,7 @@ TEST(Options, Defaults)
 	EXPECT_EQ(GHVMM_RAM_DEFAULT, p.o.mem_size);
 	EXPECT_EQ(GHVMM_CONSOLE_UART, p.o.console);
 	EXPECT_EQ(GHVMM_BACKEND_AUTO, p.o.backend);
+	EXPECT_EQ(GHVMM_ABI_AUTO, p.o.abi);
 	EXPECT_FALSE(p.o.stats);
 	EXPECT_FALSE(p.o.rng);
 	EXPECT_EQ(0u, p.o.n_disks);
@@ -115,6 +116,7 @@ TEST(Options, BadArguments)
 		{ { "run", "--kernel", "k", "--disk", ",ro" }, "--disk" },
 		{ { "run", "--kernel", "k", "--console", "tty" }, "--console" },
 		{ { "run", "--kernel", "k", "--backend", "kvm" }, "--backend" },
+		{ { "run", "--kernel", "k", "--abi", "v9" }, "--abi" },
 		{ { "run", "--kernel", "k", "--load-addr", "x" }, "--load-addr" },
 		{ { "run", "--bios", "b", "--load-addr", "0x0" }, "--load-addr" },
 		{ { "run", "--kernel", "k", "--frobnicate" }, "--frobnicate" },
@@ -175,13 +177,29 @@ TEST(Options, Sizes)
 	}
 }
 
+TEST(Options, Abi)
+{
+	const struct {
+		const char *name;
+		unsigned int abi;
+	} abis[] = { { "auto", GHVMM_ABI_AUTO },
+		     { "seed", GHVMM_ABI_SEED },
+		     { "v17", GHVMM_ABI_V17 },
+		     { "android", GHVMM_ABI_ANDROID } };
+	for (const auto &a : abis) {
+		Parsed p = Parse({ "run", "--kernel", "k", "--abi", a.name });
+		ASSERT_EQ(0, p.ret) << p.err;
+		EXPECT_EQ(a.abi, p.o.abi) << a.name;
+	}
+}
+
 TEST(Options, UsageDocumentsEveryExitCode)
 {
 	std::string usage = ghvmm_usage;
 	for (const char *s :
 	     { "--kernel", "--bios", "--initrd", "--cmdline", "--dtb", "--dump-dtb", "--cpus",
-	       "--mem", "--disk", "--rng", "--console", "--backend", "--stats", "--load-addr",
-	       "Ctrl-A x", "0 the guest powered off", "6 the user quit" })
+	       "--mem", "--disk", "--rng", "--console", "--backend", "--abi", "--stats",
+	       "--load-addr", "Ctrl-A x", "0 the guest powered off", "6 the user quit" })
 		EXPECT_NE(std::string::npos, usage.find(s)) << s;
 }
 
