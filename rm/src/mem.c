@@ -74,7 +74,7 @@ static int mem_append(struct gh_rm *rm, uint32_t handle, const struct gh_rm_mem_
 		rm_put8(req, RM_OFF(gh_rm_mem_append_req_hdr, flags),
 		        chunk == n ? GH_RM_MEM_APPEND_FLAG_END : 0);
 		len = put_ranges(req, hdr, r, chunk);
-		ret = gh_rm_call(rm, GH_RM_MSG_MEM_APPEND, req, len, NULL, NULL, NULL);
+		ret = rm_call_typed(rm, GH_RM_MSG_MEM_APPEND, req, len, NULL, NULL);
 		if (ret)
 			break;
 		r += chunk;
@@ -124,7 +124,7 @@ static int mem_create(struct gh_rm *rm, uint32_t msg_id, const struct gh_rm_mem_
 		rm_put16(req, off + RM_OFF(gh_rm_mem_attr_entry, vmid), p->attrs[i].vmid);
 	}
 
-	ret = gh_rm_call(rm, msg_id, req, off, (void **)&resp, &resp_len, NULL);
+	ret = rm_call_typed(rm, msg_id, req, off, (void **)&resp, &resp_len);
 	gh_os_free(req);
 	if (ret)
 		return ret;

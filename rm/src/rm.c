@@ -370,6 +370,12 @@ int rm_call_uninterruptible(struct gh_rm *rm, uint32_t msg_id, const void *req, 
 	return call_sync(rm, msg_id, req, len, NULL, NULL, NULL, false);
 }
 
+int rm_call_typed(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len, void **resp,
+                  size_t *resp_len)
+{
+	return call_sync(rm, msg_id, req, len, resp, resp_len, NULL, false);
+}
+
 /* --- receive ---------------------------------------------------------------------------- */
 
 /*

@@ -107,6 +107,9 @@ struct gh_rm {
 
 /* Waits for @call ignoring signals (for cleanup that must learn the outcome). */
 int rm_call_wait_uninterruptible(struct gh_rm_pending *call);
+/* The typed calls' call (rm.h): begin + wait + end, the waits ignoring signals. */
+int rm_call_typed(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len, void **resp,
+                  size_t *resp_len);
 /* A call with no reply payload whose waits ignore signals. */
 int rm_call_uninterruptible(struct gh_rm *rm, uint32_t msg_id, const void *req, size_t len);
 

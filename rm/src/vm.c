@@ -2,15 +2,12 @@
 /* The VM management calls: vmid, image config, init, boot context, resources, start/stop/reset. */
 #include "rm_internal.h"
 
-/* @teardown: the call's waits ignore signals (rm.h: teardown calls). */
-static int vmid_call(struct gh_rm *rm, uint32_t msg_id, uint16_t vmid, bool teardown)
+static int vmid_call(struct gh_rm *rm, uint32_t msg_id, uint16_t vmid)
 {
 	uint8_t req[sizeof(struct gh_rm_vm_common_req)] = { 0 };
 
 	rm_put16(req, RM_OFF(gh_rm_vm_common_req, vmid), vmid);
-	if (teardown)
-		return rm_call_uninterruptible(rm, msg_id, req, sizeof(req));
-	return gh_rm_call(rm, msg_id, req, sizeof(req), NULL, NULL, NULL);
+	return rm_call_uninterruptible(rm, msg_id, req, sizeof(req));
 }
 
 int gh_rm_vm_alloc_vmid(struct gh_rm *rm, uint16_t want, uint16_t *vmid)
@@ -24,7 +21,7 @@ int gh_rm_vm_alloc_vmid(struct gh_rm *rm, uint16_t want, uint16_t *vmid)
 	if (!vmid)
 		return -EINVAL;
 	rm_put16(req, RM_OFF(gh_rm_vm_common_req, vmid), want);
-	ret = gh_rm_call(rm, GH_RM_MSG_VM_ALLOC_VMID, req, sizeof(req), (void **)&resp, &len, NULL);
+	ret = rm_call_typed(rm, GH_RM_MSG_VM_ALLOC_VMID, req, sizeof(req), (void **)&resp, &len);
 	if (ret)
 		return ret;
 	if (want) {
@@ -47,22 +44,22 @@ int gh_rm_vm_alloc_vmid(struct gh_rm *rm, uint16_t want, uint16_t *vmid)
 
 int gh_rm_vm_dealloc_vmid(struct gh_rm *rm, uint16_t vmid)
 {
-	return vmid_call(rm, GH_RM_MSG_VM_DEALLOC_VMID, vmid, true);
+	return vmid_call(rm, GH_RM_MSG_VM_DEALLOC_VMID, vmid);
 }
 
 int gh_rm_vm_start(struct gh_rm *rm, uint16_t vmid)
 {
-	return vmid_call(rm, GH_RM_MSG_VM_START, vmid, false);
+	return vmid_call(rm, GH_RM_MSG_VM_START, vmid);
 }
 
 int gh_rm_vm_reset(struct gh_rm *rm, uint16_t vmid)
 {
-	return vmid_call(rm, GH_RM_MSG_VM_RESET, vmid, true);
+	return vmid_call(rm, GH_RM_MSG_VM_RESET, vmid);
 }
 
 int gh_rm_vm_init(struct gh_rm *rm, uint16_t vmid)
 {
-	return vmid_call(rm, GH_RM_MSG_VM_INIT, vmid, false);
+	return vmid_call(rm, GH_RM_MSG_VM_INIT, vmid);
 }
 
 int gh_rm_get_vmid(struct gh_rm *rm, uint16_t *vmid)
@@ -74,7 +71,7 @@ int gh_rm_get_vmid(struct gh_rm *rm, uint16_t *vmid)
 
 	if (!vmid)
 		return -EINVAL;
-	ret = gh_rm_call(rm, GH_RM_MSG_VM_GET_VMID, NULL, 0, (void **)&resp, &len, NULL);
+	ret = rm_call_typed(rm, GH_RM_MSG_VM_GET_VMID, NULL, 0, (void **)&resp, &len);
 	if (ret)
 		return ret;
 	if (len != sizeof(struct gh_rm_vm_get_vmid_resp))
@@ -100,7 +97,7 @@ int gh_rm_vm_set_firmware_mem(struct gh_rm *rm, uint16_t vmid, uint32_t handle, 
 	rm_put32(req, RM_OFF(gh_rm_vm_set_firmware_mem_req, fw_mem_handle), handle);
 	rm_put64(req, RM_OFF(gh_rm_vm_set_firmware_mem_req, fw_offset), offset);
 	rm_put64(req, RM_OFF(gh_rm_vm_set_firmware_mem_req, fw_size), size);
-	return gh_rm_call(rm, GH_RM_MSG_VM_SET_FIRMWARE_MEM, req, sizeof(req), NULL, NULL, NULL);
+	return rm_call_typed(rm, GH_RM_MSG_VM_SET_FIRMWARE_MEM, req, sizeof(req), NULL, NULL);
 }
 
 int gh_rm_vm_set_address_layout(struct gh_rm *rm, uint16_t vmid, uint32_t range_id, uint64_t base,
@@ -114,7 +111,7 @@ int gh_rm_vm_set_address_layout(struct gh_rm *rm, uint16_t vmid, uint32_t range_
 	rm_put32(req, RM_OFF(gh_rm_vm_set_address_layout_req, range_id), range_id);
 	rm_put64(req, RM_OFF(gh_rm_vm_set_address_layout_req, base), base);
 	rm_put64(req, RM_OFF(gh_rm_vm_set_address_layout_req, size), size);
-	return gh_rm_call(rm, GH_RM_MSG_VM_SET_ADDRESS_LAYOUT, req, sizeof(req), NULL, NULL, NULL);
+	return rm_call_typed(rm, GH_RM_MSG_VM_SET_ADDRESS_LAYOUT, req, sizeof(req), NULL, NULL);
 }
 
 int gh_rm_vm_stop(struct gh_rm *rm, uint16_t vmid, uint8_t flags, uint32_t reason)
@@ -144,7 +141,7 @@ int gh_rm_vm_config_image(struct gh_rm *rm, const struct gh_rm_vm_image_config *
 	rm_put64(req, RM_OFF(gh_rm_vm_config_image_req, image_size), cfg->image_size);
 	rm_put64(req, RM_OFF(gh_rm_vm_config_image_req, dtb_offset), cfg->dtb_offset);
 	rm_put64(req, RM_OFF(gh_rm_vm_config_image_req, dtb_size), cfg->dtb_size);
-	return gh_rm_call(rm, GH_RM_MSG_VM_CONFIG_IMAGE, req, sizeof(req), NULL, NULL, NULL);
+	return rm_call_typed(rm, GH_RM_MSG_VM_CONFIG_IMAGE, req, sizeof(req), NULL, NULL);
 }
 
 int gh_rm_vm_set_boot_context(struct gh_rm *rm, uint16_t vmid, uint8_t reg_set, uint8_t reg_index,
@@ -172,7 +169,7 @@ int gh_rm_vm_set_boot_context(struct gh_rm *rm, uint16_t vmid, uint8_t reg_set, 
 	rm_put8(req, RM_OFF(gh_rm_vm_set_boot_context_req, reg_set), reg_set);
 	rm_put8(req, RM_OFF(gh_rm_vm_set_boot_context_req, reg_index), reg_index);
 	rm_put64(req, RM_OFF(gh_rm_vm_set_boot_context_req, value), value);
-	return gh_rm_call(rm, GH_RM_MSG_VM_SET_BOOT_CONTEXT, req, sizeof(req), NULL, NULL, NULL);
+	return rm_call_typed(rm, GH_RM_MSG_VM_SET_BOOT_CONTEXT, req, sizeof(req), NULL, NULL);
 }
 
 int gh_rm_vm_get_hyp_resources(struct gh_rm *rm, uint16_t vmid, struct gh_rm_hyp_resource *out,
@@ -189,7 +186,7 @@ int gh_rm_vm_get_hyp_resources(struct gh_rm *rm, uint16_t vmid, struct gh_rm_hyp
 	if (max && !out)
 		return -EINVAL;
 	rm_put16(req, RM_OFF(gh_rm_vm_common_req, vmid), vmid);
-	ret = gh_rm_call(rm, GH_RM_MSG_VM_GET_HYP_RESOURCES, req, sizeof(req), &resp, &len, NULL);
+	ret = rm_call_typed(rm, GH_RM_MSG_VM_GET_HYP_RESOURCES, req, sizeof(req), &resp, &len);
 	if (ret)
 		return ret;
 	ret = gh_rm_decode_hyp_resources(resp, len, out, max, n);

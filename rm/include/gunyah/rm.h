@@ -165,10 +165,13 @@ int gh_rm_unregister_listener(struct gh_rm *rm, struct gh_rm_listener *l);
 /* --- VM management calls ---------------------------------------------------------------- */
 
 /*
- * The typed calls return like gh_rm_call(). The teardown calls (VM_STOP,
- * VM_RESET, VM_DEALLOC_VMID, MEM_RECLAIM) wait for their reply even when a
- * signal is pending: cleanup, often run by a task being killed, must learn
- * the outcome. The others return -EINTR on a signal (the call abandoned).
+ * The typed calls return like gh_rm_call(), but wait for their reply even
+ * when a signal is pending (as the upstream driver's calls do): a VM's set-up
+ * cut short by a signal half-way (a parcel shared and its handle never
+ * learnt, VM_START sent and its outcome unknown) could be neither finished
+ * nor undone, and cleanup, often run by a task being killed, must learn the
+ * outcome. A caller that wants a call a signal can interrupt uses the
+ * generic begin/wait/end above.
  */
 
 /* VM_ALLOC_VMID: @want 0 lets the RM choose; *vmid receives the vmid. */
