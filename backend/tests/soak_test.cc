@@ -2,7 +2,8 @@
 // The soak (tagged manual): the in-process backend under load for minutes.
 //
 //  1. CreateDestroyLoop: SOAK_THREADS threads (4) each create and destroy
-//     SOAK_ITERS VMs (default 8000, about 3 minutes) with 1-4 vCPUs running the mmio_count guest
+//     SOAK_ITERS VMs (default 8000, about 3 minutes) with 1-4 vCPUs running
+//     the mmio_count guest
 //     (every vCPU writes 1, 2, 3, ... to its own MMIO address), with kicks and
 //     immediate_exit at random, and tear them down in one of several orders
 //     while RUN is in progress on the vCPU threads.
