@@ -2,7 +2,7 @@
 // The soak (tagged manual): the in-process backend under load for minutes.
 //
 //  1. CreateDestroyLoop: SOAK_THREADS threads (4) each create and destroy
-//     SOAK_ITERS VMs (default 8000, about 3 minutes) with 1-4 vCPUs running
+//     SOAK_ITERS VMs (default 5000, 2-5 minutes) with 1-4 vCPUs running
 //     the mmio_count guest
 //     (every vCPU writes 1, 2, 3, ... to its own MMIO address), with kicks and
 //     immediate_exit at random, and tear them down in one of several orders
@@ -469,7 +469,7 @@ protected:
 TEST_F(Soak, CreateDestroyLoop)
 {
 	unsigned int threads = (unsigned int)EnvU64("SOAK_THREADS", 4);
-	uint64_t iters = EnvU64("SOAK_ITERS", 8000);
+	uint64_t iters = EnvU64("SOAK_ITERS", 5000);
 	uint64_t warm = iters / 10 ? iters / 10 : 1;
 	long slack = (long)EnvU64("SOAK_RSS_SLACK_KB", 16384);
 
