@@ -430,6 +430,24 @@ TEST_F(SimBackend, KickInterruptsASpinningGuest)
 	}
 }
 
+// Soak defect: a kick before the first RUN made that RUN start the VM with a
+// signal pending, the RM calls of the start returned -EINTR and the VM was
+// LOAD_FAILED for good. Now the RUN is -EINTR and the next one starts it.
+TEST_F(SimBackend, KickBeforeFirstRunKeepsTheVmStartable)
+{
+	Open();
+	Load("mmio_forms");
+	struct gh_backend_vcpu *c = AddVcpu(0);
+	struct gh_vcpu_run *run = gh_backend_vcpu_run_page(c);
+
+	gh_backend_vcpu_kick(c);
+	EXPECT_EQ(-EINTR, gh_backend_vcpu_run(c));
+	run->immediate_exit = 0;
+	ASSERT_EQ(0, Loop(c));
+	EXPECT_EQ(GH_VM_STATUS_EXITED, run->status.status);
+	EXPECT_EQ(std::vector<uint64_t>{ 0x600d }, reports_);
+}
+
 TEST_F(SimBackend, ErrnoLikeTheKernel)
 {
 	struct gh_backend *other = nullptr;

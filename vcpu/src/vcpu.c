@@ -491,6 +491,7 @@ static int run_locked(struct gh_vcpu *vcpu)
 
 int gh_vcpu_run(struct gh_vcpu *vcpu)
 {
+	enum gh_vm_mgr_status st;
 	int ret;
 
 	if (!vcpu)
@@ -500,6 +501,15 @@ int gh_vcpu_run(struct gh_vcpu *vcpu)
 		return -EBUSY;
 	if (GH_LOAD_ACQUIRE(vcpu->removed)) {
 		ret = -ENODEV;
+		goto out;
+	}
+	/* KVM semantics for the first RUN too: a kick or immediate_exit that
+	 * came before it is -EINTR, not a start whose RM calls it interrupts
+	 * (which would fail the VM for good). */
+	st = gh_vm_mgr_status(vcpu->vm);
+	if ((st == GH_VM_MGR_STATUS_NO_STATE || st == GH_VM_MGR_STATUS_STARTING) &&
+	    (GH_READ_ONCE(vcpu->run->immediate_exit) || gh_os_signal_pending())) {
+		ret = -EINTR;
 		goto out;
 	}
 	/* A VM that failed to start, exited or crashed: its STATUS exit, on

@@ -133,7 +133,11 @@ static void vm_release(struct gh_vm *vm)
 	vm->tickets = NULL;
 	vm->nr_resources = 0;
 	gh_os_mutex_unlock(vm->rsc_lock);
+	/* A VM_EXITED may still be delivered (the RM client finds the VM until
+	 * dealloc_vmid): its notify_tickets walks the list under notify_lock. */
+	gh_os_mutex_lock(vm->notify_lock);
 	vm->listeners = NULL;
+	gh_os_mutex_unlock(vm->notify_lock);
 
 	vm_reclaim_memory(vm, false);
 	if (vm->rm_initialized && ops->vm_reset) {

@@ -143,4 +143,38 @@ TEST(VmMgrRace, RefcountAcrossThreads)
 	EXPECT_TRUE(rm.live.empty());
 }
 
+
+// Soak defect (TSan): the RM client finds a VM until dealloc_vmid, so a
+// VM_EXITED can be delivered while the VM is being released; release cleared
+// the listener list without notify_lock, which notify_tickets holds to walk it.
+std::atomic<int> release_phase{ 0 };
+
+TEST(VmMgrRace, ExitNotifiedDuringRelease)
+{
+	FakeRm rm;
+	gh_vm_rm_ops ops = rm.ops;
+	gh_vm *vm;
+
+	release_phase = 0;
+	ops.vm_stop = [](void *c, uint16_t) {
+		release_phase = 1; // release has begun: let the notifier go
+		return static_cast<FakeRm *>(c)->call("vm_stop");
+	};
+	ops.dealloc_vmid = [](void *c, uint16_t) {
+		while (release_phase.load() != 2) // the notification is done
+			std::this_thread::yield();
+		static_cast<FakeRm *>(c)->call("dealloc_vmid");
+	};
+	ASSERT_EQ(gh_vm_mgr_create(&ops, &rm, &vm), 0);
+	ASSERT_EQ(gh_vm_mgr_ensure_started(vm), 0);
+	std::thread notifier([&] {
+		while (release_phase.load() != 1)
+			std::this_thread::yield();
+		EXPECT_EQ(gh_vm_mgr_notify_status(vm, GH_VM_MGR_STATUS_EXITED, nullptr), 0);
+		release_phase = 2;
+	});
+	gh_vm_put(vm);
+	notifier.join();
+}
+
 } // namespace
