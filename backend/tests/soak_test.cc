@@ -463,7 +463,7 @@ protected:
 	}
 
 	struct gh_backend *be_ = nullptr;
-	bool implicit_start_ = EnvU64("SOAK_IMPLICIT_START", 0) != 0;
+	bool implicit_start_ = EnvU64("SOAK_IMPLICIT_START", 1) != 0;
 };
 
 TEST_F(Soak, CreateDestroyLoop)

@@ -3,6 +3,8 @@
 // and interleaved messages, signals, a full TX queue, dead objects.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <atomic>
 #include <thread>
 
@@ -408,6 +410,32 @@ TEST_F(Framing, SignalDuringCall)
 	fake_->Reply(r.seq, r.msg_id, 0, Pattern(300, 1));
 	ASSERT_EQ(fake_->Deliver(), 0);
 	EXPECT_EQ(Stats().rx_dropped, 0u);
+}
+
+// A typed call waits through a signal (the soak's defect: a kick during a
+// VM's start abandoned VM_START, and the VM could be neither used nor reset).
+TEST_F(Framing, TypedCallWaitsThroughASignal)
+{
+	std::atomic<gh_os_task *> task{ nullptr };
+	std::atomic<int> ret{ 1 };
+	std::thread t([&] {
+		task = gh_os_posix_task_self();
+		ret = gh_rm_vm_start(fake_->rm(), 7);
+		gh_os_posix_clear_kick();
+	});
+	ASSERT_TRUE(fake_->WaitRequests(1));
+	while (!task.load())
+		std::this_thread::yield();
+	gh_os_posix_kick(task.load());
+	std::this_thread::sleep_for(std::chrono::milliseconds(20));
+	EXPECT_EQ(ret.load(), 1); // still waiting
+	Request r = fake_->Pop();
+	fake_->Reply(r.seq, r.msg_id, 0);
+	fake_->Deliver();
+	t.join();
+	gh_os_posix_task_put(task.load());
+	EXPECT_EQ(ret.load(), 0);
+	EXPECT_EQ(Stats().abandoned, 0u);
 }
 
 // The three-step call resumes after a signal and still gets the reply.
