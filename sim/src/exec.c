@@ -156,7 +156,7 @@ static __attribute__((noinline, cold)) void hook_block_slow(struct gh_sim_vcpu *
 }
 
 /*
- * On every translation block: a leaf with no stack frame on its fast path
+ * On every translation block: a leaf saving no registers on its fast path
  * (two stores, two loads), since it runs as often as guest code branches
  * (sim/README.md, "Performance").
  */
