@@ -10,11 +10,20 @@
  *
  *   raw_unicorn GUEST.elf [RAM_MIB]
  *
+ * Two experiments (sim/README.md, "Performance"), off by default:
+ *   RAW_BLOCK_HOOK=1     add a UC_HOOK_BLOCK doing what the simulator's
+ *                        block hook does on its fast path (two stores, two
+ *                        loads): the cost of a per-block hook alone.
+ *   RAW_ASYNC_STOP_US=N  a second thread calls uc_emu_stop() every N µs and
+ *                        the run resumes from the PC uc_emu_start returned
+ *                        with: whether an asynchronous stop is exact.
+ *
  * stdout: the guest's console. stderr: one line
  *   raw_unicorn: mmio_accesses N seconds S
  * Exit status 0 when the guest powered off, 1 otherwise.
  */
 #include <elf.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +40,47 @@
 static uint32_t uart_regs[0x1000 / 4];
 static uint64_t accesses;
 static int powered_off;
+
+/* RAW_BLOCK_HOOK: the simulator's per-block work on its fast path */
+static struct {
+	uint64_t tb_start, scan_pc;
+	unsigned int waiters, kick;
+} blk;
+
+static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *u)
+{
+	(void)uc;
+	(void)size;
+	(void)u;
+	blk.tb_start = addr;
+	blk.scan_pc = addr;
+	if (__builtin_expect(__atomic_load_n(&blk.waiters, __ATOMIC_RELAXED) != 0, 0))
+		blk.tb_start = 0;
+	if (__builtin_expect(__atomic_load_n(&blk.kick, __ATOMIC_ACQUIRE) != 0, 0))
+		blk.scan_pc = 0;
+}
+
+/* RAW_ASYNC_STOP_US: stops from another thread */
+static struct {
+	uc_engine *uc;
+	unsigned long period_us;
+	int done;
+	uint64_t stops;
+} async_stop;
+
+static void *stopper(void *arg)
+{
+	struct timespec ts;
+
+	(void)arg;
+	ts.tv_sec = (time_t)(async_stop.period_us / 1000000);
+	ts.tv_nsec = (long)(async_stop.period_us % 1000000) * 1000;
+	while (!__atomic_load_n(&async_stop.done, __ATOMIC_ACQUIRE)) {
+		nanosleep(&ts, NULL);
+		uc_emu_stop(async_stop.uc);
+	}
+	return NULL;
+}
 
 static double now(void)
 {
@@ -150,8 +200,35 @@ int main(int argc, char **argv)
 		fprintf(stderr, "raw_unicorn: engine setup failed\n");
 		return 1;
 	}
+	if (getenv("RAW_BLOCK_HOOK") &&
+	    uc_hook_add(uc, &h, UC_HOOK_BLOCK, (void *)block_hook, NULL, 1, 0)) {
+		fprintf(stderr, "raw_unicorn: block hook failed\n");
+		return 1;
+	}
+	async_stop.uc = uc;
+	async_stop.period_us =
+		getenv("RAW_ASYNC_STOP_US") ? strtoul(getenv("RAW_ASYNC_STOP_US"), NULL, 0) : 0;
 	t0 = now();
-	err = uc_emu_start(uc, entry, ~0ULL, 0, 0);
+	if (async_stop.period_us) {
+		pthread_t th;
+		uint64_t pc = entry;
+
+		if (pthread_create(&th, NULL, stopper, NULL))
+			return 1;
+		for (;;) {
+			err = uc_emu_start(uc, pc, ~0ULL, 0, 0);
+			if (err || powered_off)
+				break;
+			async_stop.stops++;
+			uc_reg_read(uc, UC_ARM64_REG_PC, &pc);
+		}
+		__atomic_store_n(&async_stop.done, 1, __ATOMIC_RELEASE);
+		pthread_join(th, NULL);
+		fprintf(stderr, "raw_unicorn: asynchronous stops %llu\n",
+		        (unsigned long long)async_stop.stops);
+	} else {
+		err = uc_emu_start(uc, entry, ~0ULL, 0, 0);
+	}
 	t1 = now();
 	fflush(stdout);
 	if (err)
