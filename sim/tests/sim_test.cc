@@ -225,6 +225,22 @@ uint64_t DataAbortEsr(bool from_el0, unsigned int size, bool sse, unsigned int s
 // ELR, SPSR as hardware would set them; a faulted load leaves its register
 // alone), then resumes after the instruction. UDF and SVC (EL1 and EL0) go
 // to the vectors too. See sim/tests/guests/exc.S.
+// An 8-byte store from the last 4 bytes of RAM into the MMIO hole above: the
+// VMM cannot be given its MMIO half alone, so the VM ends with a reason and
+// the guest does not run on (the hostile guest's "access across a
+// boundary"). See guests/straddle.S.
+TEST(Sim, AnAccessAcrossRamAndMmioEndsTheVm)
+{
+	Vm vm("straddle", {});
+
+	ASSERT_EQ(0, vm.Start());
+	vm.RunToExit(0);
+	EXPECT_TRUE(vm.crashed_);
+	EXPECT_NE(std::string::npos, vm.Reason().find("8-byte MMIO access at 0x40200000"))
+		<< vm.Reason();
+	EXPECT_TRUE(vm.Reports().empty());
+}
+
 // From EL0, the GIC's CPU interface and MPIDR_EL1 are UNDEFINED: the
 // simulator's ICC_* emulation (of Unicorn's UNDEF) is EL1's only; EL0's
 // access goes to the vectors as EC 0 and writes nothing (found by the hostile

@@ -6,17 +6,33 @@
  *    and the flash window, with random values;
  *  - every virtio device programmed with hostile rings in a scratch arena:
  *    descriptor loops, buffers in unmapped or device memory, in the DTB,
- *    huge lengths, random flags and indices, random register writes;
+ *    huge lengths, random flags and indices, random register writes (so
+ *    any sector of a read-write disk may be written);
  *  - PSCI with bad arguments: CPU_ON of itself, of absent CPUs, racing
  *    CPU_ON of CPU 1 while it turns itself off, AFFINITY_INFO, FEATURES;
  *  - HVC and SMC with random function ids and arguments (never the calls
  *    that end the VM on purpose);
- *  - random writes to the timers' and the GIC CPU interface's registers.
- * Then it prints one summary line and ends as the seed says: PSCI
- * SYSTEM_OFF, or an access no hypervisor can emulate (a load pair or an
- * exclusive to the UART), which must end the VM as crashed with a reason.
- * IRQs stay masked; no vector table is installed, so any synchronous
- * exception ends the VM too. RAM is only written in the arena and the DTB.
+ *  - random writes to the timers' and the GIC CPU interface's registers;
+ *  - at EL0 (ERET to EL0t, its own stack): 2000 operations in random
+ *    order: snippets generated in the arena (SVC, HVC, SMC, UDF, BRK with
+ *    random imm16, words of the unallocated space, MRS/MSR of random EL1
+ *    registers, a list of the GIC's CPU interface, EL1 and EL2 registers),
+ *    MMIO of every width, loads and stores through a misaligned SP. The EL1
+ *    vectors (hostile_el.S) count each exception by EC and resume after the
+ *    instruction; a snippet that did not trap is an escape (el0-escapes,
+ *    must stay 0), an SVC whose ESR does not carry its imm16 svc-bad-imm.
+ * Then it prints its summary and ends as the seed says: seed % 4 of 0 or 3,
+ * PSCI SYSTEM_OFF; 1 (from EL1) or 2 (from EL0), one random access: a load
+ * or store pair (offset, pre- or post-index), an exclusive (LDXR, LDAXR,
+ * STXR, STLXR, LDXP, of several widths), a SIMD&FP load or store (Q, D, S,
+ * H, B, LD1/ST1 of one or two registers, a lane, LD1R), a single register
+ * with writeback, DC ZVA, LDAR/STLR/LDTR, an unaligned access of any width,
+ * one across the end of a window, of RAM or into RAM, or one above the
+ * simulator's 1 TiB of physical addresses; to a random place in a device
+ * window or hole. The VM either crashes with a reason (ghvmm exit 5) or the
+ * guest survives it (emulated, or its fault delivered and handled) and
+ * powers off. IRQs stay masked (the vectors mask any that arrive); RAM is
+ * only written in the arena and the DTB.
  */
 #include "guest.h"
 
