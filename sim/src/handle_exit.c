@@ -37,7 +37,8 @@ static void trap_smccc(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 }
 
 /* UDEF, PC at the instruction: an ICC_* access (Unicorn does not implement
- * them) is emulated; anything else goes to the guest's vectors as EC 0
+ * them) is emulated at EL1; anything else, and every one from EL0 (the
+ * registers are EL1's: UNDEFINED there), goes to the guest's vectors as EC 0
  * (unknown reason), ELR at the instruction. */
 static void trap_undef(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 {
@@ -46,7 +47,8 @@ static void trap_undef(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 	char what[64];
 
 	(void)intno;
-	if (gh_sim_fetch_insn(v, pc, &insn) && gh_sim_decode_sysreg(insn, &s)) {
+	if (gh_sim_fetch_insn(v, pc, &insn) && gh_sim_decode_sysreg(insn, &s) &&
+	    (gh_sim_reg_read(v, UC_ARM64_REG_PSTATE) & 0xc) != 0) {
 		uint64_t val = 0;
 
 		if (!s.is_read)

@@ -39,9 +39,12 @@ static uint32_t hook_sysreg(struct gh_sim_vcpu *v, uc_arm64_reg reg, const uc_ar
 	}
 	/* Only registers Unicorn implements: a hook on one it does not
 	 * (ICC_*) re-executes the instruction forever; those trap as UNDEF. */
-	if (key == SYS_MPIDR && is_read)
+	if (key == SYS_MPIDR && is_read) {
+		/* EL1's: from EL0 left to Unicorn, which makes it UNDEFINED */
+		if ((gh_sim_reg_read(v, UC_ARM64_REG_PSTATE) & 0xc) == 0)
+			return 0;
 		val = gh_sim_mpidr(v);
-	else if (!gh_sim_timer_sysreg(v, key, is_read, &val))
+	} else if (!gh_sim_timer_sysreg(v, key, is_read, &val))
 		return 0;
 	if (is_read && reg != UC_ARM64_REG_XZR)
 		gh_sim_reg_write(v, reg, val);

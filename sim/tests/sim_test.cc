@@ -225,6 +225,45 @@ uint64_t DataAbortEsr(bool from_el0, unsigned int size, bool sse, unsigned int s
 // ELR, SPSR as hardware would set them; a faulted load leaves its register
 // alone), then resumes after the instruction. UDF and SVC (EL1 and EL0) go
 // to the vectors too. See sim/tests/guests/exc.S.
+// An 8-byte store from the last 4 bytes of RAM into the MMIO hole above: the
+// VMM cannot be given its MMIO half alone, so the VM ends with a reason and
+// the guest does not run on (the hostile guest's "access across a
+// boundary"). See guests/straddle.S.
+TEST(Sim, AnAccessAcrossRamAndMmioEndsTheVm)
+{
+	Vm vm("straddle", {});
+
+	ASSERT_EQ(0, vm.Start());
+	vm.RunToExit(0);
+	EXPECT_TRUE(vm.crashed_);
+	EXPECT_NE(std::string::npos, vm.Reason().find("8-byte MMIO access at 0x40200000"))
+		<< vm.Reason();
+	EXPECT_TRUE(vm.Reports().empty());
+}
+
+// From EL0, the GIC's CPU interface and MPIDR_EL1 are UNDEFINED: the
+// simulator's ICC_* emulation (of Unicorn's UNDEF) is EL1's only; EL0's
+// access goes to the vectors as EC 0 and writes nothing (found by the hostile
+// guest: EL0 could send SGIs and EOI interrupts). See guests/el0_sysreg.S.
+TEST(Sim, SystemRegistersOfEl1AreUndefinedAtEl0)
+{
+	Vm vm("el0_sysreg", {});
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_FALSE(vm.crashed_) << vm.Reason();
+	std::vector<uint64_t> rep = vm.Reports();
+	ASSERT_EQ(12u, rep.size());
+	for (size_t i = 0; i < 5; i++) {
+		SCOPED_TRACE(i);
+		EXPECT_EQ(1ULL << 25, rep[2 * i]) << std::hex << rep[2 * i]; // EC 0, IL
+		if (i)
+			EXPECT_EQ(rep[2 * i - 1] + 4, rep[2 * i + 1]);
+	}
+	EXPECT_EQ(5u, rep[10]);
+	EXPECT_EQ(0x5a5a0001u, rep[11]); // no MRS wrote x1
+}
+
 TEST(Sim, SynchronousExceptionsReachTheGuestsVectors)
 {
 	Vm vm("exc", {});

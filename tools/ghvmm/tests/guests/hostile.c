@@ -6,17 +6,33 @@
  *    and the flash window, with random values;
  *  - every virtio device programmed with hostile rings in a scratch arena:
  *    descriptor loops, buffers in unmapped or device memory, in the DTB,
- *    huge lengths, random flags and indices, random register writes;
+ *    huge lengths, random flags and indices, random register writes (so
+ *    any sector of a read-write disk may be written);
  *  - PSCI with bad arguments: CPU_ON of itself, of absent CPUs, racing
  *    CPU_ON of CPU 1 while it turns itself off, AFFINITY_INFO, FEATURES;
  *  - HVC and SMC with random function ids and arguments (never the calls
  *    that end the VM on purpose);
- *  - random writes to the timers' and the GIC CPU interface's registers.
- * Then it prints one summary line and ends as the seed says: PSCI
- * SYSTEM_OFF, or an access no hypervisor can emulate (a load pair or an
- * exclusive to the UART), which must end the VM as crashed with a reason.
- * IRQs stay masked; no vector table is installed, so any synchronous
- * exception ends the VM too. RAM is only written in the arena and the DTB.
+ *  - random writes to the timers' and the GIC CPU interface's registers;
+ *  - at EL0 (ERET to EL0t, its own stack): 2000 operations in random
+ *    order: snippets generated in the arena (SVC, HVC, SMC, UDF, BRK with
+ *    random imm16, words of the unallocated space, MRS/MSR of random EL1
+ *    registers, a list of the GIC's CPU interface, EL1 and EL2 registers),
+ *    MMIO of every width, loads and stores through a misaligned SP. The EL1
+ *    vectors (hostile_el.S) count each exception by EC and resume after the
+ *    instruction; a snippet that did not trap is an escape (el0-escapes,
+ *    must stay 0), an SVC whose ESR does not carry its imm16 svc-bad-imm.
+ * Then it prints its summary and ends as the seed says: seed % 4 of 0 or 3,
+ * PSCI SYSTEM_OFF; 1 (from EL1) or 2 (from EL0), one random access: a load
+ * or store pair (offset, pre- or post-index), an exclusive (LDXR, LDAXR,
+ * STXR, STLXR, LDXP, of several widths), a SIMD&FP load or store (Q, D, S,
+ * H, B, LD1/ST1 of one or two registers, a lane, LD1R), a single register
+ * with writeback, DC ZVA, LDAR/STLR/LDTR, an unaligned access of any width,
+ * one across the end of a window, of RAM or into RAM, or one above the
+ * simulator's 1 TiB of physical addresses; to a random place in a device
+ * window or hole. The VM either crashes with a reason (ghvmm exit 5) or the
+ * guest survives it (emulated, or its fault delivered and handled) and
+ * powers off. IRQs stay masked (the vectors mask any that arrive); RAM is
+ * only written in the arena and the DTB.
  */
 #include "guest.h"
 
@@ -439,6 +455,265 @@ static unsigned int sysreg_attack(unsigned int n)
 	return n;
 }
 
+/* --- exceptions, and EL0 ------------------------------------------------------------- */
+
+extern char hostile_vectors[], hostile_el0_return[], hostile_forms[], hostile_forms_end[];
+void hostile_enter_el0(void (*fn)(uint64_t), uint64_t arg, uint64_t sp);
+
+#define EL0_CODE  (ARENA_BASE + ARENA_SIZE - 0x10000) /* 8-byte snippets */
+#define EL0_STACK (ARENA_BASE + ARENA_SIZE - 0x20000)
+#define EL0_SLOTS 512
+
+enum snippet {
+	SN_SVC,
+	SN_HVC,
+	SN_SMC,
+	SN_UDF,
+	SN_BRK,
+	SN_UNALLOC,
+	SN_MRS_EL1,
+	SN_MSR_EL1,
+	SN_LISTED,
+	SN_KINDS
+};
+
+static const char *const snippet_names[] = { "svc",         "hvc",     "smc",     "udf",   "brk",
+	                                     "unallocated", "mrs-el1", "msr-el1", "listed" };
+
+/* System registers EL0 may not touch (MRS/MSR x9): the GIC's CPU interface,
+ * the EL1 state, the EL1 timer control. */
+static const uint32_t el0_listed[] = {
+	0xd538cc09, /* mrs x9, icc_iar1_el1 */
+	0xd518cba9, /* msr icc_sgi1r_el1, x9 */
+	0xd518cc29, /* msr icc_eoir1_el1, x9 */
+	0xd518c6a9, /* msr icc_pmr_el1 ... (S3_0_C4_C6_0), x9 */
+	0xd5381009, /* mrs x9, sctlr_el1 */
+	0xd518c009, /* msr vbar_el1, x9 */
+	0xd538e109, /* mrs x9, cntkctl_el1 */
+	0xd5384029, /* mrs x9, elr_el1 */
+	0xd5380009, /* mrs x9, midr_el1 */
+	0xd51c4009, /* msr spsr_el2, x9 */
+	0xd53800a9, /* mrs x9, mpidr_el1 */
+};
+
+static uint32_t slot_insn[EL0_SLOTS];
+static uint8_t slot_kind[EL0_SLOTS];
+static volatile int32_t expect_svc = -1;
+static volatile uint32_t trapped, el0_syncs, el1_syncs, async_exc, svc_bad_imm, escapes;
+static uint32_t by_kind[SN_KINDS], ec_seen[64];
+static uint32_t first_escape;
+
+static void bad_end(const char *why, uint64_t v)
+{
+	uart_init();
+	uart_puts("hostile: ");
+	uart_puts(why);
+	uart_put_uint(v);
+	uart_puts("\n");
+	psci_system_off();
+}
+
+/* Every synchronous exception: counted; resume after the instruction (an
+ * SVC's ELR is past it already), or 0: back from EL0 to EL1. */
+uint64_t hostile_sync(uint64_t esr, uint64_t elr, uint64_t far, uint64_t from_el0)
+{
+	uint32_t ec = (uint32_t)(esr >> 26) & 0x3f;
+
+	(void)far;
+	ec_seen[ec]++;
+	if (++*(from_el0 ? &el0_syncs : &el1_syncs) > 100000)
+		bad_end("exception storm, ESR ", esr);
+	if (from_el0 && ec == 0x15 && elr == (uint64_t)hostile_el0_return + 4)
+		return 0;
+	trapped++;
+	switch (ec) {
+	case 0x15: /* SVC */
+		if (expect_svc < 0 || (esr & 0xffff) != (uint32_t)expect_svc)
+			svc_bad_imm++;
+		return elr;
+	case 0x20: /* instruction aborts, PC alignment: nowhere to go on */
+	case 0x21:
+	case 0x22:
+		if (from_el0)
+			return 0;
+		bad_end("instruction abort at EL1, ESR ", esr);
+		return 0;
+	default:
+		return elr + 4;
+	}
+}
+
+void hostile_async(uint64_t kind)
+{
+	(void)kind;
+	async_exc++;
+}
+
+static uint32_t snippet(enum snippet k)
+{
+	uint32_t imm = (uint32_t)below(0x10000);
+
+	switch (k) {
+	case SN_SVC:
+		return 0xd4000001U | imm << 5;
+	case SN_HVC:
+		return 0xd4000002U | imm << 5;
+	case SN_SMC:
+		return 0xd4000003U | imm << 5;
+	case SN_UDF:
+		return imm;
+	case SN_BRK:
+		return 0xd4200000U | imm << 5;
+	case SN_UNALLOC:
+		/* op0 0b00xx: reserved, unallocated or SVE (absent) */
+		return (uint32_t)next() & ~(3U << 27);
+	case SN_MRS_EL1:
+	case SN_MSR_EL1:
+		/* op0 2 or 3, op1 0 (EL1), any CRn, CRm, op2; Rt x9 */
+		return (k == SN_MRS_EL1 ? 0xd5300000U : 0xd5100000U) | (uint32_t)below(2) << 19 |
+		       (uint32_t)below(0x800) << 5 | 9;
+	default:
+		return el0_listed[below(sizeof(el0_listed) / sizeof(el0_listed[0]))];
+	}
+}
+
+/* The snippets, each its instruction then RET, for EL0 to call. */
+static void make_snippets(void)
+{
+	volatile uint32_t *code = (volatile uint32_t *)EL0_CODE;
+
+	for (unsigned int i = 0; i < EL0_SLOTS; i++) {
+		slot_kind[i] = (uint8_t)below(SN_KINDS);
+		slot_insn[i] = snippet((enum snippet)slot_kind[i]);
+		code[2 * i] = slot_insn[i];
+		code[2 * i + 1] = 0xd65f03c0; /* ret */
+	}
+	__asm__ volatile("dsb ish\n\tic iallu\n\tdsb ish\n\tisb" ::: "memory");
+}
+
+/* At EL0: the snippets, MMIO, a misaligned SP, in a random order. */
+static void el0_main(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t slot = below(EL0_SLOTS), k = below(8);
+
+		if (k < 5) {
+			uint32_t before = trapped;
+
+			expect_svc = slot_kind[slot] == SN_SVC ?
+			                     (int32_t)(slot_insn[slot] >> 5 & 0xffff) :
+			                     -1;
+			((void (*)(void))(EL0_CODE + 8 * slot))();
+			expect_svc = -1;
+			by_kind[slot_kind[slot]]++;
+			/* all but the unallocated space must trap (SVE and the
+			 * rest of it too: this CPU has neither) */
+			if (trapped == before && escapes++ == 0)
+				first_escape = slot_insn[slot];
+		} else if (k < 7) {
+			const struct window *w =
+				&windows[below(sizeof(windows) / sizeof(windows[0]))];
+			unsigned int width = 1U << below(4);
+
+			access(w->base + (below(w->size) & ~(uint64_t)(width - 1)), width,
+			       w->writes && (next() & 1), next());
+		} else {
+			uint64_t skew = 1 + below(15);
+
+			__asm__ volatile("mov x9, sp\n\t"
+			                 "sub x10, x9, %0\n\t"
+			                 "mov sp, x10\n\t"
+			                 "ldr x11, [sp]\n\t"
+			                 "str x11, [sp]\n\t"
+			                 "mov sp, x9" ::"r"(skew)
+			                 : "x9", "x10", "x11", "memory");
+		}
+	}
+}
+
+static unsigned int el0_attack(unsigned int n)
+{
+	make_snippets();
+	hostile_enter_el0(el0_main, n, EL0_STACK);
+	return n;
+}
+
+/* --- the end: one access no hypervisor can emulate, or one that it may -------------- */
+
+static const char *const form_names[] = {
+	"ldp w",           "ldp x",    "stp w",  "stp x",          "ldp pre-index",
+	"stp post-index",  "ldpsw",    "ldxr x", "ldxrb",          "ldaxr w",
+	"stxr x",          "stlxrh",   "ldxp",   "ldr q",          "str q",
+	"ldr d",           "str s",    "ldr h",  "str b",          "ld1 16b",
+	"st1 2x2d",        "ld1 lane", "ld1r",   "ldr post-index", "str pre-index",
+	"ldr q pre-index", "dc zva",   "ldar",   "stlr",           "ldtr",
+};
+
+struct ending {
+	const char *what;
+	unsigned int form; /* a hostile_forms slot, or ~0U: access() */
+	uint64_t addr;
+	unsigned int width;
+	bool write, el0;
+};
+
+static struct ending the_end;
+
+static void end_access(uint64_t unused)
+{
+	(void)unused;
+	if (the_end.form != ~0U)
+		((void (*)(uint64_t, uint64_t, uint64_t))(hostile_forms + 16 * the_end.form))(
+			the_end.addr, next(), next());
+	else
+		access(the_end.addr, the_end.width, the_end.write, next());
+}
+
+static void choose_end(uint64_t seed)
+{
+	unsigned int forms = (unsigned int)(hostile_forms_end - hostile_forms) / 16;
+	const struct window *w = &windows[below(sizeof(windows) / sizeof(windows[0]))];
+	uint64_t off = below(w->size);
+	static const uint64_t far[] = { 0x10000000000UL, 0x100000000000UL, 0x1000000000000UL,
+		                        0xfffffffffffff000UL };
+
+	if (below(2))
+		off &= ~15UL;
+	the_end.addr = w->base + off;
+	the_end.form = ~0U;
+	the_end.width = 1U << below(4);
+	the_end.write = next() & 1;
+	the_end.el0 = seed % 4 == 2;
+	switch (seed % 4 == 0 || seed % 4 == 3 ? 99 : below(8)) {
+	case 99:
+		the_end.what = 0;
+		break;
+	case 0:
+		/* unaligned, every width */
+		the_end.what = "an unaligned access";
+		the_end.addr = w->base + (below(w->size) | 1);
+		break;
+	case 1:
+		/* across the end of a window, of RAM, into RAM */
+		the_end.what = "an access across a boundary";
+		the_end.width = 2U << below(3);
+		the_end.addr = (below(3) == 0 ? 0x40000000UL :
+		                below(2)      ? 0x50000000UL :
+		                                w->base + w->size) -
+		               1 - below(the_end.width - 1);
+		break;
+	case 2:
+		/* above the simulator's 1 TiB of physical addresses */
+		the_end.what = "an access far above RAM";
+		the_end.addr = far[below(4)] + below(0x1000);
+		break;
+	default:
+		the_end.form = (unsigned int)below(forms);
+		the_end.what = form_names[the_end.form];
+		break;
+	}
+}
+
 /* --- the run ---------------------------------------------------------------------------- */
 
 static void say(const char *what, uint64_t n)
@@ -450,7 +725,7 @@ static void say(const char *what, uint64_t n)
 void guest_main(uint64_t cpu, uint64_t x0)
 {
 	uint64_t seed;
-	unsigned int mmio, devices, psci, calls, sysregs;
+	unsigned int mmio, devices, psci, calls, sysregs, el0;
 
 	if (cpu != 0) {
 		/* CPU 1, turned on by psci_attack(): a few reads, then off. */
@@ -465,6 +740,10 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	seed = find_seed(x0);
 	rng = seed;
 	uart_init();
+	__asm__ volatile("msr vbar_el1, %0\n\t"
+	                 "msr cpacr_el1, %1\n\t" /* FP and SIMD */
+	                 "isb" ::"r"(hostile_vectors),
+	                 "r"(3UL << 20));
 	uart_puts("hostile: seed ");
 	uart_put_uint(seed);
 	uart_puts("\n");
@@ -475,6 +754,7 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	calls = random_calls(2000);
 	sysregs = sysreg_attack(500);
 	mmio += mmio_storm(1000);
+	el0 = el0_attack(2000);
 
 	uart_init(); /* whatever the storm left in CR and LCR_H */
 	say("hostile: done: mmio ", mmio);
@@ -483,18 +763,42 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	say(" cpu1-runs ", secondary_runs);
 	say(" calls ", calls);
 	say(" sysregs ", sysregs);
-	switch (seed % 4) {
-	case 1:
-		uart_puts(" ending with a load pair from the UART\n");
-		__asm__ volatile("ldp x1, x2, [%0]" ::"r"(0x09000000UL) : "x1", "x2", "memory");
-		break;
-	case 2:
-		uart_puts(" ending with an exclusive load from the UART\n");
-		__asm__ volatile("ldxr x1, [%0]" ::"r"(0x09000000UL) : "x1", "memory");
-		break;
-	default:
-		uart_puts(" ending with SYSTEM_OFF\n");
-		break;
+	say(" el0-ops ", el0);
+	say(" el0-exceptions ", el0_syncs);
+	say(" el1-exceptions ", el1_syncs);
+	say(" async ", async_exc);
+	say(" svc-bad-imm ", svc_bad_imm);
+	say(" el0-escapes ", escapes);
+	say(" first-escape ", first_escape);
+	uart_puts("\nhostile: by kind");
+	for (unsigned int k = 0; k < SN_KINDS; k++) {
+		uart_puts(" ");
+		uart_puts(snippet_names[k]);
+		say(" ", by_kind[k]);
 	}
+	uart_puts("\nhostile: by EC");
+	for (unsigned int ec = 0; ec < 64; ec++)
+		if (ec_seen[ec]) {
+			say(" ", ec);
+			say(":", ec_seen[ec]);
+		}
+	uart_puts("\n");
+	choose_end(seed);
+	if (!the_end.what) {
+		uart_puts("hostile: ending with SYSTEM_OFF\n");
+		psci_system_off();
+	}
+	uart_puts("hostile: ending with ");
+	uart_puts(the_end.what);
+	say(" at ", the_end.addr);
+	say(" width ", the_end.width);
+	uart_puts(the_end.write ? " write" : " read");
+	uart_puts(the_end.el0 ? " from EL0\n" : " from EL1\n");
+	if (the_end.el0)
+		hostile_enter_el0(end_access, 0, EL0_STACK);
+	else
+		end_access(0);
+	uart_init();
+	uart_puts("hostile: survived the end\n");
 	psci_system_off();
 }
