@@ -39,7 +39,7 @@ const struct gh_blk_ops disk_ops = { Disk::read, Disk::write, nullptr };
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ghfuzz::Input in{ data, size };
-	ghtest::GuestRam ram(ghfuzz::kRamBase, ghfuzz::kRamSize);
+	ghtest::GuestRam &ram = ghfuzz::fresh_ram();
 	ghtest::IrqLine irq;
 	Disk disk;
 	std::vector<uint8_t> orig = disk.b;

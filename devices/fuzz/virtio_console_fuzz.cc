@@ -8,7 +8,7 @@ extern "C" {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ghfuzz::Input in{ data, size };
-	ghtest::GuestRam ram(ghfuzz::kRamBase, ghfuzz::kRamSize);
+	ghtest::GuestRam &ram = ghfuzz::fresh_ram();
 	ghtest::ByteSink sink;
 	ghtest::IrqLine irq;
 	struct gh_virtio_console_config cfg = {};

@@ -19,7 +19,7 @@ const struct gh_rng_ops zero_rng = { zero_fill };
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ghfuzz::Input in{ data, size };
-	ghtest::GuestRam ram(ghfuzz::kRamBase, ghfuzz::kRamSize);
+	ghtest::GuestRam &ram = ghfuzz::fresh_ram();
 	ghtest::IrqLine irq;
 	static int failing;
 	struct gh_virtio_rng_config cfg = {};

@@ -96,3 +96,16 @@ struct ghvmm_verdict ghvmm_exit_verdict(const struct ghvmm_vcpu_exit *e, bool st
 		return stop(GHVMM_EXIT_INTERNAL, GHVMM_REPORT_BAD_EXIT);
 	}
 }
+
+void ghvmm_exit_complete_mmio(struct gh_vcpu_run *run, const struct ghvmm_vcpu_exit *e,
+                              enum ghvmm_action action, uint64_t read_value)
+{
+	if (action != GHVMM_ACTION_MMIO) {
+		run->mmio.resume_action = GH_VM_RESUME_FAULT;
+		return;
+	}
+	if (!e->mmio.is_write)
+		for (uint32_t i = 0; i < sizeof(run->mmio.data); i++)
+			run->mmio.data[i] = i < e->mmio.len ? (uint8_t)(read_value >> (8 * i)) : 0;
+	run->mmio.resume_action = GH_VM_RESUME_HANDLED;
+}

@@ -81,4 +81,14 @@ struct ghvmm_verdict {
  */
 struct ghvmm_verdict ghvmm_exit_verdict(const struct ghvmm_vcpu_exit *e, bool stopping);
 
+/*
+ * The answer to an MMIO exit written into the run page @run, with @action
+ * the verdict's: MMIO (served: for a read, the first @e->mmio.len bytes of
+ * data are @read_value little-endian and the rest zero) or MMIO_FAULT (a
+ * data abort). Only mmio.data and mmio.resume_action are written; the
+ * length comes from @e, never from the page again.
+ */
+void ghvmm_exit_complete_mmio(struct gh_vcpu_run *run, const struct ghvmm_vcpu_exit *e,
+                              enum ghvmm_action action, uint64_t read_value);
+
 #endif

@@ -20,8 +20,6 @@ static void serve_mmio(struct ghvmm_vcpu *v, const struct ghvmm_vcpu_exit *e)
 		v->exits_mmio_read++;
 		val = 0;
 		r = gh_bus_read(m->bus, e->mmio.addr, e->mmio.len, &val);
-		for (uint32_t i = 0; i < 8; i++)
-			run->mmio.data[i] = i < e->mmio.len ? (uint8_t)(val >> (8 * i)) : 0;
 	}
 	if (r) {
 		/* No device there (reads are 0, writes are dropped), or an access
@@ -37,7 +35,7 @@ static void serve_mmio(struct ghvmm_vcpu *v, const struct ghvmm_vcpu_exit *e)
 			              v->id, e->mmio.is_write ? "write" : "read", e->mmio.len,
 			              e->mmio.addr);
 	}
-	run->mmio.resume_action = GH_VM_RESUME_HANDLED;
+	ghvmm_exit_complete_mmio(run, e, GHVMM_ACTION_MMIO, val);
 }
 
 /* The backend's words for the VM's exit, as this vCPU's run page reports it. */
@@ -109,7 +107,7 @@ void *ghvmm_vcpu_thread(void *arg)
 			serve_mmio(v, &e);
 			break;
 		case GHVMM_ACTION_MMIO_FAULT:
-			v->run->mmio.resume_action = GH_VM_RESUME_FAULT;
+			ghvmm_exit_complete_mmio(v->run, &e, GHVMM_ACTION_MMIO_FAULT, 0);
 			break;
 		case GHVMM_ACTION_STOP:
 			report(v, &e, verdict.report);

@@ -185,3 +185,66 @@ TEST(ExitVerdict, Table)
 }
 
 } // namespace
+
+namespace {
+
+// The answer written back: a read's value in its first len bytes and zeroes
+// after; a write's data left alone; a fault says so; nothing else touched.
+TEST(ExitVerdict, CompleteMmio)
+{
+	struct Case {
+		const char *name;
+		uint32_t len;
+		bool is_write;
+		ghvmm_action action;
+		uint8_t want_data[8];
+		uint8_t want_resume;
+	};
+	const Case cases[] = {
+		{ "read 1", 1, false, GHVMM_ACTION_MMIO, { 0x11 }, GH_VM_RESUME_HANDLED },
+		{ "read 4",
+		  4,
+		  false,
+		  GHVMM_ACTION_MMIO,
+		  { 0x11, 0x22, 0x33, 0x44 },
+		  GH_VM_RESUME_HANDLED },
+		{ "read 8",
+		  8,
+		  false,
+		  GHVMM_ACTION_MMIO,
+		  { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 },
+		  GH_VM_RESUME_HANDLED },
+		{ "write 2",
+		  2,
+		  true,
+		  GHVMM_ACTION_MMIO,
+		  { 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa },
+		  GH_VM_RESUME_HANDLED },
+		{ "fault, len 9",
+		  9,
+		  false,
+		  GHVMM_ACTION_MMIO_FAULT,
+		  { 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa },
+		  GH_VM_RESUME_FAULT },
+	};
+	for (const Case &c : cases) {
+		SCOPED_TRACE(c.name);
+		gh_vcpu_run run;
+		memset(&run, 0xaa, sizeof(run));
+		run.exit_reason = GH_VM_EXIT_MMIO;
+		run.mmio.len = c.len;
+		run.mmio.is_write = c.is_write;
+		gh_vcpu_run before = run;
+		ghvmm_vcpu_exit e;
+
+		ghvmm_exit_decode(0, &run, &e);
+		ghvmm_exit_complete_mmio(&run, &e, c.action, 0x8877665544332211ull);
+		EXPECT_EQ(0, memcmp(c.want_data, run.mmio.data, 8));
+		EXPECT_EQ(c.want_resume, run.mmio.resume_action);
+		memcpy(before.mmio.data, run.mmio.data, 8);
+		before.mmio.resume_action = run.mmio.resume_action;
+		EXPECT_EQ(0, memcmp(&before, &run, sizeof(run)));
+	}
+}
+
+} // namespace
