@@ -284,7 +284,7 @@ static long gunyah_vm_ioctl(struct file *file, unsigned int cmd, unsigned long a
 			gh_os_free(fn);
 			return ret;
 		}
-		ret = gh_vm_mgr_ioctl(vmf->vm, GH_VM_ADD_FUNCTION, fn, &handle);
+		ret = gh_vm_mgr_add_function_abi(vmf->vm, fn, GH_VM_FN_ABI_DESC, &handle);
 		if (!ret && handle)
 			ret = gunyah_fn_create_fd(vmf, handle, fn);
 		gh_os_free(fn);

@@ -112,8 +112,11 @@ static int sim_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, const void *
 			return ret;
 		fn = &desc_fn;
 		cmd = GH_VM_ADD_FUNCTION;
+		ret = gh_vm_mgr_add_function_abi(v->vm, fn, GH_VM_FN_ABI_DESC,
+		                                 out ? &handle : NULL);
+	} else {
+		ret = gh_vm_mgr_ioctl(v->vm, cmd, fn, out ? &handle : NULL);
 	}
-	ret = gh_vm_mgr_ioctl(v->vm, cmd, fn, out ? &handle : NULL);
 	if (ret || cmd != GH_VM_ADD_FUNCTION || !handle)
 		return ret;
 	/* a vCPU's handle, like a new vCPU fd (no other function has one) */

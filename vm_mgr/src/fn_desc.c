@@ -57,7 +57,7 @@ int gh_vm_mgr_fn_desc_ioctl(struct gh_vm *vm, bool add, const void *arg,
 		return -ENOMEM;
 	ret = gh_vm_mgr_function_from_desc(arg, fn);
 	if (!ret)
-		ret = add ? gh_vm_mgr_add_function(vm, fn, handle) :
+		ret = add ? gh_vm_mgr_add_function_abi(vm, fn, GH_VM_FN_ABI_DESC, handle) :
 		            gh_vm_mgr_remove_function(vm, fn);
 	gh_os_free(fn);
 	return ret;

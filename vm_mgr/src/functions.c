@@ -108,6 +108,12 @@ static int fn_validate(const struct gh_vm_function *fn, const struct gh_vm_funct
 int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn,
                            struct gh_vm_function_handle **handle)
 {
+	return gh_vm_mgr_add_function_abi(vm, fn, GH_VM_FN_ABI_SEED, handle);
+}
+
+int gh_vm_mgr_add_function_abi(struct gh_vm *vm, const struct gh_vm_function *fn,
+                               enum gh_vm_fn_abi abi, struct gh_vm_function_handle **handle)
+{
 	const struct gh_vm_function_type *type;
 	struct gh_vm_function_instance *inst, *o;
 	struct gh_vm_function_handle *h = NULL;
@@ -117,6 +123,8 @@ int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn,
 		*handle = NULL;
 	if (!fn)
 		return -EFAULT;
+	if (abi != GH_VM_FN_ABI_SEED && abi != GH_VM_FN_ABI_DESC)
+		return -EINVAL;
 	ret = fn_validate(fn, &type);
 	if (ret)
 		return ret;
@@ -128,6 +136,7 @@ int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn,
 		return -ENOMEM;
 	inst->type = type;
 	inst->vm = vm;
+	inst->abi = abi;
 	__builtin_memcpy(inst->arg, fn->data, type->arg_size);
 
 	gh_os_mutex_lock(vm->fn_lock);

@@ -354,6 +354,21 @@ const char *gh_vm_mgr_handle_name(const struct gh_vm_function_handle *h);
  */
 int gh_vm_mgr_add_function(struct gh_vm *vm, const struct gh_vm_function *fn,
                            struct gh_vm_function_handle **handle);
+
+/*
+ * Which ABI a function was added through, kept in its instance
+ * (gh_vm_function_instance.abi) for types whose behaviour differs by ABI:
+ * a vCPU added by descriptor has the later ABIs' run page (their
+ * PAGE_FAULT exit), one added by name the seed's.
+ */
+enum gh_vm_fn_abi {
+	GH_VM_FN_ABI_SEED = 0, /* GH_VM_ADD_FUNCTION, the name string */
+	GH_VM_FN_ABI_DESC = 1, /* the 16-byte descriptor (v17, Android) */
+};
+/* gh_vm_mgr_add_function() (which is this with GH_VM_FN_ABI_SEED); -EINVAL
+ * for an unknown @abi. */
+int gh_vm_mgr_add_function_abi(struct gh_vm *vm, const struct gh_vm_function *fn,
+                               enum gh_vm_fn_abi abi, struct gh_vm_function_handle **handle);
 /* GH_VM_REMOVE_FUNCTION: same name/argument validation; -ENOENT when no bound
  * function of that type matches the argument. */
 int gh_vm_mgr_remove_function(struct gh_vm *vm, const struct gh_vm_function *fn);
@@ -448,6 +463,7 @@ struct gh_vm_function_instance {
 	const struct gh_vm_function_type *type;
 	struct gh_vm *vm;                          /* valid while bound */
 	void *data;                                /* the type's own */
+	enum gh_vm_fn_abi abi;                     /* how it was added */
 	uint8_t arg[GUNYAH_FUNCTION_MAX_ARG_SIZE]; /* copy of the argument */
 	struct gh_vm_function_instance *next;      /* private to vm_mgr */
 };
