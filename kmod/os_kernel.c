@@ -175,6 +175,29 @@ void gh_os_mem_unpin(struct gh_os_pinned *p)
 	atomic_long_dec(&live_objects);
 }
 
+/*
+ * Guest memory (v17's guest-memory file) has no kernel backing yet: the
+ * module offers no GUNYAH_CREATE_GUEST_MEM, so the cores never get a store
+ * to call these on.
+ */
+int gh_os_gmem_create(u64 size, bool hugepage, struct gh_os_gmem **out)
+{
+	return -EOPNOTSUPP;
+}
+
+void gh_os_gmem_destroy(struct gh_os_gmem *m)
+{
+}
+
+int gh_os_gmem_pin(struct gh_os_gmem *m, u64 off, u64 size, struct gh_os_pinned **out)
+{
+	return -EOPNOTSUPP;
+}
+
+void gh_os_gmem_set_lent(struct gh_os_gmem *m, u64 off, u64 size, bool lent)
+{
+}
+
 int gh_os_copy_from_user(void *dst, u64 src, size_t len)
 {
 	return copy_from_user(dst, u64_to_user_ptr(src), len) ? -EFAULT : 0;

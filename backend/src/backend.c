@@ -61,6 +61,39 @@ int gh_backend_vm_start(struct gh_backend_vm *vm)
 	return vm_ioctl(vm, GH_VM_START, NULL);
 }
 
+int gh_backend_create_guest_mem(struct gh_backend *b, uint64_t size, uint64_t flags,
+                                struct gh_backend_gmem **out)
+{
+	if (!b || !out)
+		return -EINVAL;
+	if (!b->ops->gmem_create)
+		return -ENOTTY;
+	return b->ops->gmem_create(b, size, flags, out);
+}
+
+void *gh_backend_gmem_view(struct gh_backend_gmem *m)
+{
+	return m ? m->b->ops->gmem_view(m) : NULL;
+}
+
+void gh_backend_gmem_release(struct gh_backend_gmem *m)
+{
+	if (m)
+		m->b->ops->gmem_release(m);
+}
+
+int gh_backend_vm_map_mem(struct gh_backend_vm *vm, struct gh_backend_gmem *m, uint64_t guest_addr,
+                          uint64_t offset, uint64_t size, uint32_t flags)
+{
+	struct gh_backend_map_mem a = { guest_addr, flags, 0, offset, size };
+
+	if (!vm)
+		return -EBADF;
+	if (!m || m->b != vm->b)
+		return -EINVAL;
+	return vm->b->ops->vm_map_mem(vm, m, &a);
+}
+
 int gh_backend_abi_parse(const char *name, enum gh_backend_abi *out)
 {
 	static const char *const names[] = { "auto", "seed", "v17", "android" };

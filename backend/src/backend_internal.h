@@ -5,6 +5,8 @@
 
 #include <gunyah/backend.h>
 
+struct gh_backend_map_mem;
+
 struct gh_backend_ops {
 	const char *name;
 	void (*close)(struct gh_backend *b);
@@ -21,6 +23,13 @@ struct gh_backend_ops {
 	int (*vcpu_run)(struct gh_backend_vcpu *vcpu);
 	void (*vcpu_kick)(struct gh_backend_vcpu *vcpu);
 	void (*vcpu_release)(struct gh_backend_vcpu *vcpu);
+	/* guest memory (optional: NULL means -ENOTTY) */
+	int (*gmem_create)(struct gh_backend *b, uint64_t size, uint64_t flags,
+	                   struct gh_backend_gmem **out);
+	void *(*gmem_view)(struct gh_backend_gmem *m);
+	void (*gmem_release)(struct gh_backend_gmem *m);
+	int (*vm_map_mem)(struct gh_backend_vm *vm, struct gh_backend_gmem *m,
+	                  const struct gh_backend_map_mem *args);
 	/* optional: NULL means -EOPNOTSUPP */
 	int (*vcpu_times)(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_times *out);
 	int (*rm_call_stats)(struct gh_backend *b, struct gh_rm_call_stat *out, size_t max);
@@ -37,6 +46,21 @@ struct gh_backend {
 
 struct gh_backend_vm {
 	struct gh_backend *b;
+};
+
+/* Guest memory as the backend holds it (a file descriptor for "dev", the
+ * cores' object for "sim"). */
+struct gh_backend_gmem {
+	struct gh_backend *b;
+};
+
+/* v17's gunyah_map_mem_args, the fd left to the backend. */
+struct gh_backend_map_mem {
+	uint64_t guest_addr;
+	uint32_t flags;
+	uint32_t guest_mem_fd;
+	uint64_t offset;
+	uint64_t size;
 };
 
 /* A function's handle as the backend holds it (a file descriptor for "dev",

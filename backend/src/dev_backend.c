@@ -182,8 +182,81 @@ static void dev_vcpu_release(struct gh_backend_vcpu *vcpu)
 	free(c);
 }
 
+/* v17's guest memory: GUNYAH_CREATE_GUEST_MEM's fd, mapped whole. */
+#define DEV_CREATE_GUEST_MEM 0x40404708U
+#define DEV_VM_MAP_MEM       0x40204709U
+
+struct dev_gmem {
+	struct gh_backend_gmem base;
+	int fd;
+	void *view;
+	size_t size;
+};
+
+static int dev_gmem_create(struct gh_backend *b, uint64_t size, uint64_t flags,
+                           struct gh_backend_gmem **out)
+{
+	struct {
+		uint64_t flags, size, reserved[6];
+	} a = { flags, size, { 0 } };
+	struct dev_gmem *m;
+	int fd;
+
+	if (size > SIZE_MAX)
+		return -EINVAL;
+	fd = ioctl(((struct dev_backend *)b)->fd, DEV_CREATE_GUEST_MEM, &a);
+	if (fd < 0)
+		return -errno;
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		close(fd);
+		return -ENOMEM;
+	}
+	m->base.b = b;
+	m->fd = fd;
+	m->size = (size_t)size;
+	*out = &m->base;
+	return 0;
+}
+
+static void *dev_gmem_view(struct gh_backend_gmem *mem)
+{
+	struct dev_gmem *m = (struct dev_gmem *)mem;
+	void *p;
+
+	if (!m->view) {
+		p = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_SHARED, m->fd, 0);
+		if (p != MAP_FAILED)
+			m->view = p;
+	}
+	return m->view;
+}
+
+static void dev_gmem_release(struct gh_backend_gmem *mem)
+{
+	struct dev_gmem *m = (struct dev_gmem *)mem;
+
+	if (m->view)
+		munmap(m->view, m->size);
+	close(m->fd);
+	free(m);
+}
+
+static int dev_vm_map_mem(struct gh_backend_vm *vm, struct gh_backend_gmem *mem,
+                          const struct gh_backend_map_mem *args)
+{
+	struct gh_backend_map_mem a = *args;
+
+	a.guest_mem_fd = (uint32_t)((struct dev_gmem *)mem)->fd;
+	return ioctl(((struct dev_vm *)vm)->fd, DEV_VM_MAP_MEM, &a) < 0 ? -errno : 0;
+}
+
 static const struct gh_backend_ops dev_ops = {
 	.name = "dev",
+	.gmem_create = dev_gmem_create,
+	.gmem_view = dev_gmem_view,
+	.gmem_release = dev_gmem_release,
+	.vm_map_mem = dev_vm_map_mem,
 	.close = dev_close,
 	.create_vm = dev_create_vm,
 	.vm_release = dev_vm_release,

@@ -272,6 +272,52 @@ static int sim_rm_call_stats(struct gh_backend *b, struct gh_rm_call_stat *out, 
 	return (int)gh_rm_get_call_stats(gh_rm_host_rm(to_be(b)->rm), out, max);
 }
 
+struct sim_gmem {
+	struct gh_backend_gmem base;
+	struct gh_gmem *g;
+};
+
+static int sim_gmem_create(struct gh_backend *b, uint64_t size, uint64_t flags,
+                           struct gh_backend_gmem **out)
+{
+	struct gh_gmem_create_args a = { .flags = flags, .size = size };
+	struct sim_gmem *m = calloc(1, sizeof(*m));
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	ret = gh_gmem_create(&a, &m->g);
+	if (ret) {
+		free(m);
+		return ret;
+	}
+	m->base.b = b;
+	*out = &m->base;
+	return 0;
+}
+
+static void *sim_gmem_view(struct gh_backend_gmem *m)
+{
+	return gh_os_posix_gmem_view(gh_gmem_store(((struct sim_gmem *)m)->g));
+}
+
+static void sim_gmem_release(struct gh_backend_gmem *m)
+{
+	struct sim_gmem *s = (struct sim_gmem *)m;
+
+	gh_gmem_put(s->g); /* the store lives on while VMs map it */
+	free(s);
+}
+
+static int sim_vm_map_mem(struct gh_backend_vm *vm, struct gh_backend_gmem *m,
+                          const struct gh_backend_map_mem *args)
+{
+	const struct gh_vm_map_mem a = { args->guest_addr, args->flags, 0, args->offset,
+		                         args->size };
+
+	return gh_vm_mgr_map_mem(((struct sim_vm *)vm)->vm, &a, ((struct sim_gmem *)m)->g);
+}
+
 static const struct gh_backend_ops sim_ops = {
 	.name = "sim",
 	.close = sim_close,
@@ -285,6 +331,10 @@ static const struct gh_backend_ops sim_ops = {
 	.vcpu_times = sim_vcpu_times,
 	.vm_exit_description = sim_vm_exit_description,
 	.rm_call_stats = sim_rm_call_stats,
+	.gmem_create = sim_gmem_create,
+	.gmem_view = sim_gmem_view,
+	.gmem_release = sim_gmem_release,
+	.vm_map_mem = sim_vm_map_mem,
 };
 
 /* The simulator's host interrupts: vCPU wake-ups and the RM's queues. */

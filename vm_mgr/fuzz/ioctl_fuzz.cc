@@ -30,6 +30,7 @@ const unsigned int kCmds[] = {
 	GH_VM_ADD_FUNCTION,
 	GH_VM_REMOVE_FUNCTION,
 	GH_VCPU_RUN,
+	GH_VM_MAP_MEM, // gh_vm_mgr_map_mem() with the one guest memory below
 	0x4799,
 };
 
@@ -45,6 +46,13 @@ void Check(bool ok)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static gh_gmem *gmem = [] {
+		gh_gmem_create_args a = {};
+		gh_gmem *g = nullptr;
+		a.size = 64 * 4096;
+		Check(gh_gmem_create(&a, &g) == 0);
+		return g;
+	}();
 	static FakeRm *rm = [] {
 		gh_os_posix_warn_quiet(true);
 		efd[0] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -61,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned int cmd = kCmds[data[pos] % (sizeof(kCmds) / sizeof(kCmds[0]))];
 		uint8_t fd_choice = data[pos + 1];
 		pos += 2;
-		size_t argsz = gh_vm_mgr_ioctl_arg_size(cmd);
+		size_t argsz = cmd == GH_VM_MAP_MEM ? sizeof(gh_vm_map_mem) :
+		                                      gh_vm_mgr_ioctl_arg_size(cmd);
 		uint8_t arg[sizeof(gh_vm_function)] = {};
 		size_t take = size - pos < argsz ? size - pos : argsz;
 		if (argsz > sizeof(arg))
@@ -78,12 +87,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		bool started_before = gh_vm_mgr_status(vm) != GH_VM_MGR_STATUS_NO_STATE;
 		gh_vm_function_handle *handle = nullptr;
-		int r = gh_vm_mgr_ioctl(vm, cmd, arg, &handle);
+		int r = cmd == GH_VM_MAP_MEM ?
+		                gh_vm_mgr_map_mem(vm, reinterpret_cast<gh_vm_map_mem *>(arg),
+		                                  gmem) :
+		                gh_vm_mgr_ioctl(vm, cmd, arg, &handle);
 		Check(r <= 0);
 		Check(handle == nullptr); // no function type here hands out a handle
 		if (started_before &&
 		    (cmd == GH_VM_SET_USER_MEM_REGION || cmd == GH_VM_SET_DTB_CONFIG ||
-		     cmd == GH_VM_SET_BOOT_CONTEXT))
+		     cmd == GH_VM_SET_BOOT_CONTEXT || cmd == GH_VM_MAP_MEM))
 			Check(r != 0); // frozen once started
 		if (cmd == 0x4799 || cmd == GH_VCPU_RUN)
 			Check(r == -ENOTTY);

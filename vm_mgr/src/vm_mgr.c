@@ -101,6 +101,12 @@ static void vm_reclaim_memory(struct gh_vm *vm, bool last)
 		vm->shared[i] = false;
 		gh_os_mem_unpin(vm->pinned[i]);
 		vm->pinned[i] = NULL;
+		if (vm->gmem_lent[i]) {
+			/* Back from the VM: the host may touch it again. */
+			gh_os_gmem_set_lent(gh_gmem_store(vm->gmem[i]), vm->gmem_off[i],
+			                    vm->regions[i].memory_size, false);
+			vm->gmem_lent[i] = false;
+		}
 	}
 }
 
@@ -146,6 +152,15 @@ static void vm_release(struct gh_vm *vm)
 			gh_os_warn_ratelimited("vm %u: reset failed: %d", vm->vmid, ret);
 	}
 	vm_reclaim_memory(vm, true);
+	for (size_t i = 0; i < vm->nr_regions; i++) {
+		if (!vm->gmem[i])
+			continue;
+		/* A parcel the RM kept stays lent: its store lives on, leaked. */
+		if (!vm->gmem_lent[i])
+			gh_gmem_unbind(vm->gmem[i], vm, vm->gmem_off[i],
+			               vm->regions[i].memory_size);
+		vm->gmem[i] = NULL;
+	}
 	if (ops->dealloc_vmid)
 		ops->dealloc_vmid(vm->ctx, vm->vmid);
 	vm_free_objects(vm);
@@ -381,8 +396,12 @@ static int vm_share_memory(struct gh_vm *vm)
 		const struct gh_userspace_memory_region *r = &vm->regions[i];
 		struct gh_vm_mem_parcel p = { .region = r, .lend = vm->lent[i] };
 
-		ret = gh_os_mem_pin(r->userspace_addr, r->memory_size,
-		                    r->flags & GH_MEM_ALLOW_WRITE, &vm->pinned[i]);
+		if (vm->gmem[i])
+			ret = gh_os_gmem_pin(gh_gmem_store(vm->gmem[i]), vm->gmem_off[i],
+			                     r->memory_size, &vm->pinned[i]);
+		else
+			ret = gh_os_mem_pin(r->userspace_addr, r->memory_size,
+			                    r->flags & GH_MEM_ALLOW_WRITE, &vm->pinned[i]);
 		if (ret)
 			break;
 		p.n_ranges = gh_os_pinned_ranges(vm->pinned[i], &p.ranges);
@@ -390,6 +409,12 @@ static int vm_share_memory(struct gh_vm *vm)
 		if (ops->mem_share) {
 			ret = rm_ret(ops->mem_share(vm->ctx, vm->vmid, &p, &vm->parcel[i]));
 			vm->shared[i] = !ret;
+		}
+		if (!ret && vm->gmem[i] && vm->lent[i]) {
+			/* The VM has it now: the host loses its mappings. */
+			gh_os_gmem_set_lent(gh_gmem_store(vm->gmem[i]), vm->gmem_off[i],
+			                    r->memory_size, true);
+			vm->gmem_lent[i] = true;
 		}
 	}
 	return ret;
@@ -594,6 +619,20 @@ static bool ranges_overlap(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
 	return a <= b + (bsz - 1) && b <= a + (asz - 1);
 }
 
+/* cfg_lock held: 0 when @r can be added, -EEXIST (label or guest range
+ * taken), -ENOSPC. */
+static int region_fits(const struct gh_vm *vm, const struct gh_userspace_memory_region *r)
+{
+	for (size_t i = 0; i < vm->nr_regions; i++) {
+		const struct gh_userspace_memory_region *o = &vm->regions[i];
+
+		if (o->label == r->label || ranges_overlap(o->guest_phys_addr, o->memory_size,
+		                                           r->guest_phys_addr, r->memory_size))
+			return -EEXIST;
+	}
+	return vm->nr_regions >= GH_VM_MAX_MEM_REGIONS ? -ENOSPC : 0;
+}
+
 static int set_region(struct gh_vm *vm, const struct gh_userspace_memory_region *r, bool lend)
 {
 	uint64_t page = gh_os_page_size();
@@ -613,22 +652,11 @@ static int set_region(struct gh_vm *vm, const struct gh_userspace_memory_region 
 	ret = cfg_begin(vm);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < vm->nr_regions; i++) {
-		const struct gh_userspace_memory_region *o = &vm->regions[i];
-
-		if (o->label == r->label || ranges_overlap(o->guest_phys_addr, o->memory_size,
-		                                           r->guest_phys_addr, r->memory_size)) {
-			ret = -EEXIST;
-			goto out;
-		}
+	ret = region_fits(vm, r);
+	if (!ret) {
+		vm->lent[vm->nr_regions] = lend;
+		vm->regions[vm->nr_regions++] = *r;
 	}
-	if (vm->nr_regions >= GH_VM_MAX_MEM_REGIONS) {
-		ret = -ENOSPC;
-		goto out;
-	}
-	vm->lent[vm->nr_regions] = lend;
-	vm->regions[vm->nr_regions++] = *r;
-out:
 	cfg_end(vm);
 	return ret;
 }
@@ -641,6 +669,100 @@ int gh_vm_mgr_set_user_mem_region(struct gh_vm *vm, const struct gh_userspace_me
 int gh_vm_mgr_lend_user_mem(struct gh_vm *vm, const struct gh_userspace_memory_region *r)
 {
 	return set_region(vm, r, true);
+}
+
+/* cfg_lock held: the lowest label no region has (a mapping of guest memory
+ * has none of its own; the parcel needs one). */
+static uint32_t free_label(const struct gh_vm *vm)
+{
+	for (uint32_t label = 0;; label++) {
+		size_t i = 0;
+
+		while (i < vm->nr_regions && vm->regions[i].label != label)
+			i++;
+		if (i == vm->nr_regions)
+			return label;
+	}
+}
+
+/* cfg_lock held: removes region @i (before start: nothing is pinned). */
+static void remove_region(struct gh_vm *vm, size_t i)
+{
+	for (; i + 1 < vm->nr_regions; i++) {
+		vm->regions[i] = vm->regions[i + 1];
+		vm->lent[i] = vm->lent[i + 1];
+		vm->gmem[i] = vm->gmem[i + 1];
+		vm->gmem_off[i] = vm->gmem_off[i + 1];
+		vm->gmem_flags[i] = vm->gmem_flags[i + 1];
+	}
+	vm->nr_regions--;
+	vm->gmem[vm->nr_regions] = NULL;
+}
+
+static int unmap_mem(struct gh_vm *vm, const struct gh_vm_map_mem *a, struct gh_gmem *g)
+{
+	uint32_t flags = a->flags & ~GH_VM_MAP_MEM_UNMAP;
+
+	for (size_t i = 0; i < vm->nr_regions; i++) {
+		if (vm->gmem[i] != g || vm->gmem_off[i] != a->offset ||
+		    vm->gmem_flags[i] != flags || vm->regions[i].guest_phys_addr != a->guest_addr ||
+		    vm->regions[i].memory_size != a->size)
+			continue;
+		gh_gmem_unbind(g, vm, a->offset, a->size);
+		remove_region(vm, i);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int gh_vm_mgr_map_mem(struct gh_vm *vm, const struct gh_vm_map_mem *a, struct gh_gmem *g)
+{
+	const uint32_t valid = GH_VM_MAP_MEM_ACCESS_MASK | GH_VM_MAP_MEM_ALLOW_RWX |
+	                       GH_VM_MAP_MEM_UNMAP;
+	uint32_t access = a ? a->flags & GH_VM_MAP_MEM_ACCESS_MASK : 0;
+	uint64_t page = gh_os_page_size();
+	struct gh_userspace_memory_region r = { 0 };
+	size_t n;
+	int ret;
+
+	if (!a || !g)
+		return -EFAULT;
+	if ((a->flags & ~valid) || !(a->flags & GH_VM_MAP_MEM_ALLOW_RWX) ||
+	    (access != GH_VM_MAP_MEM_DEFAULT_ACCESS && access != GH_VM_MAP_MEM_FORCE_LEND &&
+	     access != GH_VM_MAP_MEM_FORCE_SHARE))
+		return -EINVAL;
+	if (!a->size || ((a->guest_addr | a->offset | a->size) & (page - 1)) ||
+	    !range_ok(a->guest_addr, a->size) || a->offset >= gh_gmem_size(g) ||
+	    a->size > gh_gmem_size(g) - a->offset)
+		return -EINVAL;
+
+	ret = cfg_begin(vm);
+	if (ret)
+		return ret;
+	if (a->flags & GH_VM_MAP_MEM_UNMAP) {
+		ret = unmap_mem(vm, a, g);
+		goto out;
+	}
+	r.guest_phys_addr = a->guest_addr;
+	r.memory_size = a->size;
+	r.flags = (a->flags & GH_VM_MAP_MEM_ALLOW_READ ? GH_MEM_ALLOW_READ : 0) |
+	          (a->flags & GH_VM_MAP_MEM_ALLOW_WRITE ? GH_MEM_ALLOW_WRITE : 0) |
+	          (a->flags & GH_VM_MAP_MEM_ALLOW_EXEC ? GH_MEM_ALLOW_EXEC : 0);
+	r.label = free_label(vm);
+	ret = region_fits(vm, &r);
+	if (!ret)
+		ret = gh_gmem_bind(g, vm, a->offset, a->size);
+	if (ret)
+		goto out;
+	n = vm->nr_regions++;
+	vm->regions[n] = r;
+	vm->lent[n] = access != GH_VM_MAP_MEM_FORCE_SHARE;
+	vm->gmem[n] = g;
+	vm->gmem_off[n] = a->offset;
+	vm->gmem_flags[n] = a->flags;
+out:
+	cfg_end(vm);
+	return ret;
 }
 
 int gh_vm_mgr_set_fw_config(struct gh_vm *vm, const struct gh_vm_fw_config *fw)

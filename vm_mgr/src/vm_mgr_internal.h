@@ -50,7 +50,15 @@ struct gh_vm {
 
 	struct gh_os_mutex *cfg_lock;
 	struct gh_userspace_memory_region regions[GH_VM_MAX_MEM_REGIONS];
-	bool lent[GH_VM_MAX_MEM_REGIONS]; /* Android's LEND_USER_MEM: the host gives it up */
+	bool lent[GH_VM_MAX_MEM_REGIONS]; /* LEND_USER_MEM, or lent guest memory */
+	/* Regions from GUNYAH_VM_MAP_MEM: their guest memory (with a binding
+	 * and a reference), its offset and the map flags; NULL for user memory.
+	 * gmem_lent: the host's access is taken away (from a share at start
+	 * until its reclaim). */
+	struct gh_gmem *gmem[GH_VM_MAX_MEM_REGIONS];
+	uint64_t gmem_off[GH_VM_MAX_MEM_REGIONS];
+	uint32_t gmem_flags[GH_VM_MAX_MEM_REGIONS];
+	bool gmem_lent[GH_VM_MAX_MEM_REGIONS];
 	size_t nr_regions;
 	bool fw_set; /* Android's SET_FW_CONFIG */
 	struct gh_vm_fw_config fw;
@@ -77,6 +85,11 @@ struct gh_vm {
 /* fn_desc.c: ADD (@add) or REMOVE_FUNCTION with a function descriptor */
 int gh_vm_mgr_fn_desc_ioctl(struct gh_vm *vm, bool add, const void *arg,
                             struct gh_vm_function_handle **handle);
+
+/* guest_mem.c: a range of @g for @vm; -EEXIST when any binding overlaps it
+ * (a page goes to one VM), -EINVAL outside @g. A binding holds a reference. */
+int gh_gmem_bind(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uint64_t size);
+void gh_gmem_unbind(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uint64_t size);
 
 /* functions.c: the registry and the bound functions (vm->functions) */
 const struct gh_vm_function_type *gh_vm_fn_lookup(const char *name);

@@ -99,6 +99,28 @@ int gh_backend_vm_set_user_mem_region(struct gh_backend_vm *vm,
 int gh_backend_vm_set_dtb_config(struct gh_backend_vm *vm, const struct gh_vm_dtb_config *c);
 int gh_backend_vm_set_boot_context(struct gh_backend_vm *vm, const struct gh_vm_boot_context *bc);
 int gh_backend_vm_start(struct gh_backend_vm *vm);
+/*
+ * Guest memory, v17's way (GUNYAH_CREATE_GUEST_MEM on /dev/gunyah, then
+ * GUNYAH_VM_MAP_MEM): @size bytes (a page multiple) with @flags
+ * (GHMF_CLOEXEC 1, GHMF_ALLOW_HUGEPAGE 2). Its view is the host's access to
+ * it (for "dev" an mmap of the fd, shared, the whole size; for "sim" the
+ * memfd store's view): write the images there before start. While a VM has
+ * pages of it lent (the default), the host's access to them is taken away
+ * (the kernel: SIGBUS; in-process: SIGSEGV), until the VM is released. The
+ * memory lives until released and every VM mapping it is gone. The kernel
+ * module and kernels of the seed's ABI have no guest memory: -ENOTTY.
+ */
+struct gh_backend_gmem;
+int gh_backend_create_guest_mem(struct gh_backend *b, uint64_t size, uint64_t flags,
+                                struct gh_backend_gmem **out);
+void *gh_backend_gmem_view(struct gh_backend_gmem *m); /* NULL: it cannot be mapped */
+void gh_backend_gmem_release(struct gh_backend_gmem *m);
+/* GUNYAH_VM_MAP_MEM of [@offset, @offset + @size) of @m at @guest_addr;
+ * @flags as v17's (access R/W/X 1 << 4..6, FORCE_LEND 1, FORCE_SHARE 2,
+ * UNMAP 1 << 8); the errors of gh_vm_mgr_map_mem() (vm_mgr.h). */
+int gh_backend_vm_map_mem(struct gh_backend_vm *vm, struct gh_backend_gmem *m, uint64_t guest_addr,
+                          uint64_t offset, uint64_t size, uint32_t flags);
+
 /* GH_VM_ADD_FUNCTION: a function with a handle ("vcpu") puts it in *vcpu
  * (@vcpu NULL: -EINVAL, nothing bound); for others @vcpu may be NULL and
  * receives NULL. */

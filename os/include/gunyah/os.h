@@ -112,6 +112,27 @@ size_t gh_os_pinned_ranges(const struct gh_os_pinned *p, const struct gh_os_mem_
 void gh_os_mem_unpin(struct gh_os_pinned *p);
 
 /*
+ * Guest memory's backing store (v17's guest-memory file): @size bytes
+ * (a multiple of the page size, not 0) of zeroed memory that belongs to no
+ * process's mappings, so that it can be lent: while a range is lent the host
+ * cannot touch it. @hugepage: huge pages may back it. Kernel: a shmem file,
+ * host mappings through the guest-memory file's mmap (kmod/); POSIX: a memfd,
+ * host views through gh_os_posix_gmem_view() (<gunyah/os_posix.h>).
+ * -EINVAL for a bad size, -ENOMEM, -EOPNOTSUPP where the OS has none.
+ */
+struct gh_os_gmem;
+int gh_os_gmem_create(uint64_t size, bool hugepage, struct gh_os_gmem **out);
+/* Nothing of it may be pinned or lent any more. NULL is ignored. */
+void gh_os_gmem_destroy(struct gh_os_gmem *m);
+/* [@off, @off + @size) (page aligned, inside) pinned for a VM, as
+ * gh_os_mem_pin() does for user memory (released with gh_os_mem_unpin()). */
+int gh_os_gmem_pin(struct gh_os_gmem *m, uint64_t off, uint64_t size, struct gh_os_pinned **out);
+/* @lent: every host mapping of [@off, @off + @size) is taken away and host
+ * access to it fails (kernel: SIGBUS; POSIX: the views are PROT_NONE there)
+ * until it is called again with @lent false. */
+void gh_os_gmem_set_lent(struct gh_os_gmem *m, uint64_t off, uint64_t size, bool lent);
+
+/*
  * Copies @len bytes from the calling process's address @src (a pointer inside
  * an ioctl's argument, e.g. a function descriptor's): kernel copy_from_user();
  * POSIX a plain copy (the caller is the process itself). -EFAULT for a bad

@@ -16,9 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-struct gh_os_pinned {
-	struct gh_os_mem_range range;
-};
+#include "mem_internal.h"
 
 static bool range_mapped(uint64_t uaddr, uint64_t size)
 {
@@ -68,6 +66,8 @@ size_t gh_os_pinned_ranges(const struct gh_os_pinned *p, const struct gh_os_mem_
 
 void gh_os_mem_unpin(struct gh_os_pinned *p)
 {
+	if (p && p->mapping)
+		munmap(p->mapping, p->range.size);
 	gh_os_free(p);
 }
 

@@ -292,6 +292,69 @@ int gh_vm_mgr_set_boot_context(struct gh_vm *vm, const struct gh_vm_boot_context
 /* GH_VM_START: gh_vm_mgr_ensure_started(). */
 int gh_vm_mgr_start(struct gh_vm *vm);
 
+/* --- guest memory (v17's GUNYAH_CREATE_GUEST_MEM and GUNYAH_VM_MAP_MEM) ---------------- */
+
+/* v17's gunyah_create_mem_args and gunyah_map_mem_args (uapi/v17), under the
+ * cores' names: layouts checked against that header in the tests. */
+struct gh_gmem_create_args {
+	uint64_t flags; /* GH_GMEM_* */
+	uint64_t size;
+	uint64_t reserved[6];
+};
+#define GH_GMEM_CLOEXEC        (1ULL << 0)
+#define GH_GMEM_ALLOW_HUGEPAGE (1ULL << 1)
+#define GH_CREATE_GUEST_MEM    0x40404708U /* _IOW('G', 8, 64 bytes), on /dev/gunyah */
+
+struct gh_vm_map_mem {
+	uint64_t guest_addr;
+	uint32_t flags; /* GH_VM_MAP_MEM_* */
+	uint32_t guest_mem_fd;
+	uint64_t offset;
+	uint64_t size;
+};
+#define GH_VM_MAP_MEM_DEFAULT_ACCESS 0U /* lend: the RM isolates every VM */
+#define GH_VM_MAP_MEM_FORCE_LEND     1U
+#define GH_VM_MAP_MEM_FORCE_SHARE    2U
+#define GH_VM_MAP_MEM_ACCESS_MASK    0x7U
+#define GH_VM_MAP_MEM_ALLOW_READ     (1U << 4)
+#define GH_VM_MAP_MEM_ALLOW_WRITE    (1U << 5)
+#define GH_VM_MAP_MEM_ALLOW_EXEC     (1U << 6)
+#define GH_VM_MAP_MEM_ALLOW_RWX      (7U << 4)
+#define GH_VM_MAP_MEM_UNMAP          (1U << 8)
+#define GH_VM_MAP_MEM                0x40204709U /* _IOW('G', 9, 32 bytes) */
+
+/*
+ * Guest memory: what GUNYAH_CREATE_GUEST_MEM's file stands for, a store the
+ * OS owns (gh_os_gmem_create()), refcounted; the file holds one reference
+ * and every mapping into a VM one more, so it outlives the file while a VM
+ * uses it. -EINVAL: unknown flags, a reserved word not 0, size 0 or not a
+ * page multiple; -ENOMEM; the OS's error (-EOPNOTSUPP where it has none).
+ */
+struct gh_gmem;
+int gh_gmem_create(const struct gh_gmem_create_args *args, struct gh_gmem **out);
+void gh_gmem_get(struct gh_gmem *g);
+void gh_gmem_put(struct gh_gmem *g); /* NULL is ignored */
+uint64_t gh_gmem_size(const struct gh_gmem *g);
+uint64_t gh_gmem_flags(const struct gh_gmem *g);
+/* The store, for the OS's mappings of the file (kmod's mmap, the POSIX view). */
+struct gh_os_gmem *gh_gmem_store(struct gh_gmem *g);
+
+/*
+ * GUNYAH_VM_MAP_MEM, with @g the guest memory @args->guest_mem_fd names (the
+ * caller resolves the file: one that is not guest memory is -EINVAL, v17's
+ * answer). Maps [offset, offset + size) of @g at guest_addr with the access
+ * ALLOW_* gives; lent (DEFAULT_ACCESS, FORCE_LEND: the host cannot touch it
+ * while the VM has it) or shared (FORCE_SHARE). With UNMAP: removes exactly
+ * such a mapping (same range, offset and flags), -ENOENT when there is none.
+ * -EINVAL: unknown flags, no ALLOW_* bit, an access value other than the
+ * three, a guest address, offset or size not page aligned, size 0, a range
+ * that wraps or leaves @g; -EEXIST: the guest range overlaps another region
+ * or the range of @g is mapped already (into any VM: a page goes to one VM
+ * only); -ENOSPC: GH_VM_MAX_MEM_REGIONS regions; -EBUSY once started (the
+ * memory is given to the RM at start, as with user memory regions).
+ */
+int gh_vm_mgr_map_mem(struct gh_vm *vm, const struct gh_vm_map_mem *args, struct gh_gmem *g);
+
 /* --- VM functions ------------------------------------------------------------------------ */
 
 /* --- function handles ---------------------------------------------------------------------- */

@@ -43,6 +43,14 @@ unsigned long gh_os_posix_warn_count(void);
 /* Silences stderr output of warnings (the count still grows); for tests and fuzzers. */
 void gh_os_posix_warn_quiet(bool quiet);
 
+/*
+ * The host's view of guest memory @m: all of it mapped shared, read-write
+ * (PROT_NONE where it is lent), valid until gh_os_gmem_destroy(). One view per
+ * store, made on the first call; NULL on failure. What a VMM mmaps from a
+ * guest-memory fd in the kernel's world.
+ */
+void *gh_os_posix_gmem_view(struct gh_os_gmem *m);
+
 /* Outstanding glue allocations (zalloc + pages + objects); tests check balance. */
 long gh_os_posix_live_allocs(void);
 
