@@ -21,9 +21,9 @@ namespace {
 constexpr uint64_t kRamBase = 0x40000000;
 constexpr uint64_t kRamSize = 2 << 20;
 constexpr uint64_t kReportAddr = 0x0a000000;
-constexpr uint32_t kRwx = 7U << 4;    // GUNYAH_MEM_ALLOW_RWX
-constexpr uint32_t kShare = 2;        // GUNYAH_MEM_FORCE_SHARE
-constexpr uint32_t kUnmap = 1U << 8;  // GUNYAH_MEM_UNMAP
+constexpr uint32_t kRwx = 7U << 4;   // GUNYAH_MEM_ALLOW_RWX
+constexpr uint32_t kShare = 2;       // GUNYAH_MEM_FORCE_SHARE
+constexpr uint32_t kUnmap = 1U << 8; // GUNYAH_MEM_UNMAP
 
 std::vector<uint8_t> LoadGuest(const std::string &name)
 {
@@ -119,8 +119,8 @@ TEST_P(GuestMem, GuestRunsFromGuestMemory)
 
 INSTANTIATE_TEST_SUITE_P(LendAndShare, GuestMem, ::testing::Values(0u, kShare),
                          [](const ::testing::TestParamInfo<uint32_t> &i) {
-	                         return std::string(i.param == kShare ? "Shared" : "Lent");
-                         });
+				 return std::string(i.param == kShare ? "Shared" : "Lent");
+			 });
 
 TEST_F(GuestMem, MapErrorsAreTheCores)
 {
@@ -130,7 +130,8 @@ TEST_F(GuestMem, MapErrorsAreTheCores)
 	EXPECT_EQ(-EINVAL, gh_backend_vm_map_mem(vm_, nullptr, kRamBase, 0, kRamSize, kRwx));
 	EXPECT_EQ(-EBADF, gh_backend_vm_map_mem(nullptr, mem_, kRamBase, 0, kRamSize, kRwx));
 	ASSERT_EQ(0, gh_backend_vm_map_mem(vm_, mem_, kRamBase, 0, kRamSize, kRwx));
-	EXPECT_EQ(-EEXIST, gh_backend_vm_map_mem(vm_, mem_, kRamBase + kRamSize, 0, kRamSize, kRwx));
+	EXPECT_EQ(-EEXIST,
+	          gh_backend_vm_map_mem(vm_, mem_, kRamBase + kRamSize, 0, kRamSize, kRwx));
 	EXPECT_EQ(0, gh_backend_vm_map_mem(vm_, mem_, kRamBase, 0, kRamSize, kRwx | kUnmap));
 	EXPECT_EQ(-ENOENT, gh_backend_vm_map_mem(vm_, mem_, kRamBase, 0, kRamSize, kRwx | kUnmap));
 	gh_backend_gmem *bad = nullptr;

@@ -48,15 +48,16 @@ protected:
 		gh_os_posix_warn_quiet(true);
 		allocs_ = gh_os_posix_live_allocs();
 		ops_ = rm_.ops;
-		ops_.mem_share = [](void *c, uint16_t, const gh_vm_mem_parcel *p, uint32_t *handle) {
+		ops_.mem_share = [](void *c, uint16_t, const gh_vm_mem_parcel *p,
+		                    uint32_t *handle) {
 			last_parcel.lend = p->lend;
 			last_parcel.n_ranges = p->n_ranges;
 			last_parcel.phys = p->ranges[0].phys;
 			last_parcel.size = p->ranges[0].size;
 			*handle = 100 + p->region->label;
-			return static_cast<FakeRm *>(c)->call(std::string(p->lend ? "mem_lend:" :
-			                                                            "mem_share:") +
-			                                      std::to_string(p->region->label));
+			return static_cast<FakeRm *>(c)->call(
+				std::string(p->lend ? "mem_lend:" : "mem_share:") +
+				std::to_string(p->region->label));
 		};
 		last_parcel = Parcel();
 		ASSERT_EQ(gh_vm_mgr_create(&ops_, &rm_, &vm_), 0);
@@ -235,8 +236,8 @@ TEST_F(GuestMemTest, LentAtStartTheHostLosesItsViewUntilReclaim)
 TEST_F(GuestMemTest, SharedMemoryStaysVisibleToTheHost)
 {
 	char *view = static_cast<char *>(gh_os_posix_gmem_view(gh_gmem_store(g_)));
-	gh_vm_map_mem m = Map(0x80000000, 0, 2 * kPage,
-	                      GH_VM_MAP_MEM_ALLOW_READ | GH_VM_MAP_MEM_FORCE_SHARE);
+	gh_vm_map_mem m =
+		Map(0x80000000, 0, 2 * kPage, GH_VM_MAP_MEM_ALLOW_READ | GH_VM_MAP_MEM_FORCE_SHARE);
 
 	ASSERT_EQ(gh_vm_mgr_map_mem(vm_, &m, g_), 0);
 	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);
@@ -248,8 +249,8 @@ TEST_F(GuestMemTest, SharedMemoryStaysVisibleToTheHost)
 
 TEST_F(GuestMemTest, AViewMadeWhileLentIsNoneThere)
 {
-	gh_vm_map_mem m = Map(0x80000000, 0, kPage, GH_VM_MAP_MEM_ALLOW_RWX |
-	                                                    GH_VM_MAP_MEM_FORCE_LEND);
+	gh_vm_map_mem m =
+		Map(0x80000000, 0, kPage, GH_VM_MAP_MEM_ALLOW_RWX | GH_VM_MAP_MEM_FORCE_LEND);
 
 	ASSERT_EQ(gh_vm_mgr_map_mem(vm_, &m, g_), 0);
 	ASSERT_EQ(gh_vm_mgr_start(vm_), 0);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "vmm_internal.h"
@@ -88,6 +89,61 @@ _Static_assert(GHVMM_ABI_ANDROID == (int)GH_BACKEND_ABI_ANDROID &&
                        GHVMM_ABI_SEED == (int)GH_BACKEND_ABI_SEED,
                "--abi's values are the backend's");
 
+/* v17's GUNYAH_VM_MAP_MEM flags: access R/W/X, sharing. */
+#define MAP_MEM_READ  (1U << 4)
+#define MAP_MEM_WRITE (1U << 5)
+#define MAP_MEM_EXEC  (1U << 6)
+#define MAP_MEM_SHARE 2U
+
+/* Copies @len bytes (a page multiple) from @src to @dst, skipping the pages
+ * that are all zero: @dst is fresh guest memory, and most of RAM was never
+ * written. */
+static void copy_written_pages(uint8_t *dst, const uint8_t *src, uint64_t len)
+{
+	static const uint64_t page = 4096;
+
+	for (uint64_t off = 0; off < len; off += page) {
+		const uint64_t *w = (const uint64_t *)(const void *)(src + off);
+		uint64_t any = 0;
+
+		for (size_t i = 0; i < page / sizeof(*w); i++)
+			any |= w[i];
+		if (any)
+			memcpy(dst + off, src + off, page);
+	}
+}
+
+/*
+ * --abi v17: @mem becomes guest memory (GUNYAH_CREATE_GUEST_MEM, then
+ * GUNYAH_VM_MAP_MEM with @access), shared with the VM because the devices
+ * read and write it. What ghvmm_boot_prepare() put there moves into the
+ * store's view, which replaces @mem's mapping. -ENOTTY: a kernel without
+ * guest memory (the caller falls back to a user memory region).
+ */
+static int give_guest_mem(struct ghvmm *m, struct ghvmm_mem *mem, uint32_t access,
+                          struct gh_backend_gmem **out)
+{
+	struct gh_backend_gmem *g;
+	uint8_t *view;
+	int r;
+
+	r = gh_backend_create_guest_mem(m->backend, mem->size, 0, &g);
+	if (r)
+		return r;
+	view = gh_backend_gmem_view(g);
+	r = view ? gh_backend_vm_map_mem(m->vm, g, mem->gpa, 0, mem->size, access | MAP_MEM_SHARE) :
+	           -ENOMEM;
+	if (r) {
+		gh_backend_gmem_release(g);
+		return r;
+	}
+	copy_written_pages(view, mem->host, mem->size);
+	munmap(mem->host, mem->size);
+	mem->host = view;
+	*out = g;
+	return 0;
+}
+
 static int configure_vm(struct ghvmm *m, char *err, size_t errlen)
 {
 	const struct ghvmm_boot *b = &m->boot;
@@ -111,6 +167,19 @@ static int configure_vm(struct ghvmm *m, char *err, size_t errlen)
 	if (r)
 		goto fail;
 	what = "the RAM region";
+	if (m->o->abi == GHVMM_ABI_V17) {
+		r = give_guest_mem(m, &m->boot.ram, MAP_MEM_READ | MAP_MEM_WRITE | MAP_MEM_EXEC,
+		                   &m->gmem[0]);
+		if (!r && b->flash.size) {
+			what = "the flash region";
+			/* read-only: writes exit */
+			r = give_guest_mem(m, &m->boot.flash, MAP_MEM_READ | MAP_MEM_EXEC,
+			                   &m->gmem[1]);
+		}
+		if (r != -ENOTTY)
+			goto done;
+		/* This kernel has no guest memory: the regions the seed's way. */
+	}
 	r = gh_backend_vm_set_user_mem_region(m->vm, &ram);
 	if (r)
 		goto fail;
@@ -128,6 +197,9 @@ static int configure_vm(struct ghvmm *m, char *err, size_t errlen)
 		if (r)
 			goto fail;
 	}
+done:
+	if (r)
+		goto fail;
 	what = "the DTB config";
 	r = gh_backend_vm_set_dtb_config(m->vm, &dtb);
 	if (r)
@@ -262,6 +334,16 @@ out_vm:
 	if (m->vm)
 		gh_backend_vm_release(m->vm);
 	ghvmm_devices_destroy(m);
+	for (int i = 0; i < 2; i++) {
+		if (!m->gmem[i])
+			continue;
+		/* The view goes with its guest memory. */
+		gh_backend_gmem_release(m->gmem[i]);
+		if (i == 0)
+			m->boot.ram.host = NULL;
+		else
+			m->boot.flash.host = NULL;
+	}
 	if (m->backend)
 		gh_backend_close(m->backend);
 	for (int i = 0; i < 2; i++)

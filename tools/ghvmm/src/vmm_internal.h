@@ -64,6 +64,9 @@ struct ghvmm {
 	struct ghvmm_boot boot;
 	struct gh_backend *backend;
 	struct gh_backend_vm *vm;
+	/* --abi v17: RAM's and the flash's guest memory (their views are
+	 * boot.ram.host and boot.flash.host then) */
+	struct gh_backend_gmem *gmem[2];
 	struct gh_bus *bus;
 	struct ghvmm_dev devs[GHVMM_MAX_DEVS];
 	unsigned int ndevs;

@@ -59,6 +59,21 @@ TEST(Ghvmm, Hello)
 	EXPECT_EQ("", r.err);
 }
 
+// --abi: each ABI's way through the in-process UAPI (v17: RAM as guest
+// memory, GUNYAH_CREATE_GUEST_MEM and GUNYAH_VM_MAP_MEM; vCPUs by descriptor).
+TEST(Ghvmm, EveryAbiBootsTheDemoGuests)
+{
+	for (const char *abi : { "seed", "v17", "android" }) {
+		SCOPED_TRACE(abi);
+		Result hello = Ghvmm({ "--abi", abi, "--kernel", Guest("hello") });
+		EXPECT_EQ(0, hello.status) << hello.err;
+		EXPECT_EQ("Hello from a Gunyah guest!\nhello: powering off\n", NoCr(hello.out));
+		Result smp = Ghvmm({ "--abi", abi, "--kernel", Guest("smp"), "--cpus", "2" });
+		EXPECT_EQ(0, smp.status) << smp.err;
+		EXPECT_NE(std::string::npos, NoCr(smp.out).find("smp: all 2 CPUs reported in"));
+	}
+}
+
 TEST(Ghvmm, SmpBringsUpEveryCpu)
 {
 	for (int cpus : { 1, 2, 8 }) {
