@@ -3,6 +3,8 @@
 #ifndef GUNYAH_KMOD_H
 #define GUNYAH_KMOD_H
 
+#include <linux/mm_types.h>
+
 /* Allocations made through <gunyah/os.h> and not yet freed. */
 long gunyah_os_live_objects(void);
 
@@ -16,5 +18,12 @@ void gunyah_rm_link_destroy(struct gunyah_rm_link *l);
 struct gh_vm_rm_client *gunyah_rm_link_client(struct gunyah_rm_link *l);
 /* The RM's queues as a device's device tree gives them. -ENODEV: no RM node. */
 int gunyah_rm_endpoint_from_dt(struct gunyah_rm_endpoint *ep);
+
+/* os_kernel.c: guest memory's store, for the guest-memory file's mmap. */
+struct gh_os_gmem;
+struct file *gunyah_gmem_shmem(struct gh_os_gmem *m);
+/* The page at @pgoff, locked and referenced (VM_FAULT_LOCKED), or SIGBUS
+ * beyond the end and while the page is lent to a VM. */
+vm_fault_t gunyah_gmem_fault(struct gh_os_gmem *m, pgoff_t pgoff, struct page **page);
 
 #endif

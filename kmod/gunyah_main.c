@@ -255,6 +255,94 @@ err_unbind:
 	return fd;
 }
 
+/* --- guest-memory fd (v17's GUNYAH_CREATE_GUEST_MEM) ------------------------------------- */
+
+static void gunyah_gmem_vma_open(struct vm_area_struct *vma)
+{
+	gh_gmem_get(vma->vm_private_data);
+}
+
+static void gunyah_gmem_vma_close(struct vm_area_struct *vma)
+{
+	gh_gmem_put(vma->vm_private_data);
+}
+
+static vm_fault_t gunyah_gmem_vma_fault(struct vm_fault *vmf)
+{
+	return gunyah_gmem_fault(gh_gmem_store(vmf->vma->vm_private_data), vmf->pgoff, &vmf->page);
+}
+
+static const struct vm_operations_struct gunyah_gmem_vm_ops = {
+	.open = gunyah_gmem_vma_open,
+	.close = gunyah_gmem_vma_close,
+	.fault = gunyah_gmem_vma_fault,
+};
+
+static int gunyah_gmem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct gh_gmem *g = file->private_data;
+
+	/* No private copies: the VMM and the VM share the pages (v17's rule). */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	/* The VMA is the store's: lending finds and zaps it there. */
+	vma_set_file(vma, gunyah_gmem_shmem(gh_gmem_store(g)));
+	gh_gmem_get(g);
+	vma->vm_private_data = g;
+	vma->vm_ops = &gunyah_gmem_vm_ops;
+	return 0;
+}
+
+static int gunyah_gmem_release(struct inode *inode, struct file *file)
+{
+	gh_gmem_put(file->private_data); /* VMs and mappings keep their own */
+	return 0;
+}
+
+static const struct file_operations gunyah_gmem_fops = {
+	.owner = THIS_MODULE,
+	.mmap = gunyah_gmem_mmap,
+	.release = gunyah_gmem_release,
+	.llseek = noop_llseek,
+};
+
+static int gunyah_create_guest_mem(unsigned long arg)
+{
+	struct gh_gmem_create_args a;
+	struct gh_gmem *g;
+	int ret, fd;
+
+	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
+		return -EFAULT;
+	ret = gh_gmem_create(&a, &g);
+	if (ret)
+		return ret;
+	fd = anon_inode_getfd("gunyah-guest-mem", &gunyah_gmem_fops, g,
+	                      O_RDWR | (a.flags & GH_GMEM_CLOEXEC ? O_CLOEXEC : 0));
+	if (fd < 0)
+		gh_gmem_put(g);
+	return fd;
+}
+
+/* GUNYAH_VM_MAP_MEM: the fd must be guest memory (-EINVAL, as v17). */
+static long gunyah_vm_map_mem(struct gunyah_vm_file *vmf, unsigned long arg)
+{
+	struct gh_vm_map_mem a;
+	struct fd f;
+	long ret;
+
+	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
+		return -EFAULT;
+	f = fdget(a.guest_mem_fd);
+	if (!f.file)
+		return -EINVAL;
+	ret = f.file->f_op == &gunyah_gmem_fops ?
+	              gh_vm_mgr_map_mem(vmf->vm, &a, f.file->private_data) :
+	              -EINVAL;
+	fdput(f);
+	return ret;
+}
+
 /* --- VM fd ------------------------------------------------------------------------------- */
 
 static long gunyah_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -265,6 +353,8 @@ static long gunyah_vm_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	void *buf = NULL;
 	long ret;
 
+	if (cmd == GH_VM_MAP_MEM)
+		return gunyah_vm_map_mem(vmf, arg);
 	if (size) {
 		/* Every VM ioctl with an argument is _IOW: copy exactly _IOC_SIZE. */
 		if (_IOC_DIR(cmd) != _IOC_WRITE || size != _IOC_SIZE(cmd))
@@ -369,6 +459,8 @@ static long gunyah_dev_ioctl(struct file *file, unsigned int cmd, unsigned long 
 		if (arg)
 			return -EINVAL; /* the VM type; only 0 exists */
 		return gunyah_create_vm();
+	case GH_CREATE_GUEST_MEM:
+		return gunyah_create_guest_mem(arg);
 	default:
 		return -ENOTTY;
 	}

@@ -21,6 +21,9 @@
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
+#include <linux/pagemap.h>
+#include <linux/bitmap.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/uaccess.h>
@@ -91,7 +94,35 @@ struct gh_os_pinned {
 	unsigned long nr_pages;
 	size_t nr_ranges;
 	struct gh_os_mem_range *ranges;
+	bool gmem; /* page references of guest memory, not user pins */
 };
+
+/* @p->pages[0 .. nr_pages) as physically contiguous ranges. -ENOMEM. */
+static int pinned_fill_ranges(struct gh_os_pinned *p)
+{
+	unsigned long i;
+
+	p->nr_ranges = 1;
+	for (i = 1; i < p->nr_pages; i++)
+		if (page_to_pfn(p->pages[i]) != page_to_pfn(p->pages[i - 1]) + 1)
+			p->nr_ranges++;
+	p->ranges = kvcalloc(p->nr_ranges, sizeof(*p->ranges), GFP_KERNEL);
+	if (!p->ranges)
+		return -ENOMEM;
+	p->nr_ranges = 0;
+	for (i = 0; i < p->nr_pages; i++) {
+		struct gh_os_mem_range *r = &p->ranges[p->nr_ranges];
+
+		if (i && page_to_pfn(p->pages[i]) == page_to_pfn(p->pages[i - 1]) + 1) {
+			r[-1].size += PAGE_SIZE;
+			continue;
+		}
+		r->phys = page_to_phys(p->pages[i]);
+		r->size = PAGE_SIZE;
+		p->nr_ranges++;
+	}
+	return 0;
+}
 
 #define GH_PIN_BATCH 512UL
 
@@ -99,7 +130,7 @@ int gh_os_mem_pin(u64 uaddr, u64 size, bool writable, struct gh_os_pinned **out)
 {
 	unsigned int flags = FOLL_LONGTERM | (writable ? FOLL_WRITE : 0);
 	struct gh_os_pinned *p;
-	unsigned long i, done = 0;
+	unsigned long done = 0;
 	int ret;
 
 	if (!out || !size || (uaddr | size) & ~PAGE_MASK || uaddr + size < uaddr ||
@@ -124,28 +155,9 @@ int gh_os_mem_pin(u64 uaddr, u64 size, bool writable, struct gh_os_pinned **out)
 		}
 		done += ret;
 	}
-	/* Count the ranges, then fill them. */
-	p->nr_ranges = 1;
-	for (i = 1; i < p->nr_pages; i++)
-		if (page_to_pfn(p->pages[i]) != page_to_pfn(p->pages[i - 1]) + 1)
-			p->nr_ranges++;
-	p->ranges = kvcalloc(p->nr_ranges, sizeof(*p->ranges), GFP_KERNEL);
-	if (!p->ranges) {
-		ret = -ENOMEM;
+	ret = pinned_fill_ranges(p);
+	if (ret)
 		goto err_unpin;
-	}
-	p->nr_ranges = 0;
-	for (i = 0; i < p->nr_pages; i++) {
-		struct gh_os_mem_range *r = &p->ranges[p->nr_ranges];
-
-		if (i && page_to_pfn(p->pages[i]) == page_to_pfn(p->pages[i - 1]) + 1) {
-			r[-1].size += PAGE_SIZE;
-			continue;
-		}
-		r->phys = page_to_phys(p->pages[i]);
-		r->size = PAGE_SIZE;
-		p->nr_ranges++;
-	}
 	atomic_long_inc(&live_objects);
 	*out = p;
 	return 0;
@@ -168,7 +180,14 @@ void gh_os_mem_unpin(struct gh_os_pinned *p)
 {
 	if (!p)
 		return;
-	unpin_user_pages_dirty_lock(p->pages, p->nr_pages, true);
+	if (p->gmem) {
+		for (unsigned long i = 0; i < p->nr_pages; i++) {
+			set_page_dirty_lock(p->pages[i]);
+			put_page(p->pages[i]);
+		}
+	} else {
+		unpin_user_pages_dirty_lock(p->pages, p->nr_pages, true);
+	}
 	kvfree(p->ranges);
 	kvfree(p->pages);
 	kfree(p);
@@ -176,26 +195,169 @@ void gh_os_mem_unpin(struct gh_os_pinned *p)
 }
 
 /*
- * Guest memory (v17's guest-memory file) has no kernel backing yet: the
- * module offers no GUNYAH_CREATE_GUEST_MEM, so the cores never get a store
- * to call these on.
+ * Guest memory's store: a shmem file no process has, whose pages a VM gets
+ * by reference (held while pinned, so they are neither reclaimed nor
+ * migrated). The guest-memory file (gunyah_main.c) maps it into the VMM:
+ * its VMAs are the shmem file's, so unmap_mapping_range() on that mapping
+ * finds them, and its fault handler refuses pages that are lent. A lent bit
+ * is tested under the page lock by the fault, and set before
+ * gh_os_gmem_set_lent() takes each page's lock and zaps the mappings again:
+ * a fault either installs its PTE before that zap or sees the bit.
  */
+struct gh_os_gmem {
+	struct file *shmem;
+	u64 size;
+	unsigned long *lent; /* a bit per page */
+	struct mutex lock;   /* serialises set_lent */
+};
+
 int gh_os_gmem_create(u64 size, bool hugepage, struct gh_os_gmem **out)
 {
-	return -EOPNOTSUPP;
+	struct gh_os_gmem *m;
+	int ret;
+
+	if (!out || !size || (size & ~PAGE_MASK) || size > MAX_LFS_FILESIZE ||
+	    (size >> PAGE_SHIFT) > INT_MAX)
+		return -EINVAL;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	m->lent = bitmap_zalloc(size >> PAGE_SHIFT, GFP_KERNEL);
+	if (!m->lent) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	/* Huge pages: as the shmem mount's policy says (@hugepage is a hint). */
+	m->shmem = shmem_file_setup("gunyah-guest-mem", size, VM_NORESERVE);
+	if (IS_ERR(m->shmem)) {
+		ret = PTR_ERR(m->shmem);
+		goto err;
+	}
+	mapping_set_unevictable(m->shmem->f_mapping);
+	m->size = size;
+	mutex_init(&m->lock);
+	atomic_long_inc(&live_objects);
+	*out = m;
+	return 0;
+err:
+	bitmap_free(m->lent);
+	kfree(m);
+	return ret;
 }
 
 void gh_os_gmem_destroy(struct gh_os_gmem *m)
 {
+	if (!m)
+		return;
+	fput(m->shmem);
+	bitmap_free(m->lent);
+	mutex_destroy(&m->lock);
+	kfree(m);
+	atomic_long_dec(&live_objects);
+}
+
+static bool gmem_range_ok(const struct gh_os_gmem *m, u64 off, u64 size)
+{
+	return size && !((off | size) & ~PAGE_MASK) && off < m->size && size <= m->size - off;
 }
 
 int gh_os_gmem_pin(struct gh_os_gmem *m, u64 off, u64 size, struct gh_os_pinned **out)
 {
-	return -EOPNOTSUPP;
+	struct gh_os_pinned *p;
+	unsigned long i;
+	int ret;
+
+	if (!m || !out || !gmem_range_ok(m, off, size))
+		return -EINVAL;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->gmem = true;
+	p->nr_pages = size >> PAGE_SHIFT;
+	p->pages = kvcalloc(p->nr_pages, sizeof(*p->pages), GFP_KERNEL);
+	if (!p->pages) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for (i = 0; i < p->nr_pages; i++) {
+		struct page *page =
+			shmem_read_mapping_page(m->shmem->f_mapping, (off >> PAGE_SHIFT) + i);
+
+		if (IS_ERR(page)) {
+			ret = PTR_ERR(page);
+			goto err_put;
+		}
+		p->pages[i] = page;
+	}
+	ret = pinned_fill_ranges(p);
+	if (ret)
+		goto err_put;
+	atomic_long_inc(&live_objects);
+	*out = p;
+	return 0;
+err_put:
+	while (i--)
+		put_page(p->pages[i]);
+err:
+	kvfree(p->pages);
+	kfree(p);
+	return ret;
 }
 
 void gh_os_gmem_set_lent(struct gh_os_gmem *m, u64 off, u64 size, bool lent)
 {
+	struct address_space *mapping;
+	unsigned long first, n, i;
+
+	if (!m || !gmem_range_ok(m, off, size))
+		return;
+	mapping = m->shmem->f_mapping;
+	first = off >> PAGE_SHIFT;
+	n = size >> PAGE_SHIFT;
+	mutex_lock(&m->lock);
+	if (!lent) {
+		bitmap_clear(m->lent, first, n);
+		mutex_unlock(&m->lock);
+		return;
+	}
+	bitmap_set(m->lent, first, n);
+	unmap_mapping_range(mapping, off, size, 1);
+	/* Wait out faults that tested the bit before it was set. */
+	for (i = first; i < first + n; i++) {
+		struct page *page = find_lock_page(mapping, i);
+
+		if (page) {
+			unlock_page(page);
+			put_page(page);
+		}
+	}
+	unmap_mapping_range(mapping, off, size, 1);
+	mutex_unlock(&m->lock);
+}
+
+struct file *gunyah_gmem_shmem(struct gh_os_gmem *m)
+{
+	return m->shmem;
+}
+
+vm_fault_t gunyah_gmem_fault(struct gh_os_gmem *m, pgoff_t pgoff, struct page **out)
+{
+	struct page *page;
+
+	if (pgoff >= m->size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	page = shmem_read_mapping_page(m->shmem->f_mapping, pgoff);
+	if (IS_ERR(page))
+		return vmf_error(PTR_ERR(page));
+	lock_page(page);
+	if (test_bit(pgoff, m->lent)) {
+		/* A VM has it: the host may not touch it. */
+		unlock_page(page);
+		put_page(page);
+		return VM_FAULT_SIGBUS;
+	}
+	*out = page;
+	return VM_FAULT_LOCKED;
 }
 
 int gh_os_copy_from_user(void *dst, u64 src, size_t len)

@@ -609,6 +609,100 @@ static int t_mmap_sigbus(void)
 	return 0;
 }
 
+/* v17's guest memory: GUNYAH_CREATE_GUEST_MEM on /dev/gunyah, GUNYAH_VM_MAP_MEM. */
+struct create_mem_args {
+	uint64_t flags, size, reserved[6];
+};
+struct map_mem_args {
+	uint64_t guest_addr;
+	uint32_t flags, guest_mem_fd;
+	uint64_t offset, size;
+};
+#define CREATE_GUEST_MEM _IOW('G', 0x8, struct create_mem_args)
+#define VM_MAP_MEM       _IOW('G', 0x9, struct map_mem_args)
+#define MAP_RWX          (7U << 4)
+#define MAP_SHARE        2U
+
+static int t_guest_mem(void)
+{
+	struct create_mem_args c = { .flags = 1 /* GHMF_CLOEXEC */, .size = 4 * page };
+	struct map_mem_args m = { .guest_addr = 0x80000000, .flags = MAP_RWX, .size = 2 * page };
+	long parcels = TH_PARAM("parcels_live");
+	struct create_mem_args bad;
+	struct vcpu v;
+	uint8_t *p;
+	int gm, vm, efd;
+
+	bad = c;
+	bad.flags = 4;
+	CHECK_ERR(ioctl(dev, CREATE_GUEST_MEM, &bad), EINVAL);
+	bad = c;
+	bad.reserved[3] = 1;
+	CHECK_ERR(ioctl(dev, CREATE_GUEST_MEM, &bad), EINVAL);
+	bad = c;
+	bad.size = page + 1;
+	CHECK_ERR(ioctl(dev, CREATE_GUEST_MEM, &bad), EINVAL);
+	bad.size = 0;
+	CHECK_ERR(ioctl(dev, CREATE_GUEST_MEM, &bad), EINVAL);
+	gm = ioctl(dev, CREATE_GUEST_MEM, &c);
+	CHECK(gm >= 0);
+	CHECK(fcntl(gm, F_GETFD) == FD_CLOEXEC);
+	CHECK(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, gm, 0) == MAP_FAILED &&
+	      errno == EINVAL);
+	p = mmap(NULL, 5 * page, PROT_READ | PROT_WRITE, MAP_SHARED, gm, 0);
+	CHECK(p != MAP_FAILED);
+	memset(p, 0x5a, 4 * page);
+	CHECK(touch_in_child(p + 4 * page) == SIGBUS); /* past its end */
+
+	vm = vm_create(TH_PROG_OFF, 0);
+	CHECK(vm >= 0);
+	efd = eventfd(0, EFD_CLOEXEC);
+	m.guest_mem_fd = (uint32_t)efd;
+	CHECK_ERR(ioctl(vm, VM_MAP_MEM, &m), EINVAL); /* not guest memory */
+	close(efd);
+	m.guest_mem_fd = (uint32_t)gm;
+	m.flags = 0;
+	CHECK_ERR(ioctl(vm, VM_MAP_MEM, &m), EINVAL); /* no access */
+	m.flags = MAP_RWX;
+	m.size = 8 * page;
+	CHECK_ERR(ioctl(vm, VM_MAP_MEM, &m), EINVAL); /* past its end */
+	m.size = 2 * page;
+	CHECK(ioctl(vm, VM_MAP_MEM, &m) == 0); /* lent: DEFAULT_ACCESS */
+	CHECK_ERR(ioctl(vm, VM_MAP_MEM, &m), EEXIST);
+	m.guest_addr += 2 * page;
+	m.offset = 2 * page;
+	m.flags = MAP_RWX | MAP_SHARE;
+	CHECK(ioctl(vm, VM_MAP_MEM, &m) == 0);
+	/* The VM keeps the memory; the fd can go. */
+	close(gm);
+	CHECK(touch_in_child(p) == 0);
+	CHECK(ioctl(vm, GH_VM_START, 0) == 0);
+	CHECK(TH_PARAM("parcels_live") == parcels + 3);
+	CHECK_ERR(ioctl(vm, VM_MAP_MEM, &m), EINVAL); /* its fd is closed */
+	gm = ioctl(dev, CREATE_GUEST_MEM, &c);
+	CHECK(gm >= 0);
+	m.guest_mem_fd = (uint32_t)gm;
+	m.guest_addr = 0x90000000;
+	m.offset = 0;
+	CHECK_ERR(ioctl(vm, VM_MAP_MEM, &m), EBUSY); /* started */
+	close(gm);
+	/* Lent: gone from the host; shared: still there. */
+	CHECK(touch_in_child(p) == SIGBUS);
+	CHECK(touch_in_child(p + page) == SIGBUS);
+	CHECK(touch_in_child(p + 2 * page) == 0);
+	CHECK(vcpu_add(vm, 0, &v) == 0);
+	EXPECT_STATUS(&v, GH_VM_STATUS_EXITED, GH_VM_EXIT_TYPE_PSCI_POWER_OFF);
+	vcpu_close(&v);
+	close(vm);
+	/* Reclaimed: the host's again, contents kept. */
+	CHECK(TH_PARAM("parcels_live") == parcels);
+	CHECK(touch_in_child(p) == 0);
+	CHECK(p[0] == 0x5a && p[page + 17] == 0x5a);
+	munmap(p, 5 * page);
+	NO_LEAK();
+	return 0;
+}
+
 static int t_mmio_each_size(void)
 {
 	static const uint64_t answer[4] = { 0xa1, 0xb2b1, 0xc4c3c2c1, 0xd8d7d6d5d4d3d2d1ULL };
@@ -1059,6 +1153,7 @@ static int dev_backend_case(enum gh_backend_abi abi)
 	struct gh_backend_vm *vm = NULL;
 	struct gh_backend_vcpu *vcpu = NULL, *dup = NULL;
 	struct gh_vm_function f;
+	struct gh_backend_gmem *gmem = NULL;
 	struct gh_vcpu_run *r;
 	void *mem;
 
@@ -1068,8 +1163,16 @@ static int dev_backend_case(enum gh_backend_abi abi)
 	CHECK(gh_backend_open_dev_abi("/dev/gunyah", abi, &b) == 0);
 	CHECK(strcmp(gh_backend_name(b), "dev") == 0);
 	CHECK(gh_backend_create_vm(b, &vm) == 0);
-	CHECK(gh_backend_vm_set_user_mem_region(vm, &region) == 0);
-	CHECK(gh_backend_vm_set_user_mem_region(vm, &region) == -EEXIST);
+	if (abi == GH_BACKEND_ABI_V17) {
+		/* v17's memory: guest memory, its view, MAP_MEM (shared). */
+		CHECK(gh_backend_create_guest_mem(b, 0x10000, 0, &gmem) == 0);
+		CHECK(gh_backend_gmem_view(gmem) != NULL);
+		CHECK(gh_backend_vm_map_mem(vm, gmem, 0x40000000, 0, 0x10000, (7U << 4) | 2) == 0);
+		CHECK(gh_backend_vm_map_mem(vm, gmem, 0x40000000, 0, 0x10000, 7U << 4) == -EEXIST);
+	} else {
+		CHECK(gh_backend_vm_set_user_mem_region(vm, &region) == 0);
+		CHECK(gh_backend_vm_set_user_mem_region(vm, &region) == -EEXIST);
+	}
 	CHECK(gh_backend_vm_set_dtb_config(vm, &dtb) == 0);
 	CHECK(gh_backend_vm_set_boot_context(vm, &pc) == 0);
 	fn_init(&f, "vcpu");
@@ -1109,6 +1212,7 @@ static int dev_backend_case(enum gh_backend_abi abi)
 	/* Release in the VMM's order: vCPU, VM, backend. */
 	gh_backend_vcpu_release(vcpu);
 	gh_backend_vm_release(vm);
+	gh_backend_gmem_release(gmem);
 	gh_backend_close(b);
 	munmap(mem, 0x10000);
 	NO_LEAK();
@@ -1240,6 +1344,9 @@ int main(int argc, char **argv)
 		t_fn_desc);
 	run_case("Android's LEND_USER_MEM and SET_FW_CONFIG: a lent firmware region over RM RPC",
 	         t_android_memory);
+	run_case("v17's guest memory: CREATE_GUEST_MEM, MAP_MEM lent and shared, the host's "
+	         "mapping gone while lent",
+	         t_guest_mem);
 	run_case("run page mmap: size, shared, MAP_PRIVATE refused", t_mmap);
 	run_case("mmap offset 1 and beyond the page are SIGBUS", t_mmap_sigbus);
 	run_case("MMIO reads and writes of 1, 2, 4, 8 bytes; guest sees the data",

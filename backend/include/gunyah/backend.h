@@ -107,8 +107,8 @@ int gh_backend_vm_start(struct gh_backend_vm *vm);
  * memfd store's view): write the images there before start. While a VM has
  * pages of it lent (the default), the host's access to them is taken away
  * (the kernel: SIGBUS; in-process: SIGSEGV), until the VM is released. The
- * memory lives until released and every VM mapping it is gone. The kernel
- * module and kernels of the seed's ABI have no guest memory: -ENOTTY.
+ * memory lives until released and every VM mapping it is gone. A kernel
+ * without guest memory (of the seed's or Android's ABI) answers -ENOTTY.
  */
 struct gh_backend_gmem;
 int gh_backend_create_guest_mem(struct gh_backend *b, uint64_t size, uint64_t flags,
