@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -23,6 +24,31 @@ TEST(OsPosix, PageIsZeroedAndAligned)
 	EXPECT_EQ(gh_os_posix_live_allocs(), before + 1);
 	gh_os_page_free(p);
 	EXPECT_EQ(gh_os_posix_live_allocs(), before);
+}
+
+// A pin is the range itself; every page of it must be mapped.
+TEST(OsPosix, MemPinNeedsEveryPageMapped)
+{
+	const uint64_t page = gh_os_page_size();
+	char *p = static_cast<char *>(
+		mmap(nullptr, 4 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+	struct gh_os_pinned *pin = nullptr;
+	const struct gh_os_mem_range *r;
+
+	ASSERT_NE(p, MAP_FAILED);
+	ASSERT_EQ(gh_os_mem_pin((uint64_t)(uintptr_t)p, 4 * page, true, &pin), 0);
+	ASSERT_EQ(gh_os_pinned_ranges(pin, &r), 1u);
+	EXPECT_EQ(r->phys, (uint64_t)(uintptr_t)p);
+	EXPECT_EQ(r->size, 4 * page);
+	gh_os_mem_unpin(pin);
+	// A hole in the middle: any range over it fails.
+	ASSERT_EQ(munmap(p + 2 * page, page), 0);
+	EXPECT_EQ(gh_os_mem_pin((uint64_t)(uintptr_t)p, 4 * page, true, &pin), -EFAULT);
+	EXPECT_EQ(gh_os_mem_pin((uint64_t)(uintptr_t)p, 2 * page, true, &pin), 0);
+	gh_os_mem_unpin(pin);
+	EXPECT_EQ(gh_os_mem_pin((uint64_t)(uintptr_t)p + page, 2 * page, true, &pin), -EFAULT);
+	EXPECT_EQ(gh_os_mem_pin((uint64_t)(uintptr_t)p + 1, page, true, &pin), -EINVAL);
+	munmap(p, 4 * page);
 }
 
 TEST(OsPosix, RefCount)
