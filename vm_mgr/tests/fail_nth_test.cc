@@ -40,6 +40,7 @@ struct NullHyp {
 struct World {
 	FakeRm rm;
 	gh_vm *vm = nullptr;
+	gh_gmem *gmem = nullptr; // v17's guest memory, when a sequence makes one
 	int ev[3] = { -1, -1, -1 };
 
 	World()
@@ -60,6 +61,8 @@ struct World {
 	{
 		gh_vm_put(vm);
 		vm = nullptr;
+		gh_gmem_put(gmem);
+		gmem = nullptr;
 		EXPECT_TRUE(rm.live.empty()) << "the VM's vmid was not freed";
 	}
 };
@@ -300,6 +303,36 @@ TEST_F(FailNth, Start)
 		return seq;
 	});
 	Report("start", s);
+}
+
+// v17's guest memory: the store, a lent and a shared mapping, the start
+// that pins, lends and shares them, the release that gives them back.
+TEST_F(FailNth, GuestMemory)
+{
+	auto s = FailNthWalk([] {
+		FailNthSequence seq;
+		auto w = std::make_shared<World>();
+		CreateVm(seq, w);
+		seq.Step("create guest memory", [w] {
+			gh_gmem_create_args a{};
+			a.size = 0x20000;
+			return gh_gmem_create(&a, &w->gmem);
+		});
+		seq.Step("map lent", [w] {
+			gh_vm_map_mem m{ 0x40000000, GH_VM_MAP_MEM_ALLOW_RWX, 0, 0, 0x10000 };
+			return gh_vm_mgr_map_mem(w->vm, &m, w->gmem);
+		});
+		seq.Step("map shared", [w] {
+			gh_vm_map_mem m{ 0x50000000,
+				         GH_VM_MAP_MEM_ALLOW_READ | GH_VM_MAP_MEM_FORCE_SHARE, 0,
+				         0x10000, 0x10000 };
+			return gh_vm_mgr_map_mem(w->vm, &m, w->gmem);
+		});
+		seq.Step("start", [w] { return w->Ioctl(GH_VM_START, nullptr); });
+		return seq;
+	});
+	Report("guest memory", s);
+	EXPECT_GE(s.alloc, 12u); // the VM's, the store, two bindings, two pins
 }
 
 // A start that fails in the RM after an allocation-free prefix: the VM is
