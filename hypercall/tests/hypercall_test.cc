@@ -114,6 +114,27 @@ TEST_F(HypercallTest, VcpuRunMarshalling)
 	EXPECT_EQ(0xdeadbeefu, resp.state_data[2]);
 }
 
+// The state numbers are the hypervisor's (VMMIO 4/5, FAULT 6) and, for the
+// page fault, the Linux driver's (v17 include/linux/gunyah.h: 7); its state
+// data (IPA, write) passes through like any other.
+TEST_F(HypercallTest, VcpuRunPageFaultState)
+{
+	static_assert(GH_VCPU_STATE_ADDRSPACE_VMMIO_READ == 4, "hypervisor ABI");
+	static_assert(GH_VCPU_STATE_FAULT == 6, "hypervisor ABI");
+	static_assert(GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT == 7, "v17's number");
+	rec_.answer.x[0] = GH_ERROR_OK;
+	rec_.answer.x[1] = GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT;
+	rec_.answer.x[2] = 0x80001000;
+	rec_.answer.x[3] = 1;
+	uint64_t resume[3] = { 0, GH_VMMIO_ACTION_FAULT, 0 };
+	gh_hypercall_vcpu_run_resp resp{};
+	ASSERT_EQ(GH_ERROR_OK, gh_hypercall_vcpu_run(0x1234, resume, &resp));
+	EXPECT_EQ((uint64_t)GH_VMMIO_ACTION_FAULT, Last().x[3]);
+	EXPECT_EQ((uint64_t)GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT, resp.state);
+	EXPECT_EQ(0x80001000u, resp.state_data[0]);
+	EXPECT_EQ(1u, resp.state_data[1]);
+}
+
 TEST_F(HypercallTest, VcpuRunErrorLeavesResponse)
 {
 	rec_.answer.x[0] = (uint64_t)(int64_t)GH_ERROR_RETRY;

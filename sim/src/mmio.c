@@ -297,6 +297,14 @@ bool gh_sim_hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int 
 	return false;
 }
 
+bool gh_sim_mmio_locate(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write, struct gh_sim_ldst *out,
+                        uint64_t *insn_pc)
+{
+	return locate_access(v, gpa, is_write, out, insn_pc);
+}
+
+/* A read or fetch in guest RAM without that permission is a PAGE_FAULT
+ * (page_fault.c); anything else here ends the VM. */
 bool gh_sim_hook_bad_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void *user)
 {
@@ -306,6 +314,9 @@ bool gh_sim_hook_bad_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
 	(void)uc;
 	(void)size;
 	(void)value;
+	if ((type == UC_MEM_READ_PROT || type == UC_MEM_FETCH_PROT) &&
+	    gh_sim_page_fault(v, type == UC_MEM_FETCH_PROT, addr))
+		return false;
 	snprintf(what, sizeof(what), "%s at 0x%" PRIx64 " not permitted",
 	         type == UC_MEM_FETCH_PROT || type == UC_MEM_FETCH_UNMAPPED ? "instruction fetch" :
 	         type == UC_MEM_READ_PROT                                   ? "read" :

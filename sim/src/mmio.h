@@ -77,7 +77,12 @@ void gh_sim_hole_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64
 /* UC_HOOK_MEM_WRITE_PROT: a store to a read-only region is a VMMIO write. */
 bool gh_sim_hook_write_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                             void *user);
-/* UC_HOOK_MEM_{READ,FETCH}_PROT, UNMAPPED: ends the VM. */
+/* The load/store behind an access at @gpa in the current translation block
+ * (the decode cache, else a scan): its decode and address. */
+bool gh_sim_mmio_locate(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write, struct gh_sim_ldst *out,
+                        uint64_t *insn_pc);
+/* UC_HOOK_MEM_{READ,FETCH}_PROT, UNMAPPED: a PAGE_FAULT for guest RAM
+ * (page_fault.c), else ends the VM. */
 bool gh_sim_hook_bad_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void *user);
 

@@ -86,6 +86,13 @@ void gh_sim_vcpu_main(void *arg)
 		err = uc_emu_start(v->uc, gh_sim_reg_read(v, UC_ARM64_REG_PC), ~0ULL, 0, 0);
 		if (v->run.terminate)
 			return;
+		if (v->pf.restore) {
+			/* a PAGE_FAULT answered: registers back; a retry
+			 * re-executes the instruction, FAULT's abort follows */
+			gh_sim_page_fault_restore(v);
+			if (!v->exc.pending)
+				continue;
+		}
 		if (v->exc.pending) {
 			/* a synchronous exception requested by a hook (the
 			 * refused store of a data abort returns WRITE_PROT);
@@ -148,6 +155,14 @@ enum gh_error gh_sim_vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t
 				return GH_ERROR_ARG_INVAL;
 			}
 			v->mmio.pending = false;
+		} else if (v->pf.pending) {
+			enum gh_error e = gh_sim_page_fault_check_resume(v, resume);
+
+			if (e != GH_ERROR_OK) {
+				__atomic_store_n(&v->run.in_run, 0, __ATOMIC_RELEASE);
+				return e;
+			}
+			v->pf.pending = false;
 		}
 		v->run.resume[0] = resume[0];
 		v->run.resume[1] = resume[1];

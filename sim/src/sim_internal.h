@@ -31,6 +31,7 @@
 #include "gic.h"
 #include "inject_fault.h"
 #include "mmio.h"
+#include "page_fault.h"
 #include "psci.h"
 #include "rm_server.h"
 #include "run.h"
@@ -57,6 +58,7 @@ struct gh_sim_vcpu {
 	struct gh_sim_run_cpu run;       /* run.c: the fiber <-> host hand-over */
 	struct gh_sim_mmio_cpu mmio;     /* mmio.c */
 	struct gh_sim_exc_cpu exc;       /* inject_fault.c */
+	struct gh_sim_pf_cpu pf;         /* page_fault.c */
 	struct gh_sim_sysreg_cpu sysreg; /* sys_regs.c */
 	struct gh_sim_psci_cpu psci;     /* psci.c, under vm->lock */
 	struct gh_sim_timer_cpu timer;   /* arch_timer.c, under vm->lock */

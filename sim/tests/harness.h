@@ -61,6 +61,8 @@ public:
 		int nvcpus = 1;
 		std::map<uint32_t, uint64_t> boot_x;
 		bool rom = false; // a read-only region at 0x0
+		// the region at 0x0's GH_SIM_MEM_* flags (with rom)
+		uint32_t rom_flags = GH_SIM_MEM_READ | GH_SIM_MEM_EXEC;
 	};
 
 	Vm(const std::string &guest, const Options &opt) : opt_(opt)
@@ -88,8 +90,7 @@ public:
 			memcpy(rom_ + 0x100, &w, 4);
 			uint64_t q = 0x1111222233334444ULL;
 			memcpy(rom_ + 0x108, &q, 8);
-			EXPECT_EQ(0, gh_sim_vm_add_region(vm_, 1, 0, 65536, rom_,
-			                                  GH_SIM_MEM_READ | GH_SIM_MEM_EXEC));
+			EXPECT_EQ(0, gh_sim_vm_add_region(vm_, 1, 0, 65536, rom_, opt.rom_flags));
 		}
 		for (auto &kv : opt.boot_x)
 			EXPECT_EQ(0, gh_sim_vm_set_boot_reg(vm_, GH_SIM_REG_SET_X, kv.first,
@@ -177,6 +178,14 @@ public:
 			case GH_VCPU_STATE_FAULT:
 				fault_[i]++;
 				break;
+			case GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT: {
+				std::lock_guard<std::mutex> g(mu_);
+				page_faults_.push_back(
+					{ r.state_data[0], 0, r.state_data[1] != 0, 0 });
+				action = page_fault_action ? page_fault_action(r.state_data[0]) :
+				                             GH_VMMIO_ACTION_FAULT;
+				break;
+			}
 			default:
 				return r.state;
 			}
@@ -277,6 +286,10 @@ public:
 	std::vector<Access> log_;
 	// MMIO addresses RunToExit answers with FAULT, and those accesses
 	std::function<bool(uint64_t)> fault_if;
+	// The answer to a PAGE_FAULT at an address (default FAULT), and every
+	// PAGE_FAULT seen (addr, is_write).
+	std::function<uint64_t(uint64_t)> page_fault_action;
+	std::vector<Access> page_faults_;
 	std::vector<Access> faulted_;
 	int exits_ = 0;
 	uint16_t exit_type_ = 0xffff;

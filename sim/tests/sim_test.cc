@@ -632,6 +632,128 @@ TEST(Sim, ReadOnlyRegionWritesBecomeMmioWrites)
 	EXPECT_EQ(0x66u, log[1].value);
 }
 
+// Stage-2 faults on guest RAM (sim/tests/guests/pagefault.S): the region at
+// 0 has no access rights. Each read or fetch in it is a PAGE_FAULT with the
+// IPA; RETRY and EMULATE re-execute the instruction (which faults again, with
+// the original registers), FAULT gives the guest a synchronous external
+// abort on its vectors, after which it carries on.
+TEST(Sim, PageFaultsAreRetriedOrAborted)
+{
+	Vm::Options o;
+	o.rom = true;
+	o.rom_flags = 0;
+	Vm vm("pagefault", o);
+	std::map<uint64_t, int> seen;
+
+	vm.page_fault_action = [&](uint64_t addr) -> uint64_t {
+		switch (seen[addr]++) {
+		case 0:
+			return GH_VMMIO_ACTION_RETRY;
+		case 1:
+			return GH_VMMIO_ACTION_EMULATE;
+		default:
+			return GH_VMMIO_ACTION_FAULT;
+		}
+	};
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_FALSE(vm.crashed_) << vm.Reason();
+	EXPECT_EQ(GH_VM_EXIT_TYPE_PSCI_POWER_OFF, vm.exit_type_);
+
+	const uint64_t g = 0x100;
+	const uint64_t want_pf[] = { g, g + 8, g + 0x100, g + 0x10 };
+	ASSERT_EQ(12u, vm.page_faults_.size());
+	for (size_t i = 0; i < 12; i++) {
+		SCOPED_TRACE(i);
+		EXPECT_EQ(want_pf[i / 3], vm.page_faults_[i].addr) << "the base was put back";
+		EXPECT_FALSE(vm.page_faults_[i].is_write);
+	}
+
+	struct Case {
+		const char *what;
+		uint64_t esr, far;
+		std::vector<uint64_t> after; // the registers reported after it
+	};
+	const Case cases[] = {
+		{ "ldr x2",
+		  DataAbortEsr(false, 8, false, 2, true, false, false),
+		  g,
+		  { 0x5a5a0002 } },
+		{ "ldr x4, [x4, #8]",
+		  DataAbortEsr(false, 8, false, 4, true, false, false),
+		  g + 8,
+		  { g } },
+		{ "blr into the region",
+		  0x21ULL << 26 | 1ULL << 25 | 0x10,
+		  g + 0x100,
+		  { g + 0x100 } },
+		{ "ldp x5, x6: no syndrome",
+		  0x25ULL << 26 | 1ULL << 25 | 0x10,
+		  g + 0x10,
+		  { 0x5a5a0005, 0x5a5a0006 } },
+	};
+	std::vector<uint64_t> rep = vm.Reports();
+	size_t k = 0;
+	for (const Case &c : cases) {
+		SCOPED_TRACE(c.what);
+		ASSERT_LE(k + 4 + c.after.size(), rep.size());
+		uint64_t pc = rep[k];
+		EXPECT_EQ(c.esr, rep[k + 1]) << std::hex << rep[k + 1];
+		EXPECT_EQ(c.far, rep[k + 2]) << std::hex << rep[k + 2];
+		// ELR: the instruction, or the fetch address for the BLR
+		EXPECT_EQ(c.esr >> 26 == 0x21 ? c.far : pc, rep[k + 3]) << std::hex << rep[k + 3];
+		for (size_t j = 0; j < c.after.size(); j++)
+			EXPECT_EQ(c.after[j], rep[k + 4 + j]) << std::hex << rep[k + 4 + j];
+		k += 4 + c.after.size();
+	}
+	ASSERT_EQ(k + 1, rep.size());
+	EXPECT_EQ(4u, rep[k]) << "one handler entry per FAULT";
+	EXPECT_TRUE(vm.Log().empty()) << "no VMMIO exit";
+	struct gh_sim_vcpu_stats st;
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st));
+	EXPECT_EQ(12u, st.page_faults);
+	EXPECT_EQ(4u, st.sync_exceptions);
+}
+
+// Bad resume data after a PAGE_FAULT is an error and the fault stays
+// pending. The rom guest has no vectors: VBAR_EL1 is 0, inside the guarded
+// region, so FAULT's abort fetches its vector there: a fetch PAGE_FAULT. The
+// VM is destroyed with it pending.
+TEST(Sim, PageFaultResumeIsChecked)
+{
+	Vm::Options o;
+	o.rom = true;
+	o.rom_flags = 0;
+	Vm vm("rom", o);
+	struct gh_hypercall_vcpu_run_resp r = {};
+
+	ASSERT_EQ(0, vm.Start());
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r));
+	ASSERT_EQ((uint64_t)GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT, r.state);
+	EXPECT_EQ(0x100u, r.state_data[0]);
+	EXPECT_EQ(0u, r.state_data[1]);
+	uint64_t bad[][3] = { { 0, 3, 0 },
+		              { 0, ~0ULL, 0 },
+		              { 1, GH_VMMIO_ACTION_RETRY, 0 },
+		              { 0, GH_VMMIO_ACTION_FAULT, 1 } };
+	for (auto &b : bad) {
+		SCOPED_TRACE(b[1]);
+		EXPECT_EQ(GH_ERROR_ARG_INVAL, gh_hypercall_vcpu_run(vm.capid_[0], b, &r));
+	}
+	// still pending: a retry reports the same fault again
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r, 0, GH_VMMIO_ACTION_RETRY));
+	ASSERT_EQ((uint64_t)GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT, r.state);
+	EXPECT_EQ(0x100u, r.state_data[0]);
+	ASSERT_EQ(GH_ERROR_OK, vm.RunSkipReady(0, &r, 0, GH_VMMIO_ACTION_FAULT));
+	ASSERT_EQ((uint64_t)GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT, r.state);
+	EXPECT_EQ(0x200u, r.state_data[0]) << "the vector fetch";
+	EXPECT_FALSE(gh_sim_vm_exited(vm.vm_));
+	struct gh_sim_vcpu_stats st;
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st));
+	EXPECT_EQ(3u, st.page_faults);
+	EXPECT_EQ(1u, st.sync_exceptions);
+}
+
 TEST(Sim, DoorbellAndDeviceSpisWakeTheGuest)
 {
 	Vm vm("spi", {});

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Fuzzes the run loop: random hypervisor responses (errors, states, data) and
-// random run-page contents and host events between RUNs. Invariants: no
+// random run-page contents and host events between RUNs, for a vCPU added by
+// name (the seed's page) or by descriptor (the later ABIs' PAGE_FAULT exit):
+// the first byte chooses. Invariants: no
 // crash or out-of-bounds access (sanitizers), RUN returns 0 or an errno from
 // the documented set, an exit is well-formed, what reaches the hypervisor is
 // well-formed, every RUN terminates.
@@ -43,7 +45,13 @@ struct Fuzz {
 	// What the last RUN handed to userspace, to check the next resume.
 	bool last_read = false;
 	uint32_t last_len = 0;
+	bool pf_answer_due = false; // the last state was PAGE_FAULT
+	uint64_t pf_addr = 0;       // its address
 };
+
+// v17's page_fault member (uapi/v17/include/linux/gunyah.h), as bytes.
+constexpr uint32_t kExitPageFault = 3;
+constexpr size_t kPfPhysAddr = 16, kPfAttempt = 24, kPfResumeAction = 28;
 
 Fuzz *g;
 
@@ -66,6 +74,9 @@ void backend(void *, const gh_hypercall_regs *rin, gh_hypercall_regs *out)
 	if (g->last_read && rin->x[3] == GH_VMMIO_ACTION_EMULATE && g->last_len < 8)
 		check(rin->x[2] >> (8 * g->last_len) == 0, "read value wider than the access");
 	g->last_read = false;
+	if (g->pf_answer_due)
+		check(rin->x[2] == 0 && rin->x[4] == 0, "page fault resume data 0 and 2 are zero");
+	g->pf_answer_due = false;
 
 	if (++g->calls_this_run > kMaxCallsPerRun || g->in.empty()) {
 		out->x[0] = (uint64_t)(int64_t)GH_ERROR_DENIED; // ends the RUN
@@ -78,7 +89,7 @@ void backend(void *, const gh_hypercall_regs *rin, gh_hypercall_regs *out)
 		out->x[0] = (uint64_t)errs[sel % 5];
 		return;
 	}
-	uint64_t state = sel % 9; // includes 7, 8: unknown
+	uint64_t state = sel % 9; // includes 7 (PAGE_FAULT), 8: unknown
 	if (sel >= 0xe0)
 		state = g->in.u64();
 	out->x[1] = state;
@@ -87,6 +98,8 @@ void backend(void *, const gh_hypercall_regs *rin, gh_hypercall_regs *out)
 	if (g->in.u8() & 1)
 		out->x[3] = g->in.u64();
 	out->x[4] = g->in.u64();
+	g->pf_answer_due = state == GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT;
+	g->pf_addr = out->x[2];
 
 	// Host events while the vCPU is "in the guest": keep waits from blocking.
 	uint8_t ev = g->in.u8();
@@ -141,6 +154,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	Fuzz f;
 	f.in = { data, size };
+	const bool desc = f.in.u8() & 1;
 	g = &f;
 	long allocs = gh_os_posix_live_allocs();
 	{
@@ -152,7 +166,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&fn, 0, sizeof(fn));
 		strcpy(fn.name, "vcpu");
 		gh_vm_function_handle *h = nullptr;
-		check(gh_vm_mgr_add_function(f.vm, &fn, &h) == 0, "add vcpu");
+		check(gh_vm_mgr_add_function_abi(
+			      f.vm, &fn, desc ? GH_VM_FN_ABI_DESC : GH_VM_FN_ABI_SEED, &h) == 0,
+		      "add vcpu");
 		gh_vcpu *vcpu = gh_vcpu_from_handle(h);
 		auto *run = static_cast<struct gh_vcpu_run *>(gh_vcpu_map_page(vcpu, 0));
 		f.self = gh_os_posix_task_self();
@@ -171,9 +187,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			gh_os_posix_clear_kick();
 			if (r == 0) {
 				uint32_t reason = run->exit_reason;
-				check(reason == GH_VM_EXIT_MMIO || reason == GH_VM_EXIT_STATUS,
-				      "exit reason");
-				if (reason == GH_VM_EXIT_MMIO) {
+				check(reason == GH_VM_EXIT_MMIO || reason == GH_VM_EXIT_STATUS ||
+				              (desc && reason == kExitPageFault),
+				      "exit reason (PAGE_FAULT only for a descriptor's vCPU)");
+				if (reason == kExitPageFault) {
+					const uint8_t *b = reinterpret_cast<const uint8_t *>(run);
+					int32_t attempt;
+					uint64_t addr;
+					memcpy(&attempt, b + kPfAttempt, 4);
+					memcpy(&addr, b + kPfPhysAddr, 8);
+					check(addr == f.pf_addr, "page fault address");
+					check(attempt == 0, "page fault attempt");
+					check(b[kPfResumeAction] == GH_VM_RESUME_FAULT,
+					      "page fault default resume action");
+				} else if (reason == GH_VM_EXIT_MMIO) {
 					check(run->mmio.len >= 1 && run->mmio.len <= 8, "mmio len");
 					f.last_read = !run->mmio.is_write;
 					f.last_len = run->mmio.len;

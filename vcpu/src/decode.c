@@ -41,6 +41,13 @@ void gh_vcpu_decode_exit(const struct gh_hypercall_vcpu_run_resp *resp, struct g
 			out->value = resp->state_data[2] &
 			             (out->len == 8 ? ~0ULL : (1ULL << (8 * out->len)) - 1);
 		break;
+	case GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT:
+		/* data[0] the IPA (v17 15/35 gunyah_vcpu.c), data[1] non-zero
+		 * for a write (the series' demand-paging patch, v16 27/34). */
+		out->kind = GH_VCPU_EXIT_KIND_PAGE_FAULT;
+		out->addr = resp->state_data[0];
+		out->is_write = resp->state_data[1] != 0;
+		break;
 	default:
 		out->kind = GH_VCPU_EXIT_KIND_UNKNOWN;
 		break;

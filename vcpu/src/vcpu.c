@@ -6,7 +6,23 @@
  */
 #include <gunyah/vcpu.h>
 
+#include "run_page_v17.h"
 #include "vcpu_internal.h"
+
+/* The PAGE_FAULT view overlays the seed's page: same header, inside its union. */
+_Static_assert(__builtin_offsetof(struct gh_vcpu_run, exit_reason) ==
+                       __builtin_offsetof(struct gh_vcpu_run_v17_pf, exit_reason),
+               "exit_reason where both ABIs have it");
+_Static_assert(__builtin_offsetof(struct gh_vcpu_run, mmio) == 16, "the union at 16");
+_Static_assert(sizeof(struct gh_vcpu_run_v17_pf) <= sizeof(struct gh_vcpu_run),
+               "the view fits in the seed's page struct");
+_Static_assert(GH_VCPU_V17_RESUME_HANDLED == GH_VM_RESUME_HANDLED &&
+                       GH_VCPU_V17_RESUME_FAULT == GH_VM_RESUME_FAULT &&
+                       GH_VCPU_V17_RESUME_RETRY == GH_VM_RESUME_RETRY,
+               "one resume_action decoder for MMIO and page faults");
+_Static_assert(GH_VCPU_V17_EXIT_PAGE_FAULT != GH_VM_EXIT_MMIO &&
+                       GH_VCPU_V17_EXIT_PAGE_FAULT != GH_VM_EXIT_STATUS,
+               "exit 3 is none of the seed's");
 
 /* --- lifetime ---------------------------------------------------------------- */
 
@@ -102,6 +118,7 @@ static void vcpu_unpopulate(struct gh_vm_resource_ticket *t, const struct gh_vm_
 	vcpu->capid = 0;
 	vcpu->irq = 0;
 	vcpu->mmio.pending = false;
+	vcpu->pf.pending = false;
 	gh_os_mutex_unlock(vcpu->run_lock);
 }
 
@@ -131,6 +148,7 @@ static int vcpu_bind(struct gh_vm_function_instance *inst, struct gh_vm_function
 	vcpu->handle.ops = &gh_vcpu_handle_ops;
 	vcpu->vm = inst->vm;
 	vcpu->vcpu_id = arg->vcpu_id;
+	vcpu->v17_page = inst->abi == GH_VM_FN_ABI_DESC;
 	vcpu->run = gh_os_page_alloc_zeroed();
 	vcpu->run_lock = gh_os_mutex_alloc();
 	vcpu->ready = gh_os_completion_alloc();
@@ -312,6 +330,51 @@ static int mmio_resume(struct gh_vcpu *vcpu, uint64_t resume[3])
 	return 0;
 }
 
+static struct gh_vcpu_run_v17_pf *pf_view(struct gh_vcpu *vcpu)
+{
+	return (struct gh_vcpu_run_v17_pf *)(void *)vcpu->run;
+}
+
+/*
+ * The later ABIs' PAGE_FAULT exit. As v17 gunyah_vcpu.c
+ * gunyah_handle_page_fault() fills it: the address, attempt 0 (the kernel
+ * tried nothing itself: it has no guest_memfd to demand-page from) and
+ * resume_action FAULT, so a VMM that never writes it makes the guest abort.
+ */
+static void pf_exit(struct gh_vcpu *vcpu, const struct gh_vcpu_exit *ex)
+{
+	struct gh_vcpu_run_v17_pf *pf = pf_view(vcpu);
+
+	vcpu->pf.pending = true;
+	vcpu->pf.fixed = false;
+	GH_WRITE_ONCE(pf->exit_reason, GH_VCPU_V17_EXIT_PAGE_FAULT);
+	GH_WRITE_ONCE(pf->phys_addr, ex->addr);
+	GH_WRITE_ONCE(pf->attempt, 0);
+	GH_WRITE_ONCE(pf->resume_action, GH_VCPU_V17_RESUME_FAULT);
+	for (unsigned int i = 0; i < sizeof(pf->padding3); i++)
+		GH_WRITE_ONCE(pf->padding3[i], 0);
+}
+
+/* The resume data of a pending page fault: userspace's resume_action (one
+ * byte read once), or the core's own answer. */
+static int pf_resume(struct gh_vcpu *vcpu, uint64_t resume[3])
+{
+	uint64_t action;
+	int ret;
+
+	if (vcpu->pf.fixed) {
+		action = vcpu->pf.fixed_action;
+	} else {
+		ret = gh_vcpu_resume_action(GH_READ_ONCE(pf_view(vcpu)->resume_action), &action);
+		if (ret)
+			return ret;
+	}
+	resume[0] = 0;
+	resume[1] = action;
+	resume[2] = 0;
+	return 0;
+}
+
 static uint32_t uapi_status(enum gh_vm_mgr_status st)
 {
 	switch (st) {
@@ -405,6 +468,10 @@ static int run_locked(struct gh_vcpu *vcpu)
 		ret = mmio_resume(vcpu, resume);
 		if (ret)
 			return ret;
+	} else if (vcpu->pf.pending) {
+		ret = pf_resume(vcpu, resume);
+		if (ret)
+			return ret;
 	}
 
 	for (;;) {
@@ -428,6 +495,7 @@ static int run_locked(struct gh_vcpu *vcpu)
 
 		/* The hypervisor took the resume data. */
 		vcpu->mmio.pending = false;
+		vcpu->pf.pending = false;
 		resume[0] = resume[1] = resume[2] = 0;
 
 		gh_vcpu_decode_exit(&resp, &ex);
@@ -477,6 +545,24 @@ static int run_locked(struct gh_vcpu *vcpu)
 			vcpu->mmio.fixed_action = GH_VMMIO_ACTION_FAULT;
 			vcpu->mmio.len = 0;
 			return -EIO;
+		case GH_VCPU_EXIT_KIND_PAGE_FAULT:
+			if (vcpu->v17_page) {
+				pf_exit(vcpu, &ex);
+				return 0;
+			}
+			/* The seed's page has no PAGE_FAULT exit: answer it here,
+			 * the guest takes an abort. Pending until a vcpu_run
+			 * takes it, like an ioeventfd write. */
+			gh_os_warn_ratelimited("vcpu %u: guest %s at 0x%llx not permitted; "
+			                       "the guest takes an abort (no PAGE_FAULT exit "
+			                       "for a vCPU added by name)",
+			                       vcpu->vcpu_id, ex.is_write ? "write" : "access",
+			                       (unsigned long long)ex.addr);
+			vcpu->pf.pending = true;
+			vcpu->pf.fixed = true;
+			vcpu->pf.fixed_action = GH_VMMIO_ACTION_FAULT;
+			resume[1] = GH_VMMIO_ACTION_FAULT;
+			break;
 		case GH_VCPU_EXIT_KIND_UNKNOWN:
 		default:
 			gh_os_warn_ratelimited("vcpu %u: unknown vcpu_run state 0x%llx",

@@ -10,7 +10,7 @@
  * Each handle also holds a VM reference, so vm is valid for the object's life.
  *
  * run_lock: held by a runner for its whole RUN, and by populate/unpopulate;
- * protects capid, irq, populated and mmio. in_run refuses a second runner
+ * protects capid, irq, populated, mmio and pf. in_run refuses a second runner
  * without blocking. gone/removed are read lock-free by a runner that sleeps
  * with run_lock held, so unpopulate/unbind can wake it before taking the lock.
  */
@@ -31,6 +31,7 @@ struct gh_vcpu {
 	bool populated;
 	uint64_t capid;
 	uint32_t irq;
+	bool v17_page; /* added by descriptor: the later ABIs' run page (PAGE_FAULT) */
 
 	/* The MMIO access the guest waits on: private, never read back from the page. */
 	struct {
@@ -41,6 +42,15 @@ struct gh_vcpu {
 		uint32_t len;
 		uint64_t addr;
 	} mmio;
+
+	/* The page fault the guest waits on: its answer goes with the next
+	 * vcpu_run. fixed: the core answered it (a vCPU without the PAGE_FAULT
+	 * exit), not userspace through the page. */
+	struct {
+		bool pending;
+		bool fixed;
+		uint8_t fixed_action; /* gh_vmmio_action */
+	} pf;
 };
 
 #endif /* GUNYAH_VCPU_INTERNAL_H */

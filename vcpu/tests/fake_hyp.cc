@@ -30,6 +30,11 @@ HypStep MmioWrite(uint64_t addr, uint64_t len, uint64_t value)
 	return Step(GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, addr, len, value);
 }
 
+HypStep PageFault(uint64_t addr, bool is_write)
+{
+	return Step(GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT, addr, is_write ? 1 : 0);
+}
+
 FakeHyp::FakeHyp()
 {
 	be_.name = "fake-hyp";
@@ -134,14 +139,14 @@ void VcpuFixture::TearDown()
 	EXPECT_EQ(gh_os_posix_live_allocs(), allocs_) << "leaked glue objects";
 }
 
-gh_vcpu *VcpuFixture::AddVcpu(uint32_t id, int *err)
+gh_vcpu *VcpuFixture::AddVcpu(uint32_t id, int *err, gh_vm_fn_abi abi)
 {
 	gh_vm_function f;
 	memset(&f, 0, sizeof(f));
 	strcpy(f.name, "vcpu");
 	f.vcpu.vcpu_id = id;
 	gh_vm_function_handle *h = nullptr;
-	int r = gh_vm_mgr_add_function(vm_, &f, &h);
+	int r = gh_vm_mgr_add_function_abi(vm_, &f, abi, &h);
 	if (err)
 		*err = r;
 	return r ? nullptr : gh_vcpu_from_handle(h);

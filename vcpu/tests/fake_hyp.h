@@ -28,6 +28,7 @@ HypStep Step(uint64_t state, uint64_t d0 = 0, uint64_t d1 = 0, uint64_t d2 = 0);
 HypStep ErrStep(int64_t err);
 HypStep MmioRead(uint64_t addr, uint64_t len);
 HypStep MmioWrite(uint64_t addr, uint64_t len, uint64_t value);
+HypStep PageFault(uint64_t addr, bool is_write = false);
 
 struct HypCall {
 	uint64_t capid;
@@ -64,8 +65,9 @@ protected:
 
 	void SetUp() override;
 	void TearDown() override;
-	// Adds "vcpu" @id; returns the handle (or nullptr and *err).
-	gh_vcpu *AddVcpu(uint32_t id, int *err = nullptr);
+	// Adds "vcpu" @id as @abi's ADD_FUNCTION would; returns the handle (or
+	// nullptr and *err).
+	gh_vcpu *AddVcpu(uint32_t id, int *err = nullptr, gh_vm_fn_abi abi = GH_VM_FN_ABI_SEED);
 	int RemoveVcpu(uint32_t id);
 	struct gh_vcpu_run *Page(gh_vcpu *v)
 	{

@@ -38,7 +38,13 @@ TEST(VcpuDecode, EveryState)
 		  GH_VCPU_EXIT_KIND_BAD_MMIO, 0 },
 		{ "len huge", GH_VCPU_STATE_ADDRSPACE_VMMIO_READ, 0x9000, 1ULL << 40, 0,
 		  GH_VCPU_EXIT_KIND_BAD_MMIO, 0 },
-		{ "unknown 7", 7, 0, 0, 0, GH_VCPU_EXIT_KIND_UNKNOWN, 0 },
+		{ "page fault read", GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT, 0x80001000, 0, 0,
+		  GH_VCPU_EXIT_KIND_PAGE_FAULT, 0 },
+		{ "page fault write", GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT, 0x80001008, 1, 0,
+		  GH_VCPU_EXIT_KIND_PAGE_FAULT, 0 },
+		{ "page fault write, any non-zero", GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT, 0x8, 0x100,
+		  0xff, GH_VCPU_EXIT_KIND_PAGE_FAULT, 0 },
+		{ "unknown 8", 8, 0, 0, 0, GH_VCPU_EXIT_KIND_UNKNOWN, 0 },
 		{ "unknown max", ~0ULL, 0, 0, 0, GH_VCPU_EXIT_KIND_UNKNOWN, 0 },
 	};
 	for (auto &c : cases) {
@@ -53,6 +59,11 @@ TEST(VcpuDecode, EveryState)
 			EXPECT_EQ(ex.len, c.d1);
 			EXPECT_EQ(ex.is_write, c.state == GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE);
 			EXPECT_EQ(ex.value, c.value);
+		}
+		if (c.kind == GH_VCPU_EXIT_KIND_PAGE_FAULT) {
+			EXPECT_EQ(ex.addr, c.d0);
+			EXPECT_EQ(ex.is_write, c.d1 != 0);
+			EXPECT_EQ(ex.len, 0u);
 		}
 	}
 }

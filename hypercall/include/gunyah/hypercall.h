@@ -274,12 +274,22 @@ enum gh_vcpu_state {
 	GH_VCPU_STATE_ADDRSPACE_VMMIO_READ = 4,  /* data: addr, size */
 	GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE = 5, /* data: addr, size, value */
 	GH_VCPU_STATE_FAULT = 6,                 /* the vCPU faulted; VM is crashing */
+	/* A guest access to guest RAM that its stage 2 does not permit (the
+	 * Linux driver's number, v17 include/linux/gunyah.h; the open
+	 * hypervisor has no such state). data[0]: the IPA, data[1]: non-zero
+	 * for a write. Resumed with a gh_vmmio_action in resume_data[1]. */
+	GH_VCPU_STATE_ADDRSPACE_PAGE_FAULT = 7,
 };
 
 /* POWERED_OFF state_data[0]: the VM has stopped; the vCPU never runs again. */
 #define GH_VCPU_POWEROFF_EXITED (1ULL << 0)
 
-/* vcpu_run resume_data[1] after a VMMIO state: how the access completes. */
+/*
+ * vcpu_run resume_data[1] after a VMMIO or PAGE_FAULT state: how the access
+ * completes. After a PAGE_FAULT, EMULATE and RETRY both re-execute the
+ * access (the host has, or may have, changed what backs it) and
+ * resume_data[0] and [2] must be zero.
+ */
 enum gh_vmmio_action {
 	GH_VMMIO_ACTION_EMULATE = 0, /* done; resume_data[0] holds a read's value */
 	GH_VMMIO_ACTION_RETRY = 1,   /* re-execute the access */
@@ -293,7 +303,8 @@ struct gh_hypercall_vcpu_run_resp {
 
 /*
  * Runs the vCPU @capid until it needs the host. @resume_data is x2..x4: after
- * a VMMIO state, the read's value and the gh_vmmio_action; else zero. x5 is
+ * a VMMIO state, the read's value and the gh_vmmio_action; after a
+ * PAGE_FAULT, 0 and the gh_vmmio_action; else zero. x5 is
  * always 0 (reserved). @resp is written only when GH_ERROR_OK is returned.
  */
 enum gh_error gh_hypercall_vcpu_run(uint64_t capid, const uint64_t resume_data[3],

@@ -195,6 +195,7 @@ struct gh_sim_vcpu_stats {
 	uint64_t decode_hits;     /* MMIO accesses located through the decode cache */
 	uint64_t decode_scans;    /* ... and by scanning (cache miss or stale entry) */
 	uint64_t sync_exceptions; /* aborts, UNDEF, SVC delivered to the guest */
+	uint64_t page_faults;     /* PAGE_FAULT states reported (stage-2 faults on RAM) */
 	/* With gh_sim_set_timing(sim, true): time inside the vCPU's engine
 	 * (guest code, with the MMIO and trap handling done in its hooks), and
 	 * in vcpu_run outside it (the hypervisor's own work). */

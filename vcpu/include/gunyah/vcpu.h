@@ -53,16 +53,23 @@ uint32_t gh_vcpu_id(const struct gh_vcpu *vcpu);
 long gh_vcpu_ioctl(struct gh_vcpu *vcpu, unsigned int cmd, unsigned long arg);
 
 /*
- * GH_VCPU_RUN. Returns 0 with run->exit_reason set (MMIO or STATUS), or an
- * error. STATUS: the VM failed to start (LOAD_FAILED), exited or crashed;
- * every later RUN of every vCPU returns the same STATUS exit.
+ * GH_VCPU_RUN. Returns 0 with run->exit_reason set (MMIO or STATUS; for a
+ * vCPU added by function descriptor also 3, the later ABIs' PAGE_FAULT), or
+ * an error. STATUS: the VM failed to start (LOAD_FAILED), exited or crashed;
+ * every later RUN of every vCPU returns the same STATUS exit. PAGE_FAULT: the
+ * guest accessed RAM its stage 2 does not permit; the page's page_fault
+ * member (v17's offsets) has the address, attempt 0 and resume_action FAULT,
+ * which userspace may change to HANDLED or RETRY for the next RUN. A vCPU
+ * added by name never sees it: the core answers FAULT (the guest takes an
+ * abort) and warns.
  *  -EINTR    immediate_exit was set or a signal is pending before entering the
  *            guest, or a signal arrived while waiting for a wake-up; nothing is
  *            lost: a pending MMIO completion stays pending for the next RUN
  *  -EBUSY    another thread is inside RUN on this vCPU (refused, not queued)
  *  -ENODEV   the vCPU's function was removed, or its resource went away while
  *            the VM still runs
- *  -EINVAL   the MMIO resume_action userspace wrote is unknown (still pending)
+ *  -EINVAL   the MMIO or page-fault resume_action userspace wrote is unknown
+ *            (still pending)
  *  -EIO      the hypervisor reported an MMIO length outside 1..8 (the access is
  *            completed with a fault on the next RUN) or kept reporting a state
  *            this driver does not know
@@ -92,13 +99,15 @@ enum gh_vcpu_exit_kind {
 	GH_VCPU_EXIT_KIND_MMIO,        /* VMMIO read/write with a valid length */
 	GH_VCPU_EXIT_KIND_BAD_MMIO,    /* VMMIO with a length outside 1..8 */
 	GH_VCPU_EXIT_KIND_UNKNOWN,     /* a state this driver does not know (raw kept) */
+	GH_VCPU_EXIT_KIND_PAGE_FAULT,  /* a stage-2 fault on guest RAM: addr, is_write */
 };
 
 /**
  * struct gh_vcpu_exit - a decoded vcpu_run response
  * @kind: what the loop must do
  * @raw_state: the hypervisor's state value as returned
- * @addr, @len, @is_write, @value: MMIO (value only for writes; len raw for BAD_MMIO)
+ * @addr, @len, @is_write, @value: MMIO (value only for writes; len raw for BAD_MMIO);
+ *   PAGE_FAULT: @addr, @is_write (state data 0 and 1)
  */
 struct gh_vcpu_exit {
 	enum gh_vcpu_exit_kind kind;
@@ -111,7 +120,8 @@ struct gh_vcpu_exit {
 
 void gh_vcpu_decode_exit(const struct gh_hypercall_vcpu_run_resp *resp, struct gh_vcpu_exit *out);
 
-/* GH_VM_RESUME_* (the run page's resume_action) to gh_vmmio_action: 0 or -EINVAL. */
+/* GH_VM_RESUME_* (the run page's resume_action, MMIO or page fault; v17's
+ * GUNYAH_VCPU_RESUME_* have the same values) to gh_vmmio_action: 0 or -EINVAL. */
 int gh_vcpu_resume_action(uint8_t resume_action, uint64_t *vmmio_action);
 
 #ifdef __cplusplus
