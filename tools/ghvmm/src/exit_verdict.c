@@ -32,6 +32,10 @@ void ghvmm_exit_decode(int ret, const struct gh_vcpu_run *run, struct ghvmm_vcpu
 		out->status.status = run->status.status;
 		out->status.type = run->status.exit_info.type;
 		break;
+	case GHVMM_V17_EXIT_PAGE_FAULT:
+		out->kind = GHVMM_EXIT_KIND_PAGE_FAULT;
+		out->fault_addr = run->mmio.phys_addr;
+		break;
 	default:
 		out->kind = GHVMM_EXIT_KIND_UNKNOWN;
 		out->reason = run->exit_reason;
@@ -91,6 +95,10 @@ struct ghvmm_verdict ghvmm_exit_verdict(const struct ghvmm_vcpu_exit *e, bool st
 		default:
 			return stop(GHVMM_EXIT_INTERNAL, GHVMM_REPORT_BAD_STATUS);
 		}
+	case GHVMM_EXIT_KIND_PAGE_FAULT:
+		/* No demand paging here: the kernel's default answer (FAULT)
+		 * stands, the guest takes an abort. */
+		return run;
 	case GHVMM_EXIT_KIND_UNKNOWN:
 	default:
 		return stop(GHVMM_EXIT_INTERNAL, GHVMM_REPORT_BAD_EXIT);

@@ -19,7 +19,8 @@ enum ghvmm_exit_kind {
 	GHVMM_EXIT_KIND_RUN_FAILED,  /* RUN returned another -errno */
 	GHVMM_EXIT_KIND_MMIO,
 	GHVMM_EXIT_KIND_STATUS,
-	GHVMM_EXIT_KIND_UNKNOWN, /* an exit_reason this VMM does not know */
+	GHVMM_EXIT_KIND_PAGE_FAULT, /* v17's exit 3 (a vCPU added by descriptor) */
+	GHVMM_EXIT_KIND_UNKNOWN,    /* an exit_reason this VMM does not know */
 };
 
 /**
@@ -30,6 +31,7 @@ enum ghvmm_exit_kind {
  * @mmio: MMIO: the access; @value is the data of a write (little-endian,
  *        only when @len is 1..8)
  * @status: STATUS: the VM's status (GH_VM_STATUS_*) and exit type
+ * @fault_addr: PAGE_FAULT: the guest-physical address it could not access
  */
 struct ghvmm_vcpu_exit {
 	enum ghvmm_exit_kind kind;
@@ -45,7 +47,12 @@ struct ghvmm_vcpu_exit {
 		uint32_t status;
 		uint16_t type;
 	} status;
+	uint64_t fault_addr;
 };
+
+/* v17's run page: exit 3 and its page_fault.phys_addr, at the offset of the
+ * seed's mmio.phys_addr (uapi/v17). The kernel leaves resume_action FAULT. */
+#define GHVMM_V17_EXIT_PAGE_FAULT 3U
 
 /* Reduces RUN's result @ret and, when it is 0, the run page @run to a value. */
 void ghvmm_exit_decode(int ret, const struct gh_vcpu_run *run, struct ghvmm_vcpu_exit *out);

@@ -54,6 +54,12 @@ TEST(ExitDecode, ReducesTheRunPageToAValue)
 {
 	ghvmm_vcpu_exit e;
 
+	gh_vcpu_run pf = Reason(GHVMM_V17_EXIT_PAGE_FAULT);
+	pf.mmio.phys_addr = 0x40123000; // page_fault.phys_addr, the same offset
+	ghvmm_exit_decode(0, &pf, &e);
+	EXPECT_EQ(GHVMM_EXIT_KIND_PAGE_FAULT, e.kind);
+	EXPECT_EQ(0x40123000u, e.fault_addr);
+
 	gh_vcpu_run w =
 		Mmio(0x09000000, 4, true, { 0x78, 0x56, 0x34, 0x12, 0xff, 0xff, 0xff, 0xff });
 	ghvmm_exit_decode(0, &w, &e);
@@ -168,7 +174,9 @@ TEST(ExitVerdict, Table)
 		  GHVMM_ACTION_STOP, GHVMM_EXIT_INTERNAL, GHVMM_REPORT_BAD_STATUS },
 		{ "exit reason UNKNOWN", 0, Reason(GH_VM_EXIT_UNKNOWN), false, GHVMM_ACTION_STOP,
 		  GHVMM_EXIT_INTERNAL, GHVMM_REPORT_BAD_EXIT },
-		{ "exit reason 3", 0, Reason(3), false, GHVMM_ACTION_STOP, GHVMM_EXIT_INTERNAL,
+		{ "v17's PAGE_FAULT: the guest takes the abort", 0, Reason(3), false,
+		  GHVMM_ACTION_RUN, GHVMM_EXIT_POWEROFF, GHVMM_REPORT_NONE },
+		{ "exit reason 4", 0, Reason(4), false, GHVMM_ACTION_STOP, GHVMM_EXIT_INTERNAL,
 		  GHVMM_REPORT_BAD_EXIT },
 	};
 	for (const Case &c : cases) {
