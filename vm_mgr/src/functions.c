@@ -7,6 +7,10 @@
 #include "builtin_functions.h"
 #include "vm_mgr_internal.h"
 
+/* Types read their argument in place as their struct (ioeventfd's has u64s). */
+_Static_assert(__builtin_offsetof(struct gh_vm_function_instance, arg) % 8 == 0,
+               "a function's argument copy is 8-byte aligned");
+
 /* --- registry ----------------------------------------------------------------------- */
 
 #define GH_VM_MAX_FN_TYPES 8

@@ -526,8 +526,8 @@ struct gh_vm_function_instance {
 	const struct gh_vm_function_type *type;
 	struct gh_vm *vm;                          /* valid while bound */
 	void *data;                                /* the type's own */
+	uint8_t arg[GUNYAH_FUNCTION_MAX_ARG_SIZE]; /* copy of the argument (8-aligned) */
 	enum gh_vm_fn_abi abi;                     /* how it was added */
-	uint8_t arg[GUNYAH_FUNCTION_MAX_ARG_SIZE]; /* copy of the argument */
 	struct gh_vm_function_instance *next;      /* private to vm_mgr */
 };
 
