@@ -28,6 +28,12 @@
 	str	\reg, [x28]
 .endm
 
+/* Reports the address of @label (clobbers x10). */
+.macro report_pc label
+	adr	x10, \label
+	report	x10
+.endm
+
 .macro system_off
 	movl	x0, PSCI_SYSTEM_OFF
 	hvc	#0

@@ -14,11 +14,6 @@
 
 #define FAULT_BASE	(ECHO_BASE + 0x40)
 
-.macro report_pc label
-	adr	x10, \label
-	report	x10
-.endm
-
 	.section .text.boot, "ax"
 	.global _start
 _start:

@@ -61,11 +61,6 @@
 	isb
 .endm
 
-.macro report_pc label
-	adr	x10, \label
-	report	x10
-.endm
-
 	.section .text.boot, "ax"
 	.global _start
 _start:

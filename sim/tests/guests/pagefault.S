@@ -14,11 +14,6 @@
 
 #define GUARDED	(RO_BASE + 0x100)
 
-.macro report_pc label
-	adr	x10, \label
-	report	x10
-.endm
-
 	.section .text.boot, "ax"
 	.global _start
 _start:
