@@ -96,7 +96,11 @@ static void vm_reclaim_memory(struct gh_vm *vm, bool last)
 			gh_os_warn_ratelimited(
 				"vm %u: parcel %u not reclaimed: its pages stay pinned", vm->vmid,
 				vm->parcel[i]);
+			/* Leaked as it is: pinned, and lent guest memory stays
+			 * out of the host's reach. */
+			vm->shared[i] = false;
 			vm->pinned[i] = NULL;
+			continue;
 		}
 		vm->shared[i] = false;
 		gh_os_mem_unpin(vm->pinned[i]);

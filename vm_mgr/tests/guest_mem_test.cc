@@ -12,6 +12,10 @@
 
 #include "fake_rm.h"
 
+#if defined(GH_SANITIZER_ASAN)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace {
 
 const uint64_t kPage = 4096;
@@ -269,6 +273,35 @@ TEST_F(GuestMemTest, AFailedShareUnpinsAndKeepsTheHostView)
 	rm_.fail_op = "mem_lend:0";
 	EXPECT_EQ(gh_vm_mgr_start(vm_), -EIO);
 	EXPECT_EQ(Perms(view), "rw-s");
+}
+
+// A parcel the RM never gives back is leaked as it is: the host's view of
+// lent guest memory stays taken away (its pages may still be the VM's), and
+// the store lives on. (Not the fixture: the leak is the point.)
+TEST(GuestMemLeak, AParcelTheRmKeepsStaysLent)
+{
+	FakeRm rm;
+	gh_vm *vm = nullptr;
+	gh_gmem *g = nullptr;
+	gh_gmem_create_args a{};
+	a.size = 2 * kPage;
+#if defined(GH_SANITIZER_ASAN)
+	__lsan::ScopedDisabler leaked_on_purpose;
+#endif
+
+	gh_os_posix_warn_quiet(true);
+	ASSERT_EQ(gh_vm_mgr_create(&rm.ops, &rm, &vm), 0);
+	ASSERT_EQ(gh_gmem_create(&a, &g), 0);
+	char *view = static_cast<char *>(gh_os_posix_gmem_view(gh_gmem_store(g)));
+	gh_vm_map_mem m{ 0x80000000, GH_VM_MAP_MEM_ALLOW_RWX, 0, 0, kPage };
+	ASSERT_EQ(gh_vm_mgr_map_mem(vm, &m, g), 0);
+	ASSERT_EQ(gh_vm_mgr_start(vm), 0);
+	EXPECT_EQ(Perms(view), "---s");
+	rm.fail_op = "mem_reclaim:100"; // refused before and after the reset
+	gh_gmem_put(g);
+	gh_vm_put(vm);
+	EXPECT_EQ(Perms(view), "---s") << "the host got back pages the RM kept";
+	EXPECT_EQ(Perms(view + kPage), "rw-s");
 }
 
 } // namespace
