@@ -140,3 +140,21 @@ void gh_gmem_unbind(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uin
 		gh_gmem_put(g);
 	}
 }
+
+/* Shrinks @vm's binding of [@off, @off + @size) to [@new_off, @new_off +
+ * @new_size), a part of it (so nothing else can overlap). */
+void gh_gmem_trim(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uint64_t size,
+                  uint64_t new_off, uint64_t new_size)
+{
+	struct gh_gmem_binding *b;
+
+	gh_os_mutex_lock(g->lock);
+	for (b = g->bindings; b; b = b->next) {
+		if (b->vm == vm && b->off == off && b->size == size) {
+			b->off = new_off;
+			b->size = new_size;
+			break;
+		}
+	}
+	gh_os_mutex_unlock(g->lock);
+}

@@ -113,6 +113,13 @@ static bool ioeventfd_matches(const struct gh_vm_function_instance *inst, const 
 	       a->datamatch == b->datamatch;
 }
 
+/*
+ * v17's rule (gunyah_vm_add_io_handler keys on the address, and on the length
+ * and value only when both have a datamatch): at one address, an ioeventfd
+ * without a datamatch excludes every other; two with a datamatch may share
+ * it when their lengths or values differ. Ranges at different addresses may
+ * overlap. (A write still signals only the ioeventfd whose length it has.)
+ */
 static int ioeventfd_conflicts(const struct gh_vm_function_instance *inst, const void *arg)
 {
 	const struct gh_fn_ioeventfd_arg *a = arg, *b = (const void *)inst->arg;
@@ -120,13 +127,9 @@ static int ioeventfd_conflicts(const struct gh_vm_function_instance *inst, const
 
 	if (a->addr != b->addr)
 		return 0;
-	if (!a->len || !b->len)
-		return -EEXIST; /* any length covers every other one at addr */
-	if (a->len != b->len)
-		return 0;
-	if (!a_dm || !b_dm || a->datamatch == b->datamatch)
+	if (!a_dm || !b_dm)
 		return -EEXIST;
-	return 0;
+	return a->len == b->len && a->datamatch == b->datamatch ? -EEXIST : 0;
 }
 
 const struct gh_vm_function_type gh_ioeventfd_function_type = {

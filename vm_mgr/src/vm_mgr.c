@@ -703,17 +703,43 @@ static void remove_region(struct gh_vm *vm, size_t i)
 	vm->gmem[vm->nr_regions] = NULL;
 }
 
+/*
+ * UNMAP, as v17's gunyah_gmem_remove_mapping: the mapping of @g with the same
+ * flags that holds [guest_addr, guest_addr + size) at the same offset into
+ * @g; all of it goes, or its start or its end (the rest stays mapped), not a
+ * middle (-EINVAL). None: -ENOENT.
+ */
 static int unmap_mem(struct gh_vm *vm, const struct gh_vm_map_mem *a, struct gh_gmem *g)
 {
 	uint32_t flags = a->flags & ~GH_VM_MAP_MEM_UNMAP;
 
 	for (size_t i = 0; i < vm->nr_regions; i++) {
-		if (vm->gmem[i] != g || vm->gmem_off[i] != a->offset ||
-		    vm->gmem_flags[i] != flags || vm->regions[i].guest_phys_addr != a->guest_addr ||
-		    vm->regions[i].memory_size != a->size)
+		struct gh_userspace_memory_region *r = &vm->regions[i];
+		uint64_t head, tail;
+
+		if (vm->gmem[i] != g || vm->gmem_flags[i] != flags ||
+		    !region_holds(r, a->guest_addr, a->size))
 			continue;
-		gh_gmem_unbind(g, vm, a->offset, a->size);
-		remove_region(vm, i);
+		head = a->guest_addr - r->guest_phys_addr;
+		if (a->offset - vm->gmem_off[i] != head)
+			return -ENOENT;
+		tail = r->memory_size - head - a->size;
+		if (head && tail)
+			return -EINVAL;
+		if (!head && !tail) {
+			gh_gmem_unbind(g, vm, a->offset, a->size);
+			remove_region(vm, i);
+			return 0;
+		}
+		/* keep the end (head 0) or the start (tail 0) */
+		gh_gmem_trim(g, vm, vm->gmem_off[i], r->memory_size,
+		             head ? vm->gmem_off[i] : a->offset + a->size,
+		             r->memory_size - a->size);
+		if (!head) {
+			r->guest_phys_addr += a->size;
+			vm->gmem_off[i] += a->size;
+		}
+		r->memory_size -= a->size;
 		return 0;
 	}
 	return -ENOENT;
@@ -786,9 +812,10 @@ int gh_vm_mgr_set_fw_config(struct gh_vm *vm, const struct gh_vm_fw_config *fw)
 	return 0;
 }
 
+/* Where the DTB lies is checked at start (vm_image_layout()), as v17 does:
+ * a VMM may set it before it maps the memory. */
 int gh_vm_mgr_set_dtb_config(struct gh_vm *vm, const struct gh_vm_dtb_config *dtb)
 {
-	bool inside = false;
 	int ret;
 
 	if (!dtb)
@@ -798,24 +825,10 @@ int gh_vm_mgr_set_dtb_config(struct gh_vm *vm, const struct gh_vm_dtb_config *dt
 	ret = cfg_begin(vm);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < vm->nr_regions; i++) {
-		const struct gh_userspace_memory_region *o = &vm->regions[i];
-
-		if (dtb->guest_phys_addr >= o->guest_phys_addr &&
-		    dtb->guest_phys_addr + (dtb->size - 1) <=
-		            o->guest_phys_addr + (o->memory_size - 1)) {
-			inside = true;
-			break;
-		}
-	}
-	if (inside) {
-		vm->dtb = *dtb;
-		vm->dtb_set = true;
-	} else {
-		ret = -EINVAL;
-	}
+	vm->dtb = *dtb;
+	vm->dtb_set = true;
 	cfg_end(vm);
-	return ret;
+	return 0;
 }
 
 static bool boot_reg_ok(uint32_t reg)
@@ -827,11 +840,11 @@ static bool boot_reg_ok(uint32_t reg)
 		return false;
 	switch (set) {
 	case GH_VM_BOOT_CONTEXT_REG_SET_X:
-		return index <= 30;
+		return index <= 31;
 	case GH_VM_BOOT_CONTEXT_REG_SET_PC:
 		return index == 0;
 	case GH_VM_BOOT_CONTEXT_REG_SET_SP:
-		return index <= 1;
+		return index <= 2;
 	default:
 		return false;
 	}
@@ -846,8 +859,8 @@ int gh_vm_mgr_set_boot_context(struct gh_vm *vm, const struct gh_vm_boot_context
 	if (bc->reserved || !boot_reg_ok(bc->reg))
 		return -EINVAL;
 	ret = cfg_begin(vm);
-	if (ret)
-		return ret;
+	if (ret) /* v17 and Android: -EINVAL once the VM has a status */
+		return ret == -EBUSY ? -EINVAL : ret;
 	for (size_t i = 0; i < vm->nr_boot; i++) {
 		if (vm->boot[i].reg == bc->reg) {
 			vm->boot[i].value = bc->value;

@@ -90,6 +90,8 @@ int gh_vm_mgr_fn_desc_ioctl(struct gh_vm *vm, bool add, const void *arg,
  * (a page goes to one VM), -EINVAL outside @g. A binding holds a reference. */
 int gh_gmem_bind(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uint64_t size);
 void gh_gmem_unbind(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uint64_t size);
+void gh_gmem_trim(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uint64_t size,
+                  uint64_t new_off, uint64_t new_size);
 
 /* functions.c: the registry and the bound functions (vm->functions) */
 const struct gh_vm_function_type *gh_vm_fn_lookup(const char *name);

@@ -184,23 +184,48 @@ TEST_F(GuestMemTest, APageGoesToOneVmAndOneGuestAddress)
 	gh_vm_put(other);
 }
 
-TEST_F(GuestMemTest, UnmapTakesBackExactlyOneMapping)
+TEST_F(GuestMemTest, UnmapTakesBackAMappingOrItsStartOrItsEnd)
 {
 	gh_vm_map_mem m = Map(0x80000000, 0, 4 * kPage, GH_VM_MAP_MEM_ALLOW_READ);
 	gh_vm_map_mem un = m;
 
 	ASSERT_EQ(gh_vm_mgr_map_mem(vm_, &m, g_), 0);
-	un.flags |= GH_VM_MAP_MEM_UNMAP;
-	un.size = 2 * kPage; // part of it
-	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), -ENOENT);
-	un.size = m.size;
 	un.flags = GH_VM_MAP_MEM_ALLOW_RWX | GH_VM_MAP_MEM_UNMAP; // other flags
 	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), -ENOENT);
-	un.flags = m.flags | GH_VM_MAP_MEM_UNMAP;
-	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), 0);
+	un.flags = m.flags | GH_VM_MAP_MEM_FORCE_SHARE | GH_VM_MAP_MEM_UNMAP; // other access
 	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), -ENOENT);
-	// The pages are free again, the guest range too.
-	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &m, g_), 0);
+	un.flags = m.flags | GH_VM_MAP_MEM_UNMAP;
+	un.guest_addr = 0x70000000; // not mapped there
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), -ENOENT);
+	un.guest_addr = m.guest_addr;
+	un.offset = kPage; // the right pages at the wrong place
+	un.size = 3 * kPage;
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), -ENOENT);
+	un.guest_addr = m.guest_addr + kPage;
+	un.size = 2 * kPage; // a middle: v17 cannot split a mapping either
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), -EINVAL);
+
+	un.guest_addr = m.guest_addr; // the start
+	un.offset = 0;
+	un.size = kPage;
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), 0);
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), -ENOENT) << "gone";
+	un.guest_addr = m.guest_addr + 3 * kPage; // the end
+	un.offset = 3 * kPage;
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), 0);
+	// Pages 0 and 3 are free again, for this VM or another.
+	gh_vm_map_mem first = Map(0x90000000, 0, kPage, GH_VM_MAP_MEM_ALLOW_READ);
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &first, g_), 0);
+	gh_vm_map_mem last = Map(0x80000000, 3 * kPage, kPage, GH_VM_MAP_MEM_ALLOW_READ);
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &last, g_), 0) << "its guest page is free too";
+	gh_vm_map_mem still = Map(0xa0000000, kPage, kPage, GH_VM_MAP_MEM_ALLOW_READ);
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &still, g_), -EEXIST) << "pages 1-2 stay mapped";
+	// What is left, pages 1-2 at 0x80001000, goes in one call.
+	un.guest_addr = m.guest_addr + kPage;
+	un.offset = kPage;
+	un.size = 2 * kPage;
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &un, g_), 0);
+	EXPECT_EQ(gh_vm_mgr_map_mem(vm_, &still, g_), 0);
 }
 
 TEST_F(GuestMemTest, LentAtStartTheHostLosesItsViewUntilReclaim)

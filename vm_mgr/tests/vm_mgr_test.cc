@@ -160,14 +160,14 @@ TEST_F(VmMgrTest, MemoryRegionCountLimit)
 	EXPECT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r), -ENOSPC);
 }
 
-TEST_F(VmMgrTest, DtbConfigMustLieInOneRegion)
+TEST_F(VmMgrTest, DtbConfigIsCheckedAtStart)
 {
 	gh_vm_dtb_config d{ 0x40000000, kPage };
-	EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), -EINVAL) << "no region yet";
-	auto r1 = Region(1, 0x40000000, 4 * kPage);
-	auto r2 = Region(2, 0x40000000 + 4 * kPage, 4 * kPage);
-	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r1), 0);
-	ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r2), 0);
+	EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), 0) << "before any memory, as v17 allows";
+	gh_vm_dtb_config empty{ 0x40000000, 0 }, wraps{ 0xffffffffffffff00ULL, 0x200 };
+	EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &empty), -EINVAL);
+	EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &wraps), -EINVAL);
+	// Where it lies: one region must hold it when the VM starts.
 	struct Case {
 		uint64_t gpa, size;
 		int err;
@@ -176,14 +176,20 @@ TEST_F(VmMgrTest, DtbConfigMustLieInOneRegion)
 		{ 0x40000000 + 3 * kPage, 2 * kPage, -EINVAL }, // spans two regions
 		{ 0x40000000 + 4 * kPage, 4 * kPage, 0 },
 		{ 0x40000000 + 4 * kPage, 4 * kPage + 1, -EINVAL },
-		{ 0x40000000, 0, -EINVAL },
-		{ 0xffffffffffffff00ULL, 0x200, -EINVAL },
 		{ 0x3fffffff, 2, -EINVAL },
 	};
 	for (auto &c : cases) {
 		SCOPED_TRACE(c.gpa);
+		gh_vm *vm = nullptr;
+		ASSERT_EQ(gh_vm_mgr_create(&rm_.ops, &rm_, &vm), 0);
 		gh_vm_dtb_config dc{ c.gpa, c.size };
-		EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &dc), c.err);
+		EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm, &dc), 0);
+		auto r1 = Region(1, 0x40000000, 4 * kPage);
+		auto r2 = Region(2, 0x40000000 + 4 * kPage, 4 * kPage);
+		ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm, &r1), 0);
+		ASSERT_EQ(gh_vm_mgr_set_user_mem_region(vm, &r2), 0);
+		EXPECT_EQ(gh_vm_mgr_start(vm), c.err);
+		gh_vm_put(vm);
 	}
 }
 
@@ -195,12 +201,13 @@ TEST_F(VmMgrTest, BootContextValidation)
 		int err;
 	} cases[] = {
 		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0), 0, 0 },
-		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 30), 0, 0 },
-		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 31), 0, -EINVAL },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 31), 0, 0 },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 32), 0, -EINVAL },
 		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 0), 0, 0 },
 		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_PC, 1), 0, -EINVAL },
 		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_SP, 1), 0, 0 },
-		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_SP, 2), 0, -EINVAL },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_SP, 2), 0, 0 },
+		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_SP, 3), 0, -EINVAL },
 		{ GH_VM_BOOT_CONTEXT_REG(3, 0), 0, -EINVAL },
 		{ GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_CONTEXT_REG_SET_X, 0) | (1U << 16), 0,
 		  -EINVAL },
@@ -218,7 +225,7 @@ TEST_F(VmMgrTest, BootContextValidation)
 	int boot_calls = 0;
 	for (auto &c : rm_.Calls())
 		boot_calls += c.rfind("set_boot_context", 0) == 0;
-	EXPECT_EQ(boot_calls, 4);
+	EXPECT_EQ(boot_calls, 5);
 }
 
 TEST_F(VmMgrTest, StartSequenceAndFrozenConfig)
@@ -241,7 +248,7 @@ TEST_F(VmMgrTest, StartSequenceAndFrozenConfig)
 	auto r2 = Region(6, 0x50000000, kPage);
 	EXPECT_EQ(gh_vm_mgr_set_user_mem_region(vm_, &r2), -EBUSY);
 	EXPECT_EQ(gh_vm_mgr_set_dtb_config(vm_, &d), -EBUSY);
-	EXPECT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), -EBUSY);
+	EXPECT_EQ(gh_vm_mgr_set_boot_context(vm_, &bc), -EINVAL) << "v17's error, not EBUSY";
 	gh_vm_put(vm_);
 	vm_ = nullptr;
 	auto calls = rm_.Calls();
@@ -562,12 +569,15 @@ TEST_F(VmMgrTest, IoeventfdValidation)
 		{ "dup", Ioeventfd(ev.fd(), 0x1000, 4), -EEXIST },
 		{ "dup vs datamatch", Ioeventfd(ev.fd(), 0x1000, 4, GH_IOEVENTFD_DATAMATCH, 1),
 		  -EEXIST },
-		{ "other len ok", Ioeventfd(ev.fd(), 0x1000, 2), 0 },
+		{ "other len, no datamatch", Ioeventfd(ev.fd(), 0x1000, 2), -EEXIST },
+		{ "overlapping, other address", Ioeventfd(ev.fd(), 0x1002, 4), 0 },
 		{ "dm ok", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 1), 0 },
 		{ "dm other value ok", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 2),
 		  0 },
 		{ "dm same value", Ioeventfd(ev.fd(), 0x2000, 4, GH_IOEVENTFD_DATAMATCH, 2),
 		  -EEXIST },
+		{ "dm other len ok", Ioeventfd(ev.fd(), 0x2000, 2, GH_IOEVENTFD_DATAMATCH, 2), 0 },
+		{ "no datamatch beside dm", Ioeventfd(ev.fd(), 0x2000, 8), -EEXIST },
 	};
 	for (auto &c : cases) {
 		SCOPED_TRACE(c.what);

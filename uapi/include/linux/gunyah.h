@@ -130,9 +130,9 @@ struct gh_vm_function {
 #define GH_VM_REMOVE_FUNCTION _IOW(GH_IOCTL_TYPE, 0x7, struct gh_vm_function)
 
 /* Boot context: register values the boot vCPU starts with. */
-#define GH_VM_BOOT_CONTEXT_REG_SET_X  0 /* index 0..30 */
+#define GH_VM_BOOT_CONTEXT_REG_SET_X  0 /* index 0..31 */
 #define GH_VM_BOOT_CONTEXT_REG_SET_PC 1 /* index 0 */
-#define GH_VM_BOOT_CONTEXT_REG_SET_SP 2 /* index 0 (SP_EL0) or 1 (SP_EL1) */
+#define GH_VM_BOOT_CONTEXT_REG_SET_SP 2 /* index 0..2 (SP_EL0..SP_EL2) */
 #define GH_VM_BOOT_CONTEXT_REG_SHIFT  8
 #define GH_VM_BOOT_CONTEXT_REG(set, index) \
 	((((__u32)(set)&0xff) << GH_VM_BOOT_CONTEXT_REG_SHIFT) | ((__u32)(index)&0xff))
