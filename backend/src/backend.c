@@ -243,6 +243,21 @@ int gh_backend_vm_exit_description(struct gh_backend_vm *vm, const struct gh_vm_
 	return 0;
 }
 
+int gh_backend_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, void *arg,
+                        struct gh_backend_vcpu **vcpu)
+{
+	if (vcpu)
+		*vcpu = NULL;
+	if (!vm)
+		return -EBADF;
+	return vm->b->ops->vm_ioctl(vm, cmd, arg, vcpu);
+}
+
+long gh_backend_vcpu_ioctl(struct gh_backend_vcpu *vcpu, unsigned int cmd, unsigned long arg)
+{
+	return vcpu ? vcpu->b->ops->vcpu_ioctl(vcpu, cmd, arg) : -EBADF;
+}
+
 struct gh_vcpu_run *gh_backend_vcpu_run_page(struct gh_backend_vcpu *vcpu)
 {
 	return vcpu ? vcpu->b->ops->run_page(vcpu) : NULL;

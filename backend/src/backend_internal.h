@@ -23,6 +23,7 @@ struct gh_backend_ops {
 	int (*vcpu_run)(struct gh_backend_vcpu *vcpu);
 	void (*vcpu_kick)(struct gh_backend_vcpu *vcpu);
 	void (*vcpu_release)(struct gh_backend_vcpu *vcpu);
+	long (*vcpu_ioctl)(struct gh_backend_vcpu *vcpu, unsigned int cmd, unsigned long arg);
 	/* guest memory (optional: NULL means -ENOTTY) */
 	int (*gmem_create)(struct gh_backend *b, uint64_t size, uint64_t flags,
 	                   struct gh_backend_gmem **out);

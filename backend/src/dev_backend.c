@@ -159,6 +159,13 @@ static int dev_vcpu_run(struct gh_backend_vcpu *vcpu)
 	return r;
 }
 
+static long dev_vcpu_ioctl(struct gh_backend_vcpu *vcpu, unsigned int cmd, unsigned long arg)
+{
+	long r = ioctl(((struct dev_vcpu *)vcpu)->fd, cmd, arg);
+
+	return r < 0 ? -errno : r;
+}
+
 static void dev_vcpu_kick(struct gh_backend_vcpu *vcpu)
 {
 	struct dev_vcpu *c = (struct dev_vcpu *)vcpu;
@@ -265,6 +272,7 @@ static const struct gh_backend_ops dev_ops = {
 	.vcpu_run = dev_vcpu_run,
 	.vcpu_kick = dev_vcpu_kick,
 	.vcpu_release = dev_vcpu_release,
+	.vcpu_ioctl = dev_vcpu_ioctl,
 };
 
 static void kick_handler(int sig)

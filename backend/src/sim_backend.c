@@ -258,6 +258,11 @@ static int sim_vcpu_times(struct gh_backend_vcpu *vcpu, struct gh_backend_vcpu_t
 	return 0;
 }
 
+static long sim_vcpu_ioctl(struct gh_backend_vcpu *vcpu, unsigned int cmd, unsigned long arg)
+{
+	return gh_vcpu_ioctl(((struct sim_vcpu *)vcpu)->vcpu, cmd, arg);
+}
+
 static void sim_vcpu_release(struct gh_backend_vcpu *vcpu)
 {
 	struct sim_vcpu *c = (struct sim_vcpu *)vcpu;
@@ -328,6 +333,7 @@ static const struct gh_backend_ops sim_ops = {
 	.vcpu_run = sim_vcpu_run,
 	.vcpu_kick = sim_vcpu_kick,
 	.vcpu_release = sim_vcpu_release,
+	.vcpu_ioctl = sim_vcpu_ioctl,
 	.vcpu_times = sim_vcpu_times,
 	.vm_exit_description = sim_vm_exit_description,
 	.rm_call_stats = sim_rm_call_stats,

@@ -45,10 +45,21 @@ make -s -C "$top/kmod" -j2 KDIR="$kdir_amd64" BUILD="$build/amd64" GH_TESTS=1 >>
 	{ tail -n 30 "$log"; die "amd64 module build failed"; }
 
 step "building the selftest"
-aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -pthread \
-	-I"$top/uapi/include" -I"$top/backend/include" -I"$top/backend/src" \
+cc=(aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -pthread)
+conf=$top/conformance
+# The later ABIs' conformance tables, each against its own <linux/gunyah.h>.
+for abi in v17 android; do
+	"${cc[@]}" -c -I"$top/uapi/$abi/include" -I"$conf/include" -I"$conf/src" \
+		-DGH_CONFORMANCE_TABLE="gh_conformance_$abi" \
+		-o "$build/conformance_$abi.o" "$conf/src/abi_desc.c" >>"$log" 2>&1 ||
+		{ tail -n 30 "$log"; die "conformance table $abi: build failed"; }
+done
+"${cc[@]}" -I"$top/uapi/include" -I"$top/backend/include" -I"$top/backend/src" \
+	-I"$conf/include" -I"$conf/src" \
 	-o "$build/selftest" "$top/kmod/tests/selftest.c" \
-	"$top/backend/src/backend.c" "$top/backend/src/dev_backend.c" >>"$log" 2>&1 ||
+	"$top/backend/src/backend.c" "$top/backend/src/dev_backend.c" \
+	"$conf/src/run.c" "$conf/src/abi_seed.c" "$conf/src/on_backend.c" \
+	"$build/conformance_v17.o" "$build/conformance_android.o" >>"$log" 2>&1 ||
 	{ tail -n 30 "$log"; die "selftest build failed"; }
 
 step "making the initramfs"

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <gunyah/backend.h>
+#include <gunyah/conformance_backend.h>
 #include <linux/gunyah.h>
 
 #include "gunyah_test_hyp.h"
@@ -644,6 +645,12 @@ static int t_guest_mem(void)
 	CHECK_ERR(ioctl(dev, CREATE_GUEST_MEM, &bad), EINVAL);
 	bad.size = 0;
 	CHECK_ERR(ioctl(dev, CREATE_GUEST_MEM, &bad), EINVAL);
+	bad = c;
+	bad.flags = 0; /* the peer's create_mem_with_cloexec(false) */
+	gm = ioctl(dev, CREATE_GUEST_MEM, &bad);
+	CHECK(gm >= 0);
+	CHECK(fcntl(gm, F_GETFD) == 0);
+	close(gm);
 	gm = ioctl(dev, CREATE_GUEST_MEM, &c);
 	CHECK(gm >= 0);
 	CHECK(fcntl(gm, F_GETFD) == FD_CLOEXEC);
@@ -1235,6 +1242,43 @@ static int t_dev_backend_android(void)
 	return dev_backend_case(GH_BACKEND_ABI_ANDROID);
 }
 
+/*
+ * The peer's ioctl-level test list (conformance/), each ABI's table on the
+ * dev backend speaking that ABI: one PASS/FAIL line per case.
+ */
+static void run_conformance(const char *abi_name, enum gh_backend_abi abi,
+                            const struct gh_conformance_case *table)
+{
+	struct gh_conformance_ops ops;
+	struct gh_backend *b;
+	char why_case[256];
+
+	if (gh_backend_open_dev_abi("/dev/gunyah", abi, &b)) {
+		failed++;
+		printf("FAIL: conformance %s: no dev backend (errno %d)\n", abi_name, errno);
+		return;
+	}
+	if (gh_conformance_backend_ops(b, &ops)) {
+		failed++;
+		printf("FAIL: conformance %s: out of memory\n", abi_name);
+		gh_backend_close(b);
+		return;
+	}
+	for (const struct gh_conformance_case *c = table; c->name; c++) {
+		if (gh_conformance_run(c, &ops, why_case, sizeof(why_case)) == 0) {
+			passed++;
+			printf("PASS: conformance %s: %s (%s)\n", abi_name, c->name, c->peer);
+		} else {
+			failed++;
+			printf("FAIL: conformance %s: %s (%s): %s\n", abi_name, c->name, c->peer,
+			       why_case);
+		}
+	}
+	gh_conformance_backend_free(&ops);
+	gh_backend_close(b);
+	fflush(stdout);
+}
+
 static int t_rmmod_busy(void)
 {
 	int vm = vm_create(TH_PROG_OFF, 0);
@@ -1371,6 +1415,9 @@ int main(int argc, char **argv)
 	run_case("the VMM's /dev/gunyah backend: configure, MMIO, kick, status", t_dev_backend);
 	run_case("the same with --abi v17 (functions by descriptor)", t_dev_backend_v17);
 	run_case("the same with --abi android", t_dev_backend_android);
+	run_conformance("seed", GH_BACKEND_ABI_SEED, gh_conformance_seed);
+	run_conformance("v17", GH_BACKEND_ABI_V17, gh_conformance_v17);
+	run_conformance("android", GH_BACKEND_ABI_ANDROID, gh_conformance_android);
 	run_case("rmmod refused while a VM exists", t_rmmod_busy);
 	run_case("rmmod and insmod both modules 100 times, no leak", t_rmmod_loop);
 out:

@@ -13,7 +13,7 @@ _CORES = ["hypercall", "os", "rm", "vcpu", "vm_mgr"]
 # tools/deps are build infrastructure, tools/guests guest payloads (data):
 # any package may use them.
 _ON_TOP = ["kmod", "tools/ghvmm", "tools/install", "bench"]
-_EVERYTHING = _CORES + ["uapi", "devices", "sim", "backend"] + _ON_TOP
+_EVERYTHING = _CORES + ["uapi", "devices", "sim", "backend", "conformance"] + _ON_TOP
 
 def _all_but(*allowed):
     return [p for p in _EVERYTHING if p not in allowed]
@@ -35,7 +35,10 @@ RULES = {
     # the pure server framing (its RM server), never the RPC client; never
     # the cores above it nor the OS glue.
     "sim": _all_but("sim", "hypercall", "uapi", "rm") + ["//rm:rm"],
-    "backend": ["devices"] + _ON_TOP,
+    "backend": ["devices", "conformance"] + _ON_TOP,
+    # The UAPI's conformance cases run on a backend (in-process, the
+    # simulator's): they know the ABIs' headers and <gunyah/backend.h>.
+    "conformance": ["devices"] + _ON_TOP,
 }
 
 def gh_dependency_rules(testonly_too = True):

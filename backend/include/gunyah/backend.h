@@ -129,6 +129,23 @@ int gh_backend_vm_add_function(struct gh_backend_vm *vm, const struct gh_vm_func
 int gh_backend_vm_remove_function(struct gh_backend_vm *vm, const struct gh_vm_function *fn);
 
 /*
+ * A VM ioctl by its number, for what the calls above do not wrap (another
+ * ABI's numbers, a peer's test list): @arg is the argument in the caller's
+ * memory, and addresses inside it (a function descriptor's argument, a
+ * region's userspace_addr) are the caller's. For "dev" it is ioctl() on the
+ * VM fd; for "sim" the cores' dispatcher, which takes the same numbers. An
+ * ADD_FUNCTION (either ABI) whose function has a handle puts it in *@vcpu as
+ * gh_backend_vm_add_function() does. Not for GUNYAH_VM_MAP_MEM, whose
+ * guest_mem_fd is a file descriptor: gh_backend_vm_map_mem(). 0 or -errno.
+ */
+int gh_backend_vm_ioctl(struct gh_backend_vm *vm, unsigned int cmd, void *arg,
+                        struct gh_backend_vcpu **vcpu);
+/* An ioctl on a vCPU's handle by its number (GH_VCPU_MMAP_SIZE: the run
+ * page's size); for GH_VCPU_RUN use gh_backend_vcpu_run(), which a kick can
+ * interrupt. >= 0 or -errno. */
+long gh_backend_vcpu_ioctl(struct gh_backend_vcpu *vcpu, unsigned int cmd, unsigned long arg);
+
+/*
  * One line saying why @vm stopped, for a VMM's messages: @info is what a
  * vCPU's run page reported (status.exit_info after GH_VM_EXIT_STATUS). The
  * simulator gives its own account ("vCPU 0 at pc 0x40000004: ..."); for

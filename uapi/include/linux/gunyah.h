@@ -47,7 +47,7 @@ struct gh_userspace_memory_region {
 
 /**
  * struct gh_vm_dtb_config - where the guest's device tree is
- * @guest_phys_addr: start of the DTB; inside one memory region
+ * @guest_phys_addr: start of the DTB; inside one memory region by the start
  * @size: bytes reserved for it; the whole range lies inside that region
  */
 struct gh_vm_dtb_config {
