@@ -25,18 +25,11 @@ static long fn(struct gh_conformance *t, int vm, bool add, uint32_t type, void *
 	return gh_conf_ioctl(t, vm, add ? GUNYAH_VM_ADD_FUNCTION : GUNYAH_VM_REMOVE_FUNCTION, &d);
 }
 
-static long add_vcpu(struct gh_conformance *t, int vm, uint32_t id)
+static long vcpu_fn(struct gh_conformance *t, int vm, bool add, uint32_t id)
 {
 	struct gunyah_fn_vcpu_arg a = { .id = id };
 
-	return fn(t, vm, true, GUNYAH_FN_VCPU, &a, sizeof(a));
-}
-
-static long remove_vcpu(struct gh_conformance *t, int vm, uint32_t id)
-{
-	struct gunyah_fn_vcpu_arg a = { .id = id };
-
-	return fn(t, vm, false, GUNYAH_FN_VCPU, &a, sizeof(a));
+	return fn(t, vm, add, GUNYAH_FN_VCPU, &a, sizeof(a));
 }
 
 static long irqfd(struct gh_conformance *t, int vm, bool add, int fd, uint32_t label, bool level)
@@ -48,16 +41,6 @@ static long irqfd(struct gh_conformance *t, int vm, bool add, int fd, uint32_t l
 	};
 
 	return fn(t, vm, add, GUNYAH_FN_IRQFD, &a, sizeof(a));
-}
-
-static long add_irqfd(struct gh_conformance *t, int vm, int fd, uint32_t label, bool level)
-{
-	return irqfd(t, vm, true, fd, label, level);
-}
-
-static long remove_irqfd(struct gh_conformance *t, int vm, int fd, uint32_t label, bool level)
-{
-	return irqfd(t, vm, false, fd, label, level);
 }
 
 static long ioeventfd(struct gh_conformance *t, int vm, bool add, int fd, uint64_t addr,
@@ -72,18 +55,6 @@ static long ioeventfd(struct gh_conformance *t, int vm, bool add, int fd, uint64
 	};
 
 	return fn(t, vm, add, GUNYAH_FN_IOEVENTFD, &a, sizeof(a));
-}
-
-static long add_ioeventfd(struct gh_conformance *t, int vm, int fd, uint64_t addr, uint32_t len,
-                          bool datamatch, uint64_t value)
-{
-	return ioeventfd(t, vm, true, fd, addr, len, datamatch, value);
-}
-
-static long remove_ioeventfd(struct gh_conformance *t, int vm, int fd, uint64_t addr, uint32_t len,
-                             bool datamatch, uint64_t value)
-{
-	return ioeventfd(t, vm, false, fd, addr, len, datamatch, value);
 }
 
 static long set_dtb(struct gh_conformance *t, int vm, uint64_t gpa, uint64_t size)

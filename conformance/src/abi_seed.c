@@ -29,16 +29,6 @@ static long vcpu_fn(struct gh_conformance *t, int vm, bool add, uint32_t id)
 	return fn(t, vm, add, "vcpu", &f);
 }
 
-static long add_vcpu(struct gh_conformance *t, int vm, uint32_t id)
-{
-	return vcpu_fn(t, vm, true, id);
-}
-
-static long remove_vcpu(struct gh_conformance *t, int vm, uint32_t id)
-{
-	return vcpu_fn(t, vm, false, id);
-}
-
 static long irqfd(struct gh_conformance *t, int vm, bool add, int fd, uint32_t label, bool level)
 {
 	struct gh_vm_function f = { .irqfd = {
@@ -48,16 +38,6 @@ static long irqfd(struct gh_conformance *t, int vm, bool add, int fd, uint32_t l
 				    } };
 
 	return fn(t, vm, add, "irqfd", &f);
-}
-
-static long add_irqfd(struct gh_conformance *t, int vm, int fd, uint32_t label, bool level)
-{
-	return irqfd(t, vm, true, fd, label, level);
-}
-
-static long remove_irqfd(struct gh_conformance *t, int vm, int fd, uint32_t label, bool level)
-{
-	return irqfd(t, vm, false, fd, label, level);
 }
 
 static long ioeventfd(struct gh_conformance *t, int vm, bool add, int fd, uint64_t addr,
@@ -72,18 +52,6 @@ static long ioeventfd(struct gh_conformance *t, int vm, bool add, int fd, uint64
 				    } };
 
 	return fn(t, vm, add, "ioeventfd", &f);
-}
-
-static long add_ioeventfd(struct gh_conformance *t, int vm, int fd, uint64_t addr, uint32_t len,
-                          bool datamatch, uint64_t value)
-{
-	return ioeventfd(t, vm, true, fd, addr, len, datamatch, value);
-}
-
-static long remove_ioeventfd(struct gh_conformance *t, int vm, int fd, uint64_t addr, uint32_t len,
-                             bool datamatch, uint64_t value)
-{
-	return ioeventfd(t, vm, false, fd, addr, len, datamatch, value);
 }
 
 static long set_dtb(struct gh_conformance *t, int vm, uint64_t gpa, uint64_t size)
