@@ -34,6 +34,24 @@
 	report	x10
 .endm
 
+/* Powers on CPUs 1 .. \count - 1 at \entry, each with its index as CPU_ON's
+ * context id (its x0 there); an error goes to \fail with it in x0.
+ * Clobbers x0-x3 and x22. */
+.macro cpus_on count, entry, fail
+	mov	x22, #1
+.Lcpus_on\@:
+	cmp	x22, \count
+	b.hs	.Lcpus_on_done\@
+	movl	x0, PSCI_CPU_ON
+	mov	x1, x22
+	adr	x2, \entry
+	mov	x3, x22
+	hvc	#0
+	cbnz	x0, \fail
+	add	x22, x22, #1
+	b	.Lcpus_on\@
+.Lcpus_on_done\@:
+.endm
 .macro system_off
 	movl	x0, PSCI_SYSTEM_OFF
 	hvc	#0

@@ -13,19 +13,9 @@
 _start:
 	mov	x21, x1
 	mov	x23, x2
-	mov	x22, #1
-1:	cmp	x22, x23
-	b.hs	2f
-	movl	x0, PSCI_CPU_ON
-	mov	x1, x22
-	adr	x2, secondary
-	mov	x3, x22
-	hvc	#0
-	cbnz	x0, fail
-	add	x22, x22, #1
-	b	1b
+	cpus_on	x23, secondary, fail
 
-2:	movl	x9, ECHO_BASE
+	movl	x9, ECHO_BASE
 	mov	x10, #1
 3:	str	x10, [x9]
 	cmp	x10, x21

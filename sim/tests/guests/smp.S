@@ -35,18 +35,8 @@ _start:
 	hvc	#0
 	report	x0
 
-	mov	x22, #1
-1:	cmp	x22, x21
-	b.hs	2f
-	movl	x0, PSCI_CPU_ON
-	mov	x1, x22
-	adr	x2, secondary
-	mov	x3, x22
-	hvc	#0
-	cbnz	x0, fail
-	add	x22, x22, #1
-	b	1b
-2:	mov	x0, #0
+	cpus_on	x21, secondary, fail
+	mov	x0, #0
 	bl	work
 
 	mov	x22, #1			/* wait for every secondary to be OFF */
