@@ -841,20 +841,41 @@ static void *runner(void *arg)
 	return NULL;
 }
 
-static int t_concurrent_run(void)
+/*
+ * A VM whose vCPU 0 spins in the guest, inside the RUN of a second thread
+ * (@r->ret: what RUN returned) once this returns; SIGUSR1, whose handler
+ * does nothing, interrupts it. The VM fd, or -1.
+ */
+static int start_runner(struct runner *r, struct vcpu *v, pthread_t *th)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct runner r = { 0 };
-	struct vcpu v;
-	pthread_t th;
 	int vm = vm_create(TH_PROG_FOREVER, 0);
 
+	if (vm < 0)
+		return -1;
+	if (vcpu_add(vm, 0, v) || sigaction(SIGUSR1, &sa, NULL)) {
+		close(vm);
+		return -1;
+	}
+	r->v = v;
+	r->ret = 0;
+	if (pthread_create(th, NULL, runner, r)) {
+		vcpu_close(v);
+		close(vm);
+		return -1;
+	}
+	usleep(100000); /* long enough to be in the guest */
+	return vm;
+}
+
+static int t_concurrent_run(void)
+{
+	struct runner r;
+	struct vcpu v;
+	pthread_t th;
+	int vm = start_runner(&r, &v, &th);
+
 	CHECK(vm >= 0);
-	CHECK(vcpu_add(vm, 0, &v) == 0);
-	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
-	r.v = &v;
-	CHECK(pthread_create(&th, NULL, runner, &r) == 0);
-	usleep(100000);
 	CHECK(run(&v) == -EBUSY);
 	pthread_kill(th, SIGUSR1);
 	pthread_join(th, NULL);
@@ -867,16 +888,12 @@ static int t_concurrent_run(void)
 
 static int t_remove_wakes_runner(void)
 {
-	struct runner r = { 0 };
+	struct runner r;
 	struct vcpu v;
 	pthread_t th;
-	int vm = vm_create(TH_PROG_FOREVER, 0);
+	int vm = start_runner(&r, &v, &th);
 
 	CHECK(vm >= 0);
-	CHECK(vcpu_add(vm, 0, &v) == 0);
-	r.v = &v;
-	CHECK(pthread_create(&th, NULL, runner, &r) == 0);
-	usleep(100000);
 	CHECK(vcpu_fn(vm, GH_VM_REMOVE_FUNCTION, 0) == 0);
 	pthread_join(th, NULL);
 	CHECK(r.ret == -ENODEV);
@@ -1115,18 +1132,12 @@ static int t_close_orders(void)
 /* Both fds closed while another thread is inside RUN: released when it leaves. */
 static int t_close_while_running(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct runner r = { 0 };
+	struct runner r;
 	struct vcpu v;
 	pthread_t th;
-	int vm = vm_create(TH_PROG_FOREVER, 0);
+	int vm = start_runner(&r, &v, &th);
 
 	CHECK(vm >= 0);
-	CHECK(vcpu_add(vm, 0, &v) == 0);
-	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
-	r.v = &v;
-	CHECK(pthread_create(&th, NULL, runner, &r) == 0);
-	usleep(100000);
 	close(vm);
 	munmap(v.run, page);
 	close(v.fd);
