@@ -2,6 +2,9 @@
 /*
  * The execution lock, entries into a vCPU's fiber, kicks and wake-ups, and the block hook.
  */
+#include <errno.h>
+#include <time.h>
+
 #include "sim_internal.h"
 
 /* The host's wake-up IRQ of @v (vm->lock held). */
@@ -59,18 +62,12 @@ void gh_sim_exec_destroy(struct gh_sim_exec *e)
 	pthread_mutex_destroy(&e->mu);
 }
 
-static void exec_lock(struct gh_sim_exec *e)
+/* e->mu held: the next ticket's turn. */
+static void exec_release_locked(struct gh_sim_exec *e)
 {
-	uint64_t ticket = __atomic_fetch_add(&e->next, 1, __ATOMIC_SEQ_CST);
+	uint64_t next = __atomic_add_fetch(&e->serving, 1, __ATOMIC_SEQ_CST);
 
-	if (__atomic_load_n(&e->serving, __ATOMIC_SEQ_CST) == ticket)
-		return;
-	pthread_mutex_lock(&e->mu);
-	__atomic_fetch_add(&e->waiters, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&e->serving, __ATOMIC_SEQ_CST) != ticket)
-		pthread_cond_wait(&e->cv[ticket % GH_SIM_EXEC_SLOTS], &e->mu);
-	__atomic_fetch_sub(&e->waiters, 1, __ATOMIC_SEQ_CST);
-	pthread_mutex_unlock(&e->mu);
+	pthread_cond_broadcast(&e->cv[next % GH_SIM_EXEC_SLOTS]);
 }
 
 static void exec_unlock(struct gh_sim_exec *e)
@@ -84,16 +81,110 @@ static void exec_unlock(struct gh_sim_exec *e)
 	pthread_mutex_unlock(&e->mu);
 }
 
+/* Ends the lease of @holder (0: whoever has one): true when this call did,
+ * and the lock is then the caller's to release. */
+static bool lease_end(struct gh_sim_exec *e, uintptr_t holder)
+{
+	uintptr_t cur = __atomic_load_n(&e->lease, __ATOMIC_ACQUIRE);
+
+	if (!cur || (holder && cur != holder))
+		return false;
+	return __atomic_compare_exchange_n(&e->lease, &cur, 0, false, __ATOMIC_ACQ_REL,
+	                                   __ATOMIC_RELAXED);
+}
+
+void gh_sim_exec_lease_drop(struct gh_sim_exec *e, const struct gh_sim_vcpu *v)
+{
+	if (lease_end(e, (uintptr_t)v))
+		exec_unlock(e);
+}
+
+/* e->mu held, a waiter's time out: a lease kept outside the fiber too long
+ * (its thread is elsewhere: a slow device, a RUN of another vCPU, no RUN at
+ * all) is taken back. */
+static void lease_revoke_stale(struct gh_sim_exec *e)
+{
+	uintptr_t cur = __atomic_load_n(&e->lease, __ATOMIC_ACQUIRE);
+
+	if (!cur ||
+	    gh_sim_now_ns() - __atomic_load_n(&e->lease_ns, __ATOMIC_RELAXED) < GH_SIM_LEASE_OUT_NS)
+		return;
+	if (!lease_end(e, cur))
+		return;
+	__atomic_fetch_add(&((struct gh_sim_vcpu *)cur)->exec.taken_back, 1, __ATOMIC_RELAXED);
+	exec_release_locked(e);
+}
+
+/*
+ * The waiter next in line polls (a lease is taken without a signal, and it
+ * is the one to end a stale one); those behind it sleep until they are next:
+ * whoever gets the lock wakes its successor to start polling.
+ */
+static void exec_lock(struct gh_sim_exec *e)
+{
+	uint64_t ticket = __atomic_fetch_add(&e->next, 1, __ATOMIC_SEQ_CST);
+	uint64_t serving;
+
+	if (__atomic_load_n(&e->serving, __ATOMIC_SEQ_CST) == ticket)
+		return;
+	pthread_mutex_lock(&e->mu);
+	__atomic_fetch_add(&e->waiters, 1, __ATOMIC_SEQ_CST);
+	while ((serving = __atomic_load_n(&e->serving, __ATOMIC_SEQ_CST)) != ticket) {
+		pthread_cond_t *cv = &e->cv[ticket % GH_SIM_EXEC_SLOTS];
+		struct timespec ts;
+
+		if (serving + 1 != ticket) {
+			pthread_cond_wait(cv, &e->mu);
+			continue;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)GH_SIM_LEASE_OUT_NS;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(cv, &e->mu, &ts) == ETIMEDOUT)
+			lease_revoke_stale(e);
+	}
+	if (__atomic_sub_fetch(&e->waiters, 1, __ATOMIC_SEQ_CST))
+		pthread_cond_broadcast(&e->cv[(ticket + 1) % GH_SIM_EXEC_SLOTS]);
+	pthread_mutex_unlock(&e->mu);
+}
+
+/*
+ * Keep the lock across this exit? Only while another vCPU waits (else an
+ * unlock and the next lock cost an atomic each), only for an MMIO exit (the
+ * host answers it and comes back at once), and only within the slice: the
+ * contention yield (GH_SIM_CONTENDED_TBS blocks) and the time slice count
+ * across the lease's entries, and end it with a READY exit, which lets go.
+ */
+static bool lease_keep(struct gh_sim_exec *e, struct gh_sim_vcpu *v)
+{
+	uint64_t st = v->run.exit_state;
+
+	if (!__atomic_load_n(&e->waiters, __ATOMIC_SEQ_CST) || v->run.terminate ||
+	    (st != GH_VCPU_STATE_ADDRSPACE_VMMIO_READ && st != GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE))
+		return false;
+	v->stats.lock_kept++;
+	__atomic_store_n(&e->lease_ns, gh_sim_now_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&e->lease, (uintptr_t)v, __ATOMIC_RELEASE);
+	return true;
+}
+
 void gh_sim_run_fiber(struct gh_sim_vcpu *v)
 {
 	struct gh_sim_vm *vm = v->vm;
 
-	exec_lock(&vm->exec);
-	/* a new entry: the service thread restarts its slice count (only the
-	 * exec-lock holder writes run_gen: no read-modify-write needed) */
-	__atomic_store_n(&v->exec.run_gen, __atomic_load_n(&v->exec.run_gen, __ATOMIC_RELAXED) + 1,
-	                 __ATOMIC_RELAXED);
-	v->exec.contended_tbs = 0;
+	if (!lease_end(&vm->exec, (uintptr_t)v)) {
+		exec_lock(&vm->exec);
+		/* a new slice: the service thread restarts its count (only
+		 * the exec-lock holder writes run_gen: no read-modify-write
+		 * needed) */
+		__atomic_store_n(&v->exec.run_gen,
+		                 __atomic_load_n(&v->exec.run_gen, __ATOMIC_RELAXED) + 1,
+		                 __ATOMIC_RELAXED);
+		v->exec.contended_tbs = 0;
+	}
 	/* A KICK_READY left from before this entry is kept: a kick racing
 	 * with the caller's last look at immediate_exit must not be lost (a
 	 * stale one costs one early READY). */
@@ -103,7 +194,8 @@ void gh_sim_run_fiber(struct gh_sim_vcpu *v)
 		gh_sim_ticker_wake(vm->sim);
 	gh_sim_fiber_enter(&v->fiber);
 	__atomic_store_n(&v->exec.running, 0, __ATOMIC_RELEASE);
-	exec_unlock(&vm->exec);
+	if (!lease_keep(&vm->exec, v))
+		exec_unlock(&vm->exec);
 }
 
 /* --- the block hook ------------------------------------------------------------- */

@@ -27,13 +27,23 @@ struct gh_sim_vm;
  * only (at most GH_SIM_MAX_VCPUS tickets are ever outstanding). */
 #define GH_SIM_EXEC_SLOTS 16
 
-/* A VM's execution lock: a FIFO ticket lock (exec.c). */
+/* A waiter takes a lease back from a vCPU that has kept it outside its fiber
+ * for this long (its host thread is not coming back soon). */
+#define GH_SIM_LEASE_OUT_NS 200000ULL
+
+/*
+ * A VM's execution lock: a FIFO ticket lock (exec.c). While other vCPUs
+ * wait, a vCPU leaving its fiber for an MMIO exit keeps it (the lease), so
+ * that its slice, not each exit, is one handoff.
+ */
 struct gh_sim_exec {
 	pthread_mutex_t mu;
 	pthread_cond_t cv[GH_SIM_EXEC_SLOTS];
 	uint64_t next;        /* atomic */
 	uint64_t serving;     /* atomic */
 	unsigned int waiters; /* atomic */
+	uintptr_t lease;      /* atomic: the vCPU holding the lock outside its fiber, or 0 */
+	uint64_t lease_ns;    /* atomic: when it left the fiber */
 };
 
 /* A vCPU's side of it. */
@@ -41,7 +51,8 @@ struct gh_sim_exec_cpu {
 	unsigned int kick;          /* atomic: KICK_* */
 	int running;                /* atomic: inside the fiber */
 	uint64_t run_gen;           /* atomic: counts entries into the fiber */
-	unsigned int contended_tbs; /* blocks run this entry while others wait */
+	unsigned int contended_tbs; /* blocks run this slice while others wait */
+	uint64_t taken_back;        /* atomic: leases a waiter ended (stats.lock_taken_back) */
 	bool sleeping;              /* under vm->lock: told the host
 					 * EXPECTS_WAKEUP/POWERED_OFF */
 };
@@ -51,6 +62,9 @@ void gh_sim_exec_destroy(struct gh_sim_exec *e);
 
 /* Host side: one entry into @v's fiber, under the VM's execution lock. */
 void gh_sim_run_fiber(struct gh_sim_vcpu *v);
+/* Gives the execution lock back if @v (NULL: any vCPU) keeps it outside its
+ * fiber: before a RUN of @v that will not enter it, and when the VM goes. */
+void gh_sim_exec_lease_drop(struct gh_sim_exec *e, const struct gh_sim_vcpu *v);
 
 /* Fires @v's wake-up IRQ if the host was told it sleeps (vm->lock held). */
 void gh_sim_wake(struct gh_sim_vcpu *v);

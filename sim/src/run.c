@@ -147,10 +147,13 @@ enum gh_error gh_sim_vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t
 	if (!__atomic_load_n(&vm->started, __ATOMIC_ACQUIRE)) {
 		gh_sim_post(v, GH_VCPU_STATE_POWERED_OFF, 0, 0, 0);
 	} else if (gh_sim_vm_has_exited(vm)) {
+		/* no entry: a lease this vCPU kept goes (exec.c) */
+		gh_sim_exec_lease_drop(&vm->exec, v);
 		gh_sim_post(v, GH_VCPU_STATE_POWERED_OFF, GH_VCPU_POWEROFF_EXITED, 0, 0);
 	} else {
 		if (v->mmio.pending) {
 			if (resume[1] > GH_VMMIO_ACTION_FAULT) {
+				gh_sim_exec_lease_drop(&vm->exec, v);
 				__atomic_store_n(&v->run.in_run, 0, __ATOMIC_RELEASE);
 				return GH_ERROR_ARG_INVAL;
 			}
@@ -159,6 +162,7 @@ enum gh_error gh_sim_vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t
 			enum gh_error e = gh_sim_page_fault_check_resume(v, resume);
 
 			if (e != GH_ERROR_OK) {
+				gh_sim_exec_lease_drop(&vm->exec, v);
 				__atomic_store_n(&v->run.in_run, 0, __ATOMIC_RELEASE);
 				return e;
 			}

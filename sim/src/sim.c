@@ -139,6 +139,8 @@ void gh_sim_vm_destroy(struct gh_sim_vm *vm)
 
 	if (vm->started)
 		gh_sim_vm_stop(vm);
+	/* no RUN is left to take back a lease: the fibers below need the lock */
+	gh_sim_exec_lease_drop(&vm->exec, NULL);
 	pthread_mutex_lock(&sim->lock);
 	gh_sim_cap_release_vm(sim, vm);
 	for (i = 0; i < GH_SIM_MAX_VMS; i++)
@@ -189,5 +191,6 @@ int gh_sim_vcpu_stats(struct gh_sim *sim, uint64_t capid, struct gh_sim_vcpu_sta
 	if (!v)
 		return -ENOENT;
 	*out = v->stats;
+	out->lock_taken_back = __atomic_load_n(&v->exec.taken_back, __ATOMIC_RELAXED);
 	return 0;
 }

@@ -541,6 +541,72 @@ TEST_P(SmpTest, CpuOnBarrierCpuOff)
 
 INSTANTIATE_TEST_SUITE_P(Sim, SmpTest, ::testing::Values(1, 2, 8));
 
+// Two vCPUs that exit to the host at every store, each on its own thread:
+// while one waits for the execution lock the other keeps it across its MMIO
+// exits (a slice, not each exit, is one handoff), and both still finish.
+TEST(Sim, MmioExitsKeepTheLockWhileAnotherVcpuWaits)
+{
+	Vm::Options o;
+	o.nvcpus = 2;
+	o.boot_x[1] = 200000; // vCPU 0's stores before SYSTEM_OFF
+	o.boot_x[2] = 2;
+	Vm vm("mmio_count", o);
+	uint64_t last[2] = { 0, 0 };
+	struct gh_sim_vcpu_stats st[2];
+
+	ASSERT_EQ(0, vm.Start());
+	std::thread t([&] { last[1] = vm.RunToExit(1); });
+	last[0] = vm.RunToExit(0);
+	t.join();
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[0]);
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[1]);
+	EXPECT_EQ((std::vector<uint64_t>{ 200000 }), vm.Reports());
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[i], &st[i]));
+	EXPECT_GT(st[0].lock_kept + st[1].lock_kept, 0u);
+	EXPECT_LE(st[0].lock_kept, st[0].mmio_exits);
+}
+
+// A vCPU that keeps the lock and whose host never comes back: the waiting
+// vCPU takes the lock back (within GH_SIM_LEASE_OUT_NS) and runs the VM to
+// its end; the abandoned vCPU is unwound when the VM goes.
+TEST(Sim, ALeaseWhoseHostStaysAwayIsTakenBack)
+{
+	Vm::Options o;
+	o.nvcpus = 2;
+	o.boot_x[1] = 100000;
+	o.boot_x[2] = 2;
+	Vm vm("mmio_count", o);
+	struct gh_hypercall_vcpu_run_resp r = {};
+	struct gh_sim_vcpu_stats st;
+	uint64_t last0 = 0;
+
+	ASSERT_EQ(0, vm.Start());
+	std::thread t([&] { last0 = vm.RunToExit(0); });
+	// vCPU 1: answer its stores until it leaves with the lock kept once.
+	auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+	bool kept = false;
+	while (!kept && std::chrono::steady_clock::now() < end) {
+		ASSERT_EQ(GH_ERROR_OK, vm.Run(1, &r));
+		if (r.state == GH_VCPU_STATE_EXPECTS_WAKEUP ||
+		    r.state == GH_VCPU_STATE_POWERED_OFF) {
+			ASSERT_FALSE(r.state_data[0] & GH_VCPU_POWEROFF_EXITED)
+				<< "vCPU 0 finished first";
+			std::this_thread::sleep_for(std::chrono::milliseconds(1));
+			continue;
+		}
+		ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[1], &st));
+		kept = st.lock_kept > 0;
+	}
+	ASSERT_TRUE(kept);
+	EXPECT_EQ(GH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE, r.state);
+	t.join(); // vCPU 1's host is away for good
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last0);
+	EXPECT_EQ((std::vector<uint64_t>{ 100000 }), vm.Reports());
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[1], &st));
+	EXPECT_EQ(1u, st.lock_taken_back);
+}
+
 TEST(Sim, SpinningGuestStopsForImmediateExit)
 {
 	Vm vm("spin", {});

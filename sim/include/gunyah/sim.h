@@ -196,6 +196,11 @@ struct gh_sim_vcpu_stats {
 	uint64_t decode_scans;    /* ... and by scanning (cache miss or stale entry) */
 	uint64_t sync_exceptions; /* aborts, UNDEF, SVC delivered to the guest */
 	uint64_t page_faults;     /* PAGE_FAULT states reported (stage-2 faults on RAM) */
+	/* MMIO exits after which the vCPU kept its VM's execution lock for the
+	 * rest of its slice, another vCPU waiting (sim/README.md); and of those,
+	 * the times a waiting vCPU took it back because this one stayed out. */
+	uint64_t lock_kept;
+	uint64_t lock_taken_back; /* may be read while the vCPU runs */
 	/* With gh_sim_set_timing(sim, true): time inside the vCPU's engine
 	 * (guest code, with the MMIO and trap handling done in its hooks), and
 	 * in vcpu_run outside it (the hypervisor's own work). */
