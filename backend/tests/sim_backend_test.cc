@@ -561,6 +561,31 @@ TEST_F(SimBackend, ErrnoLikeTheKernel)
 	EXPECT_EQ(-EBADF, gh_backend_vm_start(nullptr));
 }
 
+// Raw ioctls by number: what the cores' dispatcher says, as the kernel would.
+TEST_F(SimBackend, RawIoctlsByNumber)
+{
+	struct gh_backend_vcpu *c = nullptr;
+
+	Open();
+	EXPECT_EQ(-ENOTTY, gh_backend_vm_ioctl(vm_, 0x4799, nullptr, nullptr));
+	EXPECT_EQ(-EBADF, gh_backend_vm_ioctl(nullptr, GH_VM_START, nullptr, &c));
+	EXPECT_EQ(nullptr, c);
+	// v17's descriptor ADD of vCPU 3 hands out a vCPU; REMOVE takes it away.
+	uint32_t id = 3;
+	struct {
+		uint32_t type, arg_size;
+		uint64_t arg;
+	} desc = { 1, sizeof(id), (uintptr_t)&id };
+	ASSERT_EQ(0, gh_backend_vm_ioctl(vm_, 0x40104704, &desc, &c));
+	ASSERT_NE(nullptr, c);
+	EXPECT_EQ((long)sysconf(_SC_PAGESIZE), gh_backend_vcpu_ioctl(c, GH_VCPU_MMAP_SIZE, 0));
+	EXPECT_EQ(-ENOTTY, gh_backend_vcpu_ioctl(c, 0x4799, 0));
+	EXPECT_EQ(-EBADF, gh_backend_vcpu_ioctl(nullptr, GH_VCPU_MMAP_SIZE, 0));
+	EXPECT_EQ(0, gh_backend_vm_ioctl(vm_, 0x40104707, &desc, nullptr));
+	EXPECT_EQ(-ENOENT, gh_backend_vm_ioctl(vm_, 0x40104707, &desc, nullptr));
+	gh_backend_vcpu_release(c);
+}
+
 TEST(DevBackend, AbsentDeviceIsAnErrno)
 {
 	struct gh_backend *b = nullptr;
