@@ -251,7 +251,8 @@ int main(int argc, char **argv)
 	async_stop.uc = uc;
 	async_stop.stop = uc_emu_stop;
 	if (getenv("RAW_STOP_AT_BLOCK")) {
-		async_stop.stop = (uc_err(*)(uc_engine *))dlsym(RTLD_DEFAULT, "uc_emu_stop_at_block");
+		async_stop.stop =
+			(uc_err(*)(uc_engine *))dlsym(RTLD_DEFAULT, "uc_emu_stop_at_block");
 		if (!async_stop.stop) {
 			fprintf(stderr, "raw_unicorn: this Unicorn has no uc_emu_stop_at_block\n");
 			return 1;

@@ -2,7 +2,47 @@
 /*
  * The execution lock, entries into a vCPU's fiber, kicks and wake-ups, and the block hook.
  */
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "sim_internal.h"
+
+uc_err (*gh_sim_stop_at_block)(uc_engine *uc);
+static uc_err (*irq_line)(uc_engine *uc, int level);
+
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void probe(void)
+{
+	void *stop, *line;
+
+	/* experimental (sim/README.md, "Performance"): only when asked */
+	if (!getenv("GH_SIM_NO_BLOCK_HOOK"))
+		return;
+	stop = dlsym(RTLD_DEFAULT, "uc_emu_stop_at_block");
+	line = dlsym(RTLD_DEFAULT, "uc_irq_line");
+	_Static_assert(sizeof(stop) == sizeof(gh_sim_stop_at_block),
+	               "a code pointer is a data pointer");
+	if (!stop || !line)
+		return; /* both, or the block hook */
+	memcpy(&irq_line, &line, sizeof(line));
+	memcpy(&gh_sim_stop_at_block, &stop, sizeof(stop));
+}
+
+void gh_sim_irq_line(struct gh_sim_vcpu *v, bool level)
+{
+	if (irq_line && v->exec.irq_line != level) {
+		irq_line(v->uc, level);
+		v->exec.irq_line = level;
+	}
+}
+
+void gh_sim_exec_probe(void)
+{
+	pthread_once(&probe_once, probe);
+}
 
 /* The host's wake-up IRQ of @v (vm->lock held). */
 static void fire_wakeup(struct gh_sim_vcpu *v)
@@ -59,16 +99,52 @@ void gh_sim_exec_destroy(struct gh_sim_exec *e)
 	pthread_mutex_destroy(&e->mu);
 }
 
-static void exec_lock(struct gh_sim_exec *e)
+/* Without the block hook: a waiter asks the running vCPU of @vm to yield
+ * (READY) once it has waited GH_SIM_CONTENDED_US. */
+static void ask_to_yield(struct gh_sim_vm *vm)
 {
+	unsigned int i;
+
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < GH_SIM_MAX_VCPUS; i++) {
+		struct gh_sim_vcpu *v = vm->vcpus[i];
+
+		if (v && __atomic_load_n(&v->exec.running, __ATOMIC_SEQ_CST))
+			gh_sim_kick_set(v, KICK_READY);
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+static void exec_lock(struct gh_sim_vm *vm)
+{
+	struct gh_sim_exec *e = &vm->exec;
 	uint64_t ticket = __atomic_fetch_add(&e->next, 1, __ATOMIC_SEQ_CST);
+	bool asked = !gh_sim_stop_at_block; /* the block hook yields by itself */
 
 	if (__atomic_load_n(&e->serving, __ATOMIC_SEQ_CST) == ticket)
 		return;
 	pthread_mutex_lock(&e->mu);
 	__atomic_fetch_add(&e->waiters, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&e->serving, __ATOMIC_SEQ_CST) != ticket)
-		pthread_cond_wait(&e->cv[ticket % GH_SIM_EXEC_SLOTS], &e->mu);
+	while (__atomic_load_n(&e->serving, __ATOMIC_SEQ_CST) != ticket) {
+		struct timespec ts;
+
+		if (asked) {
+			pthread_cond_wait(&e->cv[ticket % GH_SIM_EXEC_SLOTS], &e->mu);
+			continue;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += GH_SIM_CONTENDED_US * 1000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&e->cv[ticket % GH_SIM_EXEC_SLOTS], &e->mu, &ts) == 0)
+			continue;
+		asked = true;
+		pthread_mutex_unlock(&e->mu);
+		ask_to_yield(vm);
+		pthread_mutex_lock(&e->mu);
+	}
 	__atomic_fetch_sub(&e->waiters, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&e->mu);
 }
@@ -88,7 +164,7 @@ void gh_sim_run_fiber(struct gh_sim_vcpu *v)
 {
 	struct gh_sim_vm *vm = v->vm;
 
-	exec_lock(&vm->exec);
+	exec_lock(vm);
 	/* a new entry: the service thread restarts its slice count (only the
 	 * exec-lock holder writes run_gen: no read-modify-write needed) */
 	__atomic_store_n(&v->exec.run_gen, __atomic_load_n(&v->exec.run_gen, __ATOMIC_RELAXED) + 1,
@@ -172,4 +248,23 @@ void gh_sim_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	contended = __atomic_load_n(&v->vm->exec.waiters, __ATOMIC_RELAXED) != 0;
 	if (__builtin_expect(contended || __atomic_load_n(&v->exec.kick, __ATOMIC_ACQUIRE), 0))
 		hook_block_slow(v, contended);
+}
+
+/* Without the block hook (gh_sim_stop_at_block): what hook_block_slow does
+ * for kicks, after the engine stopped at a block entry. KICK_IRQ alone is
+ * left to the caller: gh_sim_handle_wfx does not sleep while an interrupt is
+ * pending, and the next entry injects it (or, IRQs masked, looks again). */
+bool gh_sim_serve_kicks(struct gh_sim_vcpu *v)
+{
+	unsigned int k = __atomic_load_n(&v->exec.kick, __ATOMIC_ACQUIRE);
+
+	if (!(k & (KICK_READY | KICK_STOP)))
+		return false;
+	if (k & KICK_READY) {
+		gh_sim_kick_clear(v, KICK_READY);
+		v->stats.ready_exits++;
+		gh_sim_post(v, GH_VCPU_STATE_READY, 0, 0, 0);
+		gh_sim_yield(v);
+	}
+	return true;
 }
