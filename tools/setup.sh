@@ -194,8 +194,9 @@ build_unicorn() {
 	rm -rf "$build" "$src" ${work:+"$work"}
 }
 
+# The patch's newest function: a tree built with an older patch is rebuilt.
 unicorn_patched_ok() {
-	unicorn_ok "$1" && grep -q uc_emu_stop_at_block "$1/usr/include/unicorn/unicorn.h"
+	unicorn_ok "$1" && grep -q uc_irq_line "$1/usr/include/unicorn/unicorn.h"
 }
 
 if [ -n "${GH_UNICORN_SOURCE:-}" ] && ! unicorn_patched_ok "$deps/unicorn-src"; then
