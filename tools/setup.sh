@@ -20,6 +20,11 @@
 #                           busybox-static for arm64: the kernel module is
 #                           built against them and tested under QEMU. The ABI
 #                           is whatever linux-image-arm64 depends on today.
+#  - only with GH_UNICORN_SOURCE=1: Unicorn built from Debian 13's own source
+#    package (unicorn-engine) with third_party/unicorn/*.patch, AArch64 only,
+#    into .deps/unicorn-src/usr (use it with GH_DEPS_PREFIX=.deps/unicorn-src;
+#    sim/README.md, "Performance"). GH_UNICORN_SRC_DIR=DIR builds an already
+#    unpacked source tree instead of fetching one.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,6 +43,9 @@ packages=(
 	gnuplot-nox python3
 	patchelf pkg-config
 )
+if [ -n "${GH_UNICORN_SOURCE:-}" ]; then
+	packages+=(cmake dpkg-dev patch)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -76,10 +84,11 @@ debian_security_mirror() {
 		grep -- '-security' | head -n1 || true
 }
 
-# private_apt SUITE ARCH: a private apt configuration in $work with $opts
-# set, its lists fetched. The machine's own apt state is untouched.
+# private_apt SUITE ARCH [deb-src]: a private apt configuration in $work
+# with $opts set, its lists fetched (of source packages with deb-src). The
+# machine's own apt state is untouched.
 private_apt() {
-	local suite=$1 arch=$2
+	local suite=$1 arch=$2 kind=${3:-deb}
 	local mirror security
 	mirror=$(debian_mirror)
 	if [ -z "$mirror" ]; then
@@ -88,7 +97,7 @@ private_apt() {
 	fi
 	work=$(mktemp -d)
 	mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
-	echo "deb $mirror $suite main" >"$work/sources.list"
+	echo "$kind $mirror $suite main" >"$work/sources.list"
 	security=$(debian_security_mirror)
 	if [ -n "$security" ] && [ "$suite" = bookworm ]; then
 		echo "deb $security $suite-security main" >>"$work/sources.list"
@@ -148,6 +157,54 @@ if ! unicorn_ok "" && ! unicorn_ok "$deps"; then
 	fetch_unpack trixie amd64 "$deps" libunicorn-dev libunicorn2t64
 	if ! unicorn_ok "$deps"; then
 		log "Unicorn in $deps is not 2.1 or newer"
+		exit 1
+	fi
+fi
+
+# build_unicorn DEST: Debian 13's unicorn-engine source, patched, built for
+# AArch64 guests only (no tests or samples), installed into DEST/usr.
+build_unicorn() {
+	local dest=$1 src work opts build p
+	work=
+	if [ -n "${GH_UNICORN_SRC_DIR:-}" ]; then
+		src=$(mktemp -d)
+		cp -a "$GH_UNICORN_SRC_DIR/." "$src/"
+	else
+		private_apt trixie amd64 deb-src
+		if ! (cd "$work/debs" && apt-get -qq "${opts[@]}" source --download-only unicorn-engine); then
+			log "Debian's unicorn-engine source could not be fetched (GH_UNICORN_SRC_DIR=DIR builds a local tree)"
+			exit 1
+		fi
+		src=$work/src
+		dpkg-source -x "$work"/debs/unicorn-engine_*.dsc "$src" >/dev/null
+	fi
+	for p in "$top"/third_party/unicorn/*.patch; do
+		patch -s -d "$src" -p1 <"$p"
+	done
+	build=$(mktemp -d)
+	if ! cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DUNICORN_ARCH=aarch64 \
+		-DUNICORN_BUILD_TESTS=OFF -DCMAKE_INSTALL_PREFIX="$dest/usr" \
+		-DCMAKE_INSTALL_LIBDIR=lib/x86_64-linux-gnu >"$build/log" 2>&1 ||
+		! make -s -C "$build" -j2 >>"$build/log" 2>&1 ||
+		! make -s -C "$build" install >>"$build/log" 2>&1; then
+		tail -n 20 "$build/log" >&2
+		log "building Unicorn failed"
+		exit 1
+	fi
+	rm -rf "$build" "$src" ${work:+"$work"}
+}
+
+# The patch's newest function: a tree built with an older patch is rebuilt.
+unicorn_patched_ok() {
+	unicorn_ok "$1" && grep -q uc_irq_line "$1/usr/include/unicorn/unicorn.h"
+}
+
+if [ -n "${GH_UNICORN_SOURCE:-}" ] && ! unicorn_patched_ok "$deps/unicorn-src"; then
+	log "building patched Unicorn from Debian 13's source into $deps/unicorn-src"
+	rm -rf "$deps/unicorn-src"
+	build_unicorn "$deps/unicorn-src"
+	if ! unicorn_patched_ok "$deps/unicorn-src"; then
+		log "the Unicorn build in $deps/unicorn-src is incomplete"
 		exit 1
 	fi
 fi

@@ -10,18 +10,26 @@
  *
  *   raw_unicorn GUEST.elf [RAM_MIB]
  *
- * Two experiments (sim/README.md, "Performance"), off by default:
+ * Experiments (sim/README.md, "Performance"), off by default:
  *   RAW_BLOCK_HOOK=1     add a UC_HOOK_BLOCK doing what the simulator's
  *                        block hook does on its fast path (two stores, two
  *                        loads): the cost of a per-block hook alone.
  *   RAW_ASYNC_STOP_US=N  a second thread calls uc_emu_stop() every N µs and
  *                        the run resumes from the PC uc_emu_start returned
  *                        with: whether an asynchronous stop is exact.
+ *   RAW_STOP_AT_BLOCK=1  with RAW_ASYNC_STOP_US, stop with
+ *                        uc_emu_stop_at_block() (third_party/unicorn's
+ *                        patch; the run fails without it) instead.
+ *   RAW_CHECK_MMIO_PC=1  in each PL011 callback, read the PC and count the
+ *                        accesses where the instruction there is not a load
+ *                        or store: whether the PC in an MMIO callback is
+ *                        exact.
  *
  * stdout: the guest's console. stderr: one line
  *   raw_unicorn: mmio_accesses N seconds S
  * Exit status 0 when the guest powered off, 1 otherwise.
  */
+#include <dlfcn.h>
 #include <elf.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -40,6 +48,33 @@
 static uint32_t uart_regs[0x1000 / 4];
 static uint64_t accesses;
 static int powered_off;
+
+/* RAW_CHECK_MMIO_PC: the guest's RAM and how many callbacks saw a wrong PC */
+static struct {
+	int on;
+	uint8_t *ram;
+	uint64_t ram_size, wrong;
+} pc_check;
+
+static int is_load_store(uint32_t insn)
+{
+	return (insn & 0x0a000000u) == 0x08000000u;
+}
+
+static void check_pc(uc_engine *uc)
+{
+	uint64_t pc;
+	uint32_t insn;
+
+	uc_reg_read(uc, UC_ARM64_REG_PC, &pc);
+	if (pc < RAM_BASE || pc - RAM_BASE > pc_check.ram_size - 4) {
+		pc_check.wrong++;
+		return;
+	}
+	memcpy(&insn, pc_check.ram + (pc - RAM_BASE), 4);
+	if (!is_load_store(insn))
+		pc_check.wrong++;
+}
 
 /* RAW_BLOCK_HOOK: the simulator's per-block work on its fast path */
 static struct {
@@ -66,6 +101,7 @@ static struct {
 	unsigned long period_us;
 	int done;
 	uint64_t stops;
+	uc_err (*stop)(uc_engine *uc);
 } async_stop;
 
 static void *stopper(void *arg)
@@ -77,7 +113,7 @@ static void *stopper(void *arg)
 	ts.tv_nsec = (long)(async_stop.period_us % 1000000) * 1000;
 	while (!__atomic_load_n(&async_stop.done, __ATOMIC_ACQUIRE)) {
 		nanosleep(&ts, NULL);
-		uc_emu_stop(async_stop.uc);
+		async_stop.stop(async_stop.uc);
 	}
 	return NULL;
 }
@@ -96,6 +132,8 @@ static uint64_t uart_read(uc_engine *uc, uint64_t off, unsigned int size, void *
 	(void)size;
 	(void)u;
 	accesses++;
+	if (pc_check.on)
+		check_pc(uc);
 	if (off == 0x18)
 		return 0x90; /* FR: TXFE | RXFE */
 	return off < sizeof(uart_regs) ? uart_regs[off / 4] : 0;
@@ -107,6 +145,8 @@ static void uart_write(uc_engine *uc, uint64_t off, unsigned int size, uint64_t 
 	(void)size;
 	(void)u;
 	accesses++;
+	if (pc_check.on)
+		check_pc(uc);
 	if (off == 0)
 		putchar((int)(v & 0xff));
 	else if (off < sizeof(uart_regs))
@@ -205,7 +245,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "raw_unicorn: block hook failed\n");
 		return 1;
 	}
+	pc_check.on = getenv("RAW_CHECK_MMIO_PC") != NULL;
+	pc_check.ram = ram;
+	pc_check.ram_size = ram_size;
 	async_stop.uc = uc;
+	async_stop.stop = uc_emu_stop;
+	if (getenv("RAW_STOP_AT_BLOCK")) {
+		async_stop.stop =
+			(uc_err(*)(uc_engine *))dlsym(RTLD_DEFAULT, "uc_emu_stop_at_block");
+		if (!async_stop.stop) {
+			fprintf(stderr, "raw_unicorn: this Unicorn has no uc_emu_stop_at_block\n");
+			return 1;
+		}
+	}
 	async_stop.period_us =
 		getenv("RAW_ASYNC_STOP_US") ? strtoul(getenv("RAW_ASYNC_STOP_US"), NULL, 0) : 0;
 	t0 = now();
@@ -233,6 +285,9 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (err)
 		fprintf(stderr, "raw_unicorn: %s\n", uc_strerror(err));
+	if (pc_check.on)
+		fprintf(stderr, "raw_unicorn: mmio callbacks with a wrong PC %llu\n",
+		        (unsigned long long)pc_check.wrong);
 	fprintf(stderr, "raw_unicorn: mmio_accesses %llu seconds %.6f\n",
 	        (unsigned long long)accesses, t1 - t0);
 	uc_close(uc);

@@ -2,10 +2,48 @@
 /*
  * The execution lock, entries into a vCPU's fiber, kicks and wake-ups, and the block hook.
  */
+#include <dlfcn.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "sim_internal.h"
+
+uc_err (*gh_sim_stop_at_block)(uc_engine *uc);
+static uc_err (*irq_line)(uc_engine *uc, int level);
+
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void probe(void)
+{
+	void *stop, *line;
+
+	/* experimental (sim/README.md, "Performance"): only when asked */
+	if (!getenv("GH_SIM_NO_BLOCK_HOOK"))
+		return;
+	stop = dlsym(RTLD_DEFAULT, "uc_emu_stop_at_block");
+	line = dlsym(RTLD_DEFAULT, "uc_irq_line");
+	_Static_assert(sizeof(stop) == sizeof(gh_sim_stop_at_block),
+	               "a code pointer is a data pointer");
+	if (!stop || !line)
+		return; /* both, or the block hook */
+	memcpy(&irq_line, &line, sizeof(line));
+	memcpy(&gh_sim_stop_at_block, &stop, sizeof(stop));
+}
+
+void gh_sim_irq_line(struct gh_sim_vcpu *v, bool level)
+{
+	if (irq_line && v->exec.irq_line != level) {
+		irq_line(v->uc, level);
+		v->exec.irq_line = level;
+	}
+}
+
+void gh_sim_exec_probe(void)
+{
+	pthread_once(&probe_once, probe);
+}
 
 /* The host's wake-up IRQ of @v (vm->lock held). */
 static void fire_wakeup(struct gh_sim_vcpu *v)
@@ -70,6 +108,25 @@ static void exec_release_locked(struct gh_sim_exec *e)
 	pthread_cond_broadcast(&e->cv[next % GH_SIM_EXEC_SLOTS]);
 }
 
+/* Without the block hook: the waiter next in line asks the vCPU of @vm that
+ * holds the lock (running, or out with a lease) to yield (READY) once it has
+ * waited GH_SIM_CONTENDED_US. */
+static void ask_to_yield(struct gh_sim_vm *vm)
+{
+	uintptr_t lease = __atomic_load_n(&vm->exec.lease, __ATOMIC_ACQUIRE);
+	unsigned int i;
+
+	pthread_mutex_lock(&vm->lock);
+	for (i = 0; i < GH_SIM_MAX_VCPUS; i++) {
+		struct gh_sim_vcpu *v = vm->vcpus[i];
+
+		if (v &&
+		    (__atomic_load_n(&v->exec.running, __ATOMIC_SEQ_CST) || (uintptr_t)v == lease))
+			gh_sim_kick_set(v, KICK_READY);
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
 static void exec_unlock(struct gh_sim_exec *e)
 {
 	uint64_t next = __atomic_add_fetch(&e->serving, 1, __ATOMIC_SEQ_CST);
@@ -118,11 +175,15 @@ static void lease_revoke_stale(struct gh_sim_exec *e)
 /*
  * The waiter next in line polls (a lease is taken without a signal, and it
  * is the one to end a stale one); those behind it sleep until they are next:
- * whoever gets the lock wakes its successor to start polling.
+ * whoever gets the lock wakes its successor to start polling. Without the
+ * block hook, which yields by itself while others wait, the next waiter also
+ * asks the holder to yield, once, after GH_SIM_CONTENDED_US.
  */
-static void exec_lock(struct gh_sim_exec *e)
+static void exec_lock(struct gh_sim_vm *vm)
 {
+	struct gh_sim_exec *e = &vm->exec;
 	uint64_t ticket = __atomic_fetch_add(&e->next, 1, __ATOMIC_SEQ_CST);
+	bool asked = !gh_sim_stop_at_block;
 	uint64_t serving;
 
 	if (__atomic_load_n(&e->serving, __ATOMIC_SEQ_CST) == ticket)
@@ -131,6 +192,7 @@ static void exec_lock(struct gh_sim_exec *e)
 	__atomic_fetch_add(&e->waiters, 1, __ATOMIC_SEQ_CST);
 	while ((serving = __atomic_load_n(&e->serving, __ATOMIC_SEQ_CST)) != ticket) {
 		pthread_cond_t *cv = &e->cv[ticket % GH_SIM_EXEC_SLOTS];
+		long wait_ns = asked ? (long)GH_SIM_LEASE_OUT_NS : GH_SIM_CONTENDED_US * 1000L;
 		struct timespec ts;
 
 		if (serving + 1 != ticket) {
@@ -138,13 +200,21 @@ static void exec_lock(struct gh_sim_exec *e)
 			continue;
 		}
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += (long)GH_SIM_LEASE_OUT_NS;
+		ts.tv_nsec += wait_ns;
 		if (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		if (pthread_cond_timedwait(cv, &e->mu, &ts) == ETIMEDOUT)
+		if (pthread_cond_timedwait(cv, &e->mu, &ts) != ETIMEDOUT)
+			continue;
+		if (asked) {
 			lease_revoke_stale(e);
+			continue;
+		}
+		asked = true;
+		pthread_mutex_unlock(&e->mu);
+		ask_to_yield(vm);
+		pthread_mutex_lock(&e->mu);
 	}
 	if (__atomic_sub_fetch(&e->waiters, 1, __ATOMIC_SEQ_CST))
 		pthread_cond_broadcast(&e->cv[(ticket + 1) % GH_SIM_EXEC_SLOTS]);
@@ -176,7 +246,7 @@ void gh_sim_run_fiber(struct gh_sim_vcpu *v)
 	struct gh_sim_vm *vm = v->vm;
 
 	if (!lease_end(&vm->exec, (uintptr_t)v)) {
-		exec_lock(&vm->exec);
+		exec_lock(vm);
 		/* a new slice: the service thread restarts its count (only
 		 * the exec-lock holder writes run_gen: no read-modify-write
 		 * needed) */
@@ -264,4 +334,23 @@ void gh_sim_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 	contended = __atomic_load_n(&v->vm->exec.waiters, __ATOMIC_RELAXED) != 0;
 	if (__builtin_expect(contended || __atomic_load_n(&v->exec.kick, __ATOMIC_ACQUIRE), 0))
 		hook_block_slow(v, contended);
+}
+
+/* Without the block hook (gh_sim_stop_at_block): what hook_block_slow does
+ * for kicks, after the engine stopped at a block entry. KICK_IRQ alone is
+ * left to the caller: gh_sim_handle_wfx does not sleep while an interrupt is
+ * pending, and the next entry injects it (or, IRQs masked, looks again). */
+bool gh_sim_serve_kicks(struct gh_sim_vcpu *v)
+{
+	unsigned int k = __atomic_load_n(&v->exec.kick, __ATOMIC_ACQUIRE);
+
+	if (!(k & (KICK_READY | KICK_STOP)))
+		return false;
+	if (k & KICK_READY) {
+		gh_sim_kick_clear(v, KICK_READY);
+		v->stats.ready_exits++;
+		gh_sim_post(v, GH_VCPU_STATE_READY, 0, 0, 0);
+		gh_sim_yield(v);
+	}
+	return true;
 }

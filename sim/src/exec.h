@@ -17,6 +17,8 @@ struct gh_sim_vm;
 /* While another vCPU of the VM waits for the execution lock, the running one
  * yields after this many translation blocks (tens of microseconds). */
 #define GH_SIM_CONTENDED_TBS 4096
+/* Without the block hook: a waiter asks for the lock after this many µs. */
+#define GH_SIM_CONTENDED_US  50
 
 /* exec.kick bits: requests to the running fiber, checked at each block */
 #define KICK_READY (1U << 0) /* return READY to the host */
@@ -53,6 +55,7 @@ struct gh_sim_exec_cpu {
 	uint64_t run_gen;           /* atomic: counts entries into the fiber */
 	unsigned int contended_tbs; /* blocks run this slice while others wait */
 	uint64_t taken_back;        /* atomic: leases a waiter ended (stats.lock_taken_back) */
+	bool irq_line;              /* the engine's IRQ line (gh_sim_irq_line) */
 	bool sleeping;              /* under vm->lock: told the host
 					 * EXPECTS_WAKEUP/POWERED_OFF */
 };
@@ -74,5 +77,26 @@ void gh_sim_vcpu_notify(struct gh_sim_vcpu *v);
 
 /* UC_HOOK_BLOCK: time slices, kicks and yielding to a waiting vCPU. */
 void gh_sim_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user);
+
+/*
+ * uc_emu_stop_at_block() when the Unicorn loaded has it (third_party/unicorn's
+ * patch: a stop taken only at a block entry, and the accessing instruction's
+ * PC in memory callbacks), else NULL. With it there is no block hook: kicks
+ * stop the engine (gh_sim_kick_set), the fiber loop serves them
+ * (gh_sim_serve_kicks) and the MMIO decoder starts at the engine's PC.
+ * Resolved once by gh_sim_exec_probe() (gh_sim_create), read-only after, and
+ * only when GH_SIM_NO_BLOCK_HOOK is set: the mode is experimental.
+ */
+extern uc_err (*gh_sim_stop_at_block)(uc_engine *uc);
+void gh_sim_exec_probe(void);
+
+/* Without the block hook: an interrupt is pending while the guest masks
+ * IRQs. The engine reports the moment it unmasks them (UC_HOOK_INTR,
+ * EXCP_IRQ), which the block hook used to notice (a no-op with the hook). */
+void gh_sim_irq_line(struct gh_sim_vcpu *v, bool level);
+
+/* Without the block hook, after uc_emu_start returned OK: serves a READY or
+ * STOP kick as the hook would have; true when there was one. */
+bool gh_sim_serve_kicks(struct gh_sim_vcpu *v);
 
 #endif /* GH_SIM_EXEC_H */

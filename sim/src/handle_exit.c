@@ -17,6 +17,7 @@
 #define EXCP_SWI            2
 #define EXCP_PREFETCH_ABORT 3
 #define EXCP_DATA_ABORT     4
+#define EXCP_IRQ            5 /* gh_sim_irq_line's report: IRQs unmasked */
 #define EXCP_BKPT           7
 #define EXCP_HVC            11
 #define EXCP_SMC            13
@@ -98,10 +99,20 @@ static void trap_mmu(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
 	gh_sim_mmu_fault(v, intno, pc);
 }
 
+/* The guest unmasked IRQs with one pending (gh_sim_irq_line): leave the
+ * engine, the fiber loop injects it. */
+static void trap_irq(struct gh_sim_vcpu *v, uint32_t intno, uint64_t pc)
+{
+	(void)intno;
+	(void)pc;
+	gh_sim_irq_line(v, false);
+	gh_sim_stop(v);
+}
+
 static const trap_fn traps[EXCP_MAX] = {
 	[EXCP_UDEF] = trap_undef,     [EXCP_SWI] = trap_svc,  [EXCP_PREFETCH_ABORT] = trap_mmu,
 	[EXCP_DATA_ABORT] = trap_mmu, [EXCP_BKPT] = trap_brk, [EXCP_HVC] = trap_smccc,
-	[EXCP_SMC] = trap_smccc,
+	[EXCP_SMC] = trap_smccc,      [EXCP_IRQ] = trap_irq,
 };
 
 void gh_sim_hook_intr(uc_engine *uc, uint32_t intno, void *user)

@@ -170,9 +170,14 @@ void gh_sim_maybe_inject(struct gh_sim_vcpu *v)
 	if (intid != GH_SIM_GIC_SPURIOUS)
 		gh_sim_kick_set(v, KICK_IRQ);
 	pthread_mutex_unlock(&v->vm->lock);
-	if (intid == GH_SIM_GIC_SPURIOUS)
+	if (intid == GH_SIM_GIC_SPURIOUS) {
+		gh_sim_irq_line(v, false);
 		return;
-	if (gh_sim_reg_read(v, UC_ARM64_REG_PSTATE) & PSTATE_I)
+	}
+	if (gh_sim_reg_read(v, UC_ARM64_REG_PSTATE) & PSTATE_I) {
+		gh_sim_irq_line(v, true);
 		return;
+	}
+	gh_sim_irq_line(v, false);
 	inject_irq(v);
 }

@@ -81,6 +81,19 @@ static bool dcache_lookup(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
 	return true;
 }
 
+/* Without the block hook, the engine's PC in a memory callback is the
+ * accessing instruction (third_party/unicorn's patch): the search and the
+ * crash reports start there. */
+static void sync_pc(struct gh_sim_vcpu *v)
+{
+	if (gh_sim_stop_at_block) {
+		uint64_t pc = gh_sim_reg_read(v, UC_ARM64_REG_PC);
+
+		v->mmio.tb_start = pc;
+		v->mmio.scan_pc = pc;
+	}
+}
+
 /* Finds the instruction behind an MMIO access at @gpa: scans the current
  * translation block from the last matched instruction (through the decode
  * cache when it can). */
@@ -88,9 +101,12 @@ static bool locate_access(struct gh_sim_vcpu *v, uint64_t gpa, bool is_write,
                           struct gh_sim_ldst *out, uint64_t *insn_pc)
 {
 	uint32_t words[GH_SIM_DCACHE_SPAN];
-	uint64_t start = v->mmio.scan_pc, pc = start;
+	uint64_t start, pc;
 	bool cacheable = true;
 	unsigned int i;
+
+	sync_pc(v);
+	start = pc = v->mmio.scan_pc;
 
 	if (dcache_lookup(v, gpa, is_write, out, insn_pc))
 		return true;
@@ -314,6 +330,7 @@ bool gh_sim_hook_bad_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
 	(void)uc;
 	(void)size;
 	(void)value;
+	sync_pc(v);
 	if ((type == UC_MEM_READ_PROT || type == UC_MEM_FETCH_PROT) &&
 	    gh_sim_page_fault(v, type == UC_MEM_FETCH_PROT, addr))
 		return false;

@@ -64,7 +64,7 @@ struct gh_sim_mmio_cpu {
 	struct gh_sim_ldst acc_d;
 
 	/* locating the instruction of an MMIO access */
-	uint64_t tb_start; /* set by the block hook */
+	uint64_t tb_start; /* set by the block hook, or the PC (exec.h) */
 	uint64_t scan_pc;
 	struct gh_sim_dcache_entry dcache[GH_SIM_DCACHE_SIZE];
 	uint64_t undecoded; /* MMIO accesses matched to no instruction */

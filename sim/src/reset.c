@@ -84,7 +84,8 @@ int gh_sim_engine_create(struct gh_sim_vcpu *v)
 	if (ret)
 		return ret;
 
-	if (uc_hook_add(v->uc, &h, UC_HOOK_BLOCK, (void *)gh_sim_hook_block, v, 1, 0) ||
+	if ((!gh_sim_stop_at_block &&
+	     uc_hook_add(v->uc, &h, UC_HOOK_BLOCK, (void *)gh_sim_hook_block, v, 1, 0)) ||
 	    uc_hook_add(v->uc, &h, UC_HOOK_INTR, (void *)gh_sim_hook_intr, v, 1, 0) ||
 	    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)gh_sim_hook_mrs, v, 1, 0,
 	                UC_ARM64_INS_MRS) ||

@@ -10,7 +10,8 @@
  * with the host's value. A time slice ends the same way from the block hook
  * (READY). uc_emu_start() returns only for WFI, PSCI power changes, interrupt
  * injection, synchronous exceptions to the guest (gh_sim_deliver_sync) and
- * errors.
+ * errors; with the patched Unicorn (gh_sim_stop_at_block) there is no block
+ * hook, and a kick also makes it return, at a block entry.
  */
 #include <stdio.h>
 
@@ -80,6 +81,13 @@ void gh_sim_vcpu_main(void *arg)
 			continue;
 
 		gh_sim_maybe_inject(v);
+		/* without the block hook, a READY kicked before this entry is
+		 * served here (the hook would at the first block) */
+		if (gh_sim_stop_at_block &&
+		    (__atomic_load_n(&v->exec.kick, __ATOMIC_ACQUIRE) & KICK_READY)) {
+			gh_sim_serve_kicks(v);
+			continue;
+		}
 		v->run.stop_requested = false;
 		v->mmio.split_active = false;
 		v->stats.engine_starts++;
@@ -120,6 +128,10 @@ void gh_sim_vcpu_main(void *arg)
 			return;
 		}
 		if (v->run.stop_requested || gh_sim_vm_has_exited(vm))
+			continue;
+		/* without the block hook: a kick stopped the engine (or came
+		 * with a WFI, which may then complete at once) */
+		if (gh_sim_stop_at_block && gh_sim_serve_kicks(v))
 			continue;
 		gh_sim_handle_wfx(v);
 	}

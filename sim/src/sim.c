@@ -25,6 +25,7 @@ int gh_sim_create(const struct gh_sim_host_ops *host, struct gh_sim **out)
 	if (host)
 		sim->host = *host;
 	gh_sim_hypercall_backend_init(sim);
+	gh_sim_exec_probe();
 	sim->next_vmid = 1;
 	sim->next_irq = GH_SIM_IRQ_BASE;
 	pthread_mutex_init(&sim->lock, NULL);

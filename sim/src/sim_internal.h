@@ -187,6 +187,10 @@ static inline void gh_sim_stop(struct gh_sim_vcpu *v)
 static inline void gh_sim_kick_set(struct gh_sim_vcpu *v, unsigned int bits)
 {
 	__atomic_fetch_or(&v->exec.kick, bits, __ATOMIC_ACQ_REL);
+	/* without the block hook: the engine stops at its next block (a no-op
+	 * outside uc_emu_start, where the fiber loop looks at the kicks) */
+	if (gh_sim_stop_at_block)
+		gh_sim_stop_at_block(v->uc);
 }
 
 static inline void gh_sim_kick_clear(struct gh_sim_vcpu *v, unsigned int bits)
