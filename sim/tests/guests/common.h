@@ -52,6 +52,21 @@
 	b	.Lcpus_on\@
 .Lcpus_on_done\@:
 .endm
+/* VBAR_EL1 = \label (clobbers x0) */
+.macro install_vectors label
+	adr	x0, \label
+	msr	vbar_el1, x0
+	isb
+.endm
+/* Reports ESR_EL1, FAR_EL1 and ELR_EL1 of the exception taken (clobbers x10). */
+.macro report_fault
+	mrs	x10, esr_el1
+	report	x10
+	mrs	x10, far_el1
+	report	x10
+	mrs	x10, elr_el1
+	report	x10
+.endm
 .macro system_off
 	movl	x0, PSCI_SYSTEM_OFF
 	hvc	#0

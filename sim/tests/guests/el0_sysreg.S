@@ -11,9 +11,7 @@
 	.section .text.boot, "ax"
 	.global _start
 _start:
-	adr	x0, vectors
-	msr	vbar_el1, x0
-	isb
+	install_vectors	vectors
 	mov	x20, #0			/* handler entries */
 	adr	x10, el0
 	msr	elr_el1, x10

@@ -17,9 +17,7 @@
 	.section .text.boot, "ax"
 	.global _start
 _start:
-	adr	x0, vectors
-	msr	vbar_el1, x0
-	isb
+	install_vectors	vectors
 	mov	x20, #0			/* handler entries */
 	movl	x1, FAULT_BASE
 	movl	x2, 0x5a5a0002
@@ -119,12 +117,7 @@ sync_low:
 	msr	spsr_el1, x10
 	eret
 
-dump:	mrs	x10, esr_el1
-	report	x10
-	mrs	x10, far_el1
-	report	x10
-	mrs	x10, elr_el1
-	report	x10
+dump:	report_fault
 	mrs	x10, spsr_el1
 	report	x10
 	ret

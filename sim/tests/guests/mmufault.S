@@ -329,12 +329,7 @@ sync_low:
 sync_cur:
 	add	x20, x20, #1
 	mov	x22, x30
-	mrs	x10, esr_el1
-	report	x10
-	mrs	x10, far_el1
-	report	x10
-	mrs	x10, elr_el1
-	report	x10
+	report_fault
 	blr	x21
 	mov	x30, x22
 	eret

@@ -17,9 +17,7 @@
 	.section .text.boot, "ax"
 	.global _start
 _start:
-	adr	x0, vectors
-	msr	vbar_el1, x0
-	isb
+	install_vectors	vectors
 	mov	x20, #0			/* handler entries */
 	mov	x1, #GUARDED
 	movl	x2, 0x5a5a0002
@@ -57,12 +55,7 @@ vectors:
 	b	.
 	.balign	0x80
 	/* EL1h sync */
-	mrs	x10, esr_el1
-	report	x10
-	mrs	x10, far_el1
-	report	x10
-	mrs	x10, elr_el1
-	report	x10
+	report_fault
 	add	x20, x20, #1
 	mrs	x11, esr_el1
 	lsr	x11, x11, #26

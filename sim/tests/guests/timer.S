@@ -16,9 +16,7 @@
 _start:
 	movl	x3, 0x40180000
 	mov	sp, x3
-	adr	x0, vectors
-	msr	vbar_el1, x0
-	isb
+	install_vectors	vectors
 	movl	x1, 0x08000000		/* GICD_CTLR: EnableGrp1 */
 	mov	w2, #2
 	str	w2, [x1]
