@@ -245,7 +245,7 @@ static int case_unmap_ends(struct gh_conformance *t)
 	CHECK_RET(map(t, vm, m, 0x80000000, SHARE_RWX, MIB(1), MIB(5)), 0);
 	CHECK_RET(unmap(t, vm, m, 0x80000000, SHARE_RWX, MIB(1), MIB(1)), 0);
 	CHECK_RET(unmap(t, vm, m, 0x80000000 + MIB(1), SHARE_RWX, MIB(2), MIB(4)), 0);
-	/* a middle cannot be taken (v17: "TODO: split the mapping into 2") */
+	/* a middle cannot be taken: v17 cannot split a mapping either */
 	CHECK_RET(map(t, vm, m, 0x80000000, SHARE_RWX, 0, MIB(10)), 0);
 	CHECK_RET(unmap(t, vm, m, 0x80000000 + MIB(1), SHARE_RWX, MIB(1), MIB(1)), -EINVAL);
 	gh_conf_close(t, vm);

@@ -122,17 +122,28 @@ int gh_gmem_bind(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uint64
 	return ret;
 }
 
+/* g->lock held: where @vm's binding of exactly [@off, @off + @size) is
+ * linked, or NULL. */
+static struct gh_gmem_binding **binding_of(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off,
+                                           uint64_t size)
+{
+	struct gh_gmem_binding **pp;
+
+	for (pp = &g->bindings; *pp; pp = &(*pp)->next)
+		if ((*pp)->vm == vm && (*pp)->off == off && (*pp)->size == size)
+			return pp;
+	return NULL;
+}
+
 void gh_gmem_unbind(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uint64_t size)
 {
 	struct gh_gmem_binding **pp, *b = NULL;
 
 	gh_os_mutex_lock(g->lock);
-	for (pp = &g->bindings; *pp; pp = &(*pp)->next) {
-		if ((*pp)->vm == vm && (*pp)->off == off && (*pp)->size == size) {
-			b = *pp;
-			*pp = b->next;
-			break;
-		}
+	pp = binding_of(g, vm, off, size);
+	if (pp) {
+		b = *pp;
+		*pp = b->next;
 	}
 	gh_os_mutex_unlock(g->lock);
 	if (b) {
@@ -146,15 +157,13 @@ void gh_gmem_unbind(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uin
 void gh_gmem_trim(struct gh_gmem *g, const struct gh_vm *vm, uint64_t off, uint64_t size,
                   uint64_t new_off, uint64_t new_size)
 {
-	struct gh_gmem_binding *b;
+	struct gh_gmem_binding **pp;
 
 	gh_os_mutex_lock(g->lock);
-	for (b = g->bindings; b; b = b->next) {
-		if (b->vm == vm && b->off == off && b->size == size) {
-			b->off = new_off;
-			b->size = new_size;
-			break;
-		}
+	pp = binding_of(g, vm, off, size);
+	if (pp) {
+		(*pp)->off = new_off;
+		(*pp)->size = new_size;
 	}
 	gh_os_mutex_unlock(g->lock);
 }
