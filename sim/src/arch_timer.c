@@ -36,6 +36,17 @@ static bool timer_line(const struct gh_sim_timer *t, uint64_t now)
 	return (t->ctl & 1) && !(t->ctl & 2) && now >= t->cval;
 }
 
+/* When @t fires, in gh_sim_now_ns() time: UINT64_MAX when it is off,
+ * masked, already fired, or beyond the clock's range (vm->lock held). */
+static uint64_t timer_due_ns(const struct gh_sim_vm *vm, const struct gh_sim_timer *t)
+{
+	if (!(t->ctl & 1) || (t->ctl & 2) || t->fired)
+		return UINT64_MAX;
+	if (t->cval >= (UINT64_MAX - vm->start_ns) / 16)
+		return UINT64_MAX; /* never, in practice */
+	return vm->start_ns + t->cval * 16;
+}
+
 /* Reprogrammed (vm->lock held): recompute the line, re-arm the notification. */
 static void timer_update(struct gh_sim_vcpu *v, struct gh_sim_timer *t, uint32_t ppi)
 {
@@ -49,8 +60,8 @@ bool gh_sim_timer_sysreg(struct gh_sim_vcpu *v, uint32_t key, bool is_read, uint
 {
 	struct gh_sim_vm *vm = v->vm;
 	struct gh_sim_timer *t;
+	uint64_t now, due = UINT64_MAX;
 	uint32_t ppi;
-	uint64_t now;
 
 	switch (key) {
 	case SYS_CNTFRQ:
@@ -101,11 +112,13 @@ bool gh_sim_timer_sysreg(struct gh_sim_vcpu *v, uint32_t key, bool is_read, uint
 			t->cval = *val;
 		break;
 	}
-	if (!is_read)
+	if (!is_read) {
 		timer_update(v, t, ppi);
+		due = timer_due_ns(vm, t);
+	}
 	pthread_mutex_unlock(&vm->lock);
 	if (!is_read)
-		gh_sim_ticker_wake(vm->sim);
+		gh_sim_ticker_timer_set(vm->sim, due);
 	return true;
 }
 
@@ -116,13 +129,10 @@ void gh_sim_timer_tick(struct gh_sim_vcpu *v, uint64_t now_ns, uint64_t *next_ns
 	unsigned int j;
 
 	for (j = 0; j < 2; j++) {
-		uint64_t due;
+		uint64_t due = timer_due_ns(vm, t[j]);
 
-		if (!(t[j]->ctl & 1) || (t[j]->ctl & 2) || t[j]->fired)
+		if (due == UINT64_MAX)
 			continue;
-		due = vm->start_ns + t[j]->cval * 16;
-		if (t[j]->cval > (~0ULL - vm->start_ns) / 16)
-			continue; /* never, in practice */
 		if (now_ns >= due) {
 			t[j]->fired = true;
 			gh_sim_gic_set_line(&vm->gic, v->id,

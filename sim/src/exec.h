@@ -15,8 +15,9 @@ struct gh_sim_vcpu;
 struct gh_sim_vm;
 
 /* While another vCPU of the VM waits for the execution lock, the running one
- * yields after this many translation blocks (tens of microseconds). */
-#define GH_SIM_CONTENDED_TBS 4096
+ * yields at once when it spins in a WFE or YIELD loop, else after this many
+ * translation blocks (a spin-wait without a hint; about 0.1-0.3 ms). */
+#define GH_SIM_CONTENDED_TBS 16384
 /* Without the block hook: a waiter asks for the lock after this many µs. */
 #define GH_SIM_CONTENDED_US  50
 
@@ -46,6 +47,7 @@ struct gh_sim_exec {
 	unsigned int waiters; /* atomic */
 	uintptr_t lease;      /* atomic: the vCPU holding the lock outside its fiber, or 0 */
 	uint64_t lease_ns;    /* atomic: when it left the fiber */
+	int polling;          /* atomic: the waiter next in line polls for a stale lease */
 };
 
 /* A vCPU's side of it. */
@@ -54,6 +56,11 @@ struct gh_sim_exec_cpu {
 	int running;                /* atomic: inside the fiber */
 	uint64_t run_gen;           /* atomic: counts entries into the fiber */
 	unsigned int contended_tbs; /* blocks run this slice while others wait */
+	/* While others wait (spin_wait): where the last block ended, and the
+	 * last two blocks entered by falling through a WFE or YIELD. */
+	uint64_t prev_end;
+	uint64_t hint_pc[2];
+	uint64_t spin_yields;       /* atomic: READY yields on a spin-wait */
 	uint64_t taken_back;        /* atomic: leases a waiter ended (stats.lock_taken_back) */
 	bool irq_line;              /* the engine's IRQ line (gh_sim_irq_line) */
 	bool sleeping;              /* under vm->lock: told the host

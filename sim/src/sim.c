@@ -193,5 +193,6 @@ int gh_sim_vcpu_stats(struct gh_sim *sim, uint64_t capid, struct gh_sim_vcpu_sta
 		return -ENOENT;
 	*out = v->stats;
 	out->lock_taken_back = __atomic_load_n(&v->exec.taken_back, __ATOMIC_RELAXED);
+	out->spin_yields = __atomic_load_n(&v->exec.spin_yields, __ATOMIC_RELAXED);
 	return 0;
 }

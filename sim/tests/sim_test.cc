@@ -567,6 +567,31 @@ TEST(Sim, MmioExitsKeepTheLockWhileAnotherVcpuWaits)
 	EXPECT_LE(st[0].lock_kept, st[0].mmio_exits);
 }
 
+// A vCPU spinning in a WFE loop for another that waits for the execution
+// lock yields to it at once (spin_yields), not after GH_SIM_CONTENDED_TBS
+// blocks: vCPU 1 waits for vCPU 0's flag, vCPU 0 for vCPU 1's answer.
+TEST(Sim, SpinWaitsWithHintsYieldToTheWaitingVcpu)
+{
+	Vm::Options o;
+	o.nvcpus = 2;
+	o.boot_x[1] = 20000000; // vCPU 0's count before it sets the flag
+	Vm vm("spin_wfe", o);
+	uint64_t last[2] = { 0, 0 };
+	struct gh_sim_vcpu_stats st[2];
+
+	ASSERT_EQ(0, vm.Start());
+	std::thread t([&] { last[1] = vm.RunToExit(1); });
+	last[0] = vm.RunToExit(0);
+	t.join();
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[0]);
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[1]);
+	EXPECT_EQ((std::vector<uint64_t>{ 2 }), vm.Reports());
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[i], &st[i]));
+	EXPECT_GT(st[1].spin_yields, 0u);
+	EXPECT_LE(st[0].spin_yields + st[1].spin_yields, st[0].ready_exits + st[1].ready_exits);
+}
+
 // A vCPU that keeps the lock and whose host never comes back: the waiting
 // vCPU takes the lock back (within GH_SIM_LEASE_OUT_NS) and runs the VM to
 // its end; the abandoned vCPU is unwound when the VM goes.

@@ -201,6 +201,9 @@ struct gh_sim_vcpu_stats {
 	 * the times a waiting vCPU took it back because this one stayed out. */
 	uint64_t lock_kept;
 	uint64_t lock_taken_back; /* may be read while the vCPU runs */
+	/* READY yields to a waiting vCPU because this one spun in a WFE or
+	 * YIELD loop (the others: ready_exits, kicks and slice ends included) */
+	uint64_t spin_yields;
 	/* With gh_sim_set_timing(sim, true): time inside the vCPU's engine
 	 * (guest code, with the MMIO and trap handling done in its hooks), and
 	 * in vcpu_run outside it (the hypervisor's own work). */
