@@ -310,28 +310,31 @@ static bool yield_ready(struct gh_sim_vcpu *v)
 #define INSN_WFE   0xd503205fU
 
 /*
- * Is the block at @addr the second entry, by falling through a WFE or a
- * YIELD, into a block that follows one? Both end their translation block in
- * Unicorn (WFE as a no-op), so the next block starts right where the last
- * one ended; Linux's spin-waits (cpu_relax(), smp_cond_load_*() through
- * __cmpwait's two WFEs) come back to the same one or two such blocks. The
- * instruction is read once per new block; two are remembered.
+ * Is the block at @addr entered by falling through a WFE or a YIELD? Both end
+ * their translation block in Unicorn (WFE as a no-op), so the next block
+ * starts right where the last one ended; Linux's spin-waits (cpu_relax(),
+ * smp_cond_load_*() through __cmpwait's WFEs, udelay()) come back to such a
+ * block at each turn. Other instructions end blocks too (an MSR to DAIF, an
+ * ISB, a page's end), and Linux masks interrupts all the time: what the
+ * instruction before each block entered so is, is read once and kept (the
+ * walk is dear), so that the check costs a compare per block.
  */
 static bool spin_wait(struct gh_sim_vcpu *v, uint64_t addr, uint32_t size)
 {
 	struct gh_sim_exec_cpu *x = &v->exec;
+	uint64_t *slot = &x->fell_into[(addr >> 2) & (GH_SIM_FELL_SLOTS - 1)];
 	bool fell = addr == x->prev_end;
 	uint32_t insn;
+	bool hint;
 
 	x->prev_end = addr + size;
 	if (!fell || !addr)
 		return false;
-	if (addr == x->hint_pc[0] || addr == x->hint_pc[1])
-		return true;
-	if (gh_sim_fetch_insn(v, addr - 4, &insn) && (insn == INSN_WFE || insn == INSN_YIELD)) {
-		x->hint_pc[1] = x->hint_pc[0];
-		x->hint_pc[0] = addr;
-	}
+	if ((*slot & ~1ULL) == addr)
+		return *slot & 1;
+	hint = gh_sim_fetch_insn(v, addr - 4, &insn) && (insn == INSN_WFE || insn == INSN_YIELD);
+	*slot = addr | hint;
+	/* the first turn: a single WFE is no spin */
 	return false;
 }
 

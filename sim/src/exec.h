@@ -21,6 +21,10 @@ struct gh_sim_vm;
 /* Without the block hook: a waiter asks for the lock after this many µs. */
 #define GH_SIM_CONTENDED_US  50
 
+/* Blocks entered by falling through another that the spin-wait check
+ * remembers per vCPU (a power of two). */
+#define GH_SIM_FELL_SLOTS 64
+
 /* exec.kick bits: requests to the running fiber, checked at each block */
 #define KICK_READY (1U << 0) /* return READY to the host */
 #define KICK_IRQ   (1U << 1) /* an interrupt may be deliverable */
@@ -56,14 +60,15 @@ struct gh_sim_exec_cpu {
 	int running;                /* atomic: inside the fiber */
 	uint64_t run_gen;           /* atomic: counts entries into the fiber */
 	unsigned int contended_tbs; /* blocks run this slice while others wait */
-	/* While others wait (spin_wait): where the last block ended, and the
-	 * last two blocks entered by falling through a WFE or YIELD. */
+	/* While others wait (spin_wait): where the last block ended, and
+	 * blocks entered by falling through (bit 0 set: after a WFE or YIELD),
+	 * by address, so that each instruction before one is read once. */
 	uint64_t prev_end;
-	uint64_t hint_pc[2];
-	uint64_t spin_yields;       /* atomic: READY yields on a spin-wait */
-	uint64_t taken_back;        /* atomic: leases a waiter ended (stats.lock_taken_back) */
-	bool irq_line;              /* the engine's IRQ line (gh_sim_irq_line) */
-	bool sleeping;              /* under vm->lock: told the host
+	uint64_t fell_into[GH_SIM_FELL_SLOTS];
+	uint64_t spin_yields; /* atomic: READY yields on a spin-wait */
+	uint64_t taken_back;  /* atomic: leases a waiter ended (stats.lock_taken_back) */
+	bool irq_line;        /* the engine's IRQ line (gh_sim_irq_line) */
+	bool sleeping;        /* under vm->lock: told the host
 					 * EXPECTS_WAKEUP/POWERED_OFF */
 };
 
