@@ -529,4 +529,48 @@ TEST_F(Pl011Test, ConcurrentVcpusAndHost)
 	EXPECT_EQ(irq_.level.load(), mis != 0);
 }
 
+
+// Two vCPUs flip the TX interrupt's mask as fast as they can while two others
+// make accesses that change no level (FR, IBRD): those report nothing and
+// take no line lock, and the flips' reports still leave the line where the
+// registers say, alternating raise and lower (the fake aborts on a repeat).
+TEST_F(Pl011Test, LevelFlipsAmongAccessesThatChangeNothing)
+{
+	UbootInit();
+	W(GH_PL011_DR, 'a'); // the FIFO drains at once: TX pending, masked
+	ASSERT_EQ(R(GH_PL011_RIS) & GH_PL011_INT_TX, GH_PL011_INT_TX);
+	constexpr int kFlips = 20000;
+	std::atomic<bool> stop{ false };
+	std::vector<std::thread> th;
+	for (int t = 0; t < 2; t++)
+		th.emplace_back([&, t] {
+			for (int i = 0; i < kFlips; i++)
+				gh_pl011_write(u_, GH_PL011_IMSC, 4,
+				               ((i + t) & 1) ? GH_PL011_INT_TX : 0);
+		});
+	for (int t = 0; t < 2; t++)
+		th.emplace_back([&, t] {
+			uint64_t v;
+			while (!stop) {
+				if (t)
+					gh_pl011_read(u_, GH_PL011_FR, 4, &v);
+				else
+					gh_pl011_write(u_, GH_PL011_IBRD, 4, 13);
+			}
+		});
+	th[0].join();
+	th[1].join();
+	stop = true;
+	th[2].join();
+	th[3].join();
+	int raises = irq_.raises.load(), lowers = irq_.lowers.load();
+	EXPECT_GT(raises, 0);
+	EXPECT_EQ(raises - lowers, irq_.level.load() ? 1 : 0);
+	EXPECT_EQ(irq_.level.load(), R(GH_PL011_MIS) != 0);
+	// and a last write that changes the level reports it at once
+	W(GH_PL011_IMSC, irq_.level.load() ? 0 : GH_PL011_INT_TX);
+	EXPECT_EQ(irq_.level.load(), R(GH_PL011_MIS) != 0);
+	EXPECT_EQ(irq_.raises.load() + irq_.lowers.load(), raises + lowers + 1);
+}
+
 } // namespace

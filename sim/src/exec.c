@@ -263,11 +263,21 @@ static bool lease_keep(struct gh_sim_exec *e, struct gh_sim_vcpu *v)
 	return true;
 }
 
+/*
+ * A VM with one vCPU has no other guest code to exclude: its host threads
+ * are already one at a time (run.in_run), so its entries take no lock (an
+ * MMIO exit saves the ticket's two atomics). The vCPUs are fixed at start.
+ */
 void gh_sim_run_fiber(struct gh_sim_vcpu *v)
 {
 	struct gh_sim_vm *vm = v->vm;
+	bool solo = vm->exec.solo;
 
-	if (!lease_end(&vm->exec, (uintptr_t)v)) {
+	if (solo) {
+		__atomic_store_n(&v->exec.run_gen,
+		                 __atomic_load_n(&v->exec.run_gen, __ATOMIC_RELAXED) + 1,
+		                 __ATOMIC_RELAXED);
+	} else if (!lease_end(&vm->exec, (uintptr_t)v)) {
 		exec_lock(vm);
 		/* a new slice: the service thread restarts its count (only
 		 * the exec-lock holder writes run_gen: no read-modify-write
@@ -286,7 +296,7 @@ void gh_sim_run_fiber(struct gh_sim_vcpu *v)
 		gh_sim_ticker_wake(vm->sim);
 	gh_sim_fiber_enter(&v->fiber);
 	__atomic_store_n(&v->exec.running, 0, __ATOMIC_RELEASE);
-	if (!lease_keep(&vm->exec, v))
+	if (!solo && !lease_keep(&vm->exec, v))
 		exec_unlock(&vm->exec);
 }
 

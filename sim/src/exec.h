@@ -52,6 +52,7 @@ struct gh_sim_exec {
 	uintptr_t lease;      /* atomic: the vCPU holding the lock outside its fiber, or 0 */
 	uint64_t lease_ns;    /* atomic: when it left the fiber */
 	int polling;          /* atomic: the waiter next in line polls for a stale lease */
+	bool solo;            /* set at start: one vCPU, nobody to exclude (no lock) */
 };
 
 /* A vCPU's side of it. */

@@ -195,6 +195,10 @@ int gh_sim_vm_start(struct gh_sim_vm *vm)
 		return ret;
 	gh_sim_boot_cpu0(vm->vcpus[0]);
 	pthread_mutex_lock(&vm->lock);
+	vm->exec.solo = true;
+	for (i = 1; i < GH_SIM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			vm->exec.solo = false;
 	vm->start_ns = gh_sim_now_ns();
 	vm->vcpus[0]->psci.power = POWER_ON;
 	__atomic_store_n(&vm->started, true, __ATOMIC_RELEASE);

@@ -31,9 +31,10 @@ static int dev_read(void *ctx, uint64_t offset, uint32_t size, uint64_t *val)
 	uint64_t t0 = ghvmm_stats_clock(d->vmm);
 	int r = d->ops->read(d->dev, offset, size, val);
 
-	if (t0)
+	if (t0) {
 		__atomic_add_fetch(&d->ns, ghvmm_stats_clock(d->vmm) - t0, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&d->reads, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&d->reads, 1, __ATOMIC_RELAXED);
+	}
 	return r;
 }
 
@@ -43,9 +44,10 @@ static int dev_write(void *ctx, uint64_t offset, uint32_t size, uint64_t val)
 	uint64_t t0 = ghvmm_stats_clock(d->vmm);
 	int r = d->ops->write(d->dev, offset, size, val);
 
-	if (t0)
+	if (t0) {
 		__atomic_add_fetch(&d->ns, ghvmm_stats_clock(d->vmm) - t0, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&d->writes, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&d->writes, 1, __ATOMIC_RELAXED);
+	}
 	return r;
 }
 

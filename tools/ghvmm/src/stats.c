@@ -6,11 +6,6 @@
 
 #include "vmm_internal.h"
 
-uint64_t ghvmm_stats_clock(const struct ghvmm *m)
-{
-	return m->o->stats ? ghvmm_now_ns(CLOCK_MONOTONIC) : 0;
-}
-
 static double ms(uint64_t ns)
 {
 	return (double)ns / 1e6;
