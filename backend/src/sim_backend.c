@@ -207,7 +207,9 @@ static int sim_vcpu_run(struct gh_backend_vcpu *vcpu)
 
 	registered = self && __atomic_compare_exchange_n(&c->runner, &none, self, false,
 	                                                 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
-	ret = gh_vcpu_ioctl(c->vcpu, GH_VCPU_RUN, 0);
+	/* GH_VCPU_RUN's own function, not the ioctl switch: one frame less
+	 * live across the simulator's switch into the vCPU (sim/src/run.c) */
+	ret = gh_vcpu_run(c->vcpu);
 	if (ret == -EINTR)
 		gh_os_posix_clear_kick();
 	if (registered) {

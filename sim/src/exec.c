@@ -268,12 +268,11 @@ static bool lease_keep(struct gh_sim_exec *e, struct gh_sim_vcpu *v)
  * are already one at a time (run.in_run), so its entries take no lock (an
  * MMIO exit saves the ticket's two atomics). The vCPUs are fixed at start.
  */
-void gh_sim_run_fiber(struct gh_sim_vcpu *v)
+void gh_sim_exec_enter(struct gh_sim_vcpu *v)
 {
 	struct gh_sim_vm *vm = v->vm;
-	bool solo = vm->exec.solo;
 
-	if (solo) {
+	if (vm->exec.solo) {
 		__atomic_store_n(&v->exec.run_gen,
 		                 __atomic_load_n(&v->exec.run_gen, __ATOMIC_RELAXED) + 1,
 		                 __ATOMIC_RELAXED);
@@ -294,9 +293,14 @@ void gh_sim_run_fiber(struct gh_sim_vcpu *v)
 	/* An idle ticker keeps no time slices: wake it to count this one. */
 	if (__atomic_load_n(&vm->sim->ticker.idle, __ATOMIC_SEQ_CST))
 		gh_sim_ticker_wake(vm->sim);
-	gh_sim_fiber_enter(&v->fiber);
+}
+
+void gh_sim_exec_leave(struct gh_sim_vcpu *v)
+{
+	struct gh_sim_vm *vm = v->vm;
+
 	__atomic_store_n(&v->exec.running, 0, __ATOMIC_RELEASE);
-	if (!solo && !lease_keep(&vm->exec, v))
+	if (!vm->exec.solo && !lease_keep(&vm->exec, v))
 		exec_unlock(&vm->exec);
 }
 

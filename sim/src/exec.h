@@ -76,8 +76,11 @@ struct gh_sim_exec_cpu {
 void gh_sim_exec_init(struct gh_sim_exec *e);
 void gh_sim_exec_destroy(struct gh_sim_exec *e);
 
-/* Host side: one entry into @v's fiber, under the VM's execution lock. */
-void gh_sim_run_fiber(struct gh_sim_vcpu *v);
+/* Host side, around one entry into @v's fiber (gh_sim_run_fiber(),
+ * sim_internal.h): takes the VM's execution lock, or ends @v's lease of it;
+ * then keeps it as a lease or lets go. */
+void gh_sim_exec_enter(struct gh_sim_vcpu *v);
+void gh_sim_exec_leave(struct gh_sim_vcpu *v);
 /* Gives the execution lock back if @v (NULL: any vCPU) keeps it outside its
  * fiber: before a RUN of @v that will not enter it, and when the VM goes. */
 void gh_sim_exec_lease_drop(struct gh_sim_exec *e, const struct gh_sim_vcpu *v);

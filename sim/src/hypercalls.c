@@ -74,8 +74,15 @@ static unsigned int call_uid(const struct call *c, const struct gh_hypercall_reg
 static unsigned int call_vcpu_run(const struct call *c, const struct gh_hypercall_regs *in,
                                   struct gh_hypercall_regs *out)
 {
-	out->x[0] = (uint64_t)(int64_t)gh_sim_vcpu_run(c->sim, in->x[1], &in->x[2], in->x[5],
-	                                               &out->x[1]);
+	struct gh_hypercall_vcpu_run_resp r;
+
+	out->x[0] = (uint64_t)(int64_t)gh_sim_vcpu_run(c->sim, in->x[1], &in->x[2], in->x[5], &r);
+	if (out->x[0] == GH_ERROR_OK) {
+		out->x[1] = r.state;
+		out->x[2] = r.state_data[0];
+		out->x[3] = r.state_data[1];
+		out->x[4] = r.state_data[2];
+	}
 	return 5;
 }
 
@@ -228,20 +235,12 @@ static void backend_call(void *ctx, const struct gh_hypercall_regs *in,
 	gh_sim_hypercall(ctx, in, out);
 }
 
-/* The same vcpu_run as through backend_call, minus the register copies. */
+/* The same vcpu_run as through backend_call, minus the register copies; a
+ * jump, no frame of its own (run.c says why that matters). */
 static enum gh_error backend_vcpu_run(void *ctx, uint64_t capid, const uint64_t resume[3],
                                       struct gh_hypercall_vcpu_run_resp *resp)
 {
-	uint64_t res[4];
-	enum gh_error err = gh_sim_vcpu_run(ctx, capid, resume, 0, res);
-
-	if (err == GH_ERROR_OK) {
-		resp->state = res[0];
-		resp->state_data[0] = res[1];
-		resp->state_data[1] = res[2];
-		resp->state_data[2] = res[3];
-	}
-	return err;
+	return gh_sim_vcpu_run(ctx, capid, resume, 0, resp);
 }
 
 void gh_sim_hypercall_backend_init(struct gh_sim *sim)

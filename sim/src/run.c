@@ -139,8 +139,17 @@ void gh_sim_vcpu_main(void *arg)
 
 /* --- the host side -------------------------------------------------------------- */
 
+/*
+ * The frames live across the switch into the fiber are few on purpose: after
+ * a switch every return until the two stacks' call chains meet again is
+ * mispredicted (the CPU's return stack holds the other side's calls), about
+ * 9 ns each here, on both sides of every exit. So the fiber is entered from
+ * this frame (gh_sim_run_fiber is inline), the hypercall backend's op jumps
+ * here, and the in-process backend calls the core's RUN directly
+ * (sim/README.md, "Benchmark").
+ */
 enum gh_error gh_sim_vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t resume[3],
-                              uint64_t x5, uint64_t res[4])
+                              uint64_t x5, struct gh_hypercall_vcpu_run_resp *resp)
 {
 	struct gh_sim_vcpu *v = gh_sim_cap_lookup(sim, capid, GH_SIM_CAP_VCPU);
 	bool timing = __atomic_load_n(&sim->timing, __ATOMIC_RELAXED);
@@ -193,10 +202,10 @@ enum gh_error gh_sim_vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t
 			gh_sim_run_fiber(v);
 		}
 	}
-	res[0] = v->run.exit_state;
-	res[1] = v->run.exit_data[0];
-	res[2] = v->run.exit_data[1];
-	res[3] = v->run.exit_data[2];
+	resp->state = v->run.exit_state;
+	resp->state_data[0] = v->run.exit_data[0];
+	resp->state_data[1] = v->run.exit_data[1];
+	resp->state_data[2] = v->run.exit_data[2];
 	if (timing)
 		v->stats.ns_hypervisor += gh_sim_now_ns() - t0 - in_fiber;
 	__atomic_store_n(&v->run.in_run, 0, __ATOMIC_RELEASE);

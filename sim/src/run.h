@@ -35,9 +35,9 @@ void gh_sim_vcpu_main(void *arg);
 /* A crashed vCPU parks here until the VM is destroyed. */
 void gh_sim_park(struct gh_sim_vcpu *v);
 
-/* vcpu_run: @capid, @resume (x2..x4), @x5; on GH_ERROR_OK @res gets x1..x4. */
+/* vcpu_run: @capid, @resume (x2..x4), @x5; on GH_ERROR_OK @resp gets x1..x4. */
 enum gh_error gh_sim_vcpu_run(struct gh_sim *sim, uint64_t capid, const uint64_t resume[3],
-                              uint64_t x5, uint64_t res[4]);
+                              uint64_t x5, struct gh_hypercall_vcpu_run_resp *resp);
 /* vcpu_run_check of @capid: the state into @state (x1..x4). */
 enum gh_error gh_sim_vcpu_run_check(struct gh_sim *sim, uint64_t capid, uint64_t state[4]);
 

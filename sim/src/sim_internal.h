@@ -177,6 +177,15 @@ static inline void gh_sim_yield(struct gh_sim_vcpu *v)
 	gh_sim_fiber_yield(&v->fiber);
 }
 
+/* Host side: one entry into @v's fiber, under the VM's execution lock;
+ * inline, so that no frame of its own stays live across the switch (run.c). */
+static inline __attribute__((always_inline)) void gh_sim_run_fiber(struct gh_sim_vcpu *v)
+{
+	gh_sim_exec_enter(v);
+	gh_sim_fiber_enter(&v->fiber);
+	gh_sim_exec_leave(v);
+}
+
 /* uc_emu_stop from a hook, remembered (uc_emu_start then returns OK). */
 static inline void gh_sim_stop(struct gh_sim_vcpu *v)
 {
