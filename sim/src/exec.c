@@ -328,33 +328,43 @@ static bool yield_ready(struct gh_sim_vcpu *v)
  * their translation block in Unicorn (WFE as a no-op), so the next block
  * starts right where the last one ended; Linux's spin-waits (cpu_relax(),
  * smp_cond_load_*() through __cmpwait's WFEs, udelay()) come back to such a
- * block at each turn. Other instructions end blocks too (an MSR to DAIF, an
- * ISB, a page's end), and Linux masks interrupts all the time: what the
- * instruction before each block entered so is, is read once and kept (the
- * walk is dear), so that the check costs a compare per block.
+ * block at each turn. Other instructions end blocks too (a conditional
+ * branch not taken, an MSR to DAIF, an ISB, a page's end), and Linux masks
+ * interrupts all the time: what the instruction before each block entered so
+ * is, is read once and kept (the walk is dear), so that the check costs a
+ * compare per block. Returns 1 (after a WFE or YIELD), 0, or -1: not known
+ * yet (spin_wait_learn()).
  */
-static bool spin_wait(struct gh_sim_vcpu *v, uint64_t addr, uint32_t size)
+static inline int spin_wait(struct gh_sim_exec_cpu *x, uint64_t addr, uint32_t size)
 {
-	struct gh_sim_exec_cpu *x = &v->exec;
-	uint64_t *slot = &x->fell_into[(addr >> 2) & (GH_SIM_FELL_SLOTS - 1)];
 	bool fell = addr == x->prev_end;
-	uint32_t insn;
-	bool hint;
+	uint64_t slot;
 
 	x->prev_end = addr + size;
 	if (!fell || !addr)
-		return false;
-	if ((*slot & ~1ULL) == addr)
-		return *slot & 1;
-	hint = gh_sim_fetch_insn(v, addr - 4, &insn) && (insn == INSN_WFE || insn == INSN_YIELD);
-	*slot = addr | hint;
-	/* the first turn: a single WFE is no spin */
-	return false;
+		return 0;
+	slot = x->fell_into[(addr >> 2) & (GH_SIM_FELL_SLOTS - 1)];
+	if ((slot & ~1ULL) != addr)
+		return -1;
+	return (int)(slot & 1);
 }
 
-/* The block hook's rare work: a yield to a waiting vCPU, kicks. */
+/* Reads the instruction before the block at @addr for spin_wait(). */
+static void spin_wait_learn(struct gh_sim_vcpu *v, uint64_t addr)
+{
+	uint32_t insn;
+	bool hint = gh_sim_fetch_insn(v, addr - 4, &insn) &&
+	            (insn == INSN_WFE || insn == INSN_YIELD);
+
+	v->exec.fell_into[(addr >> 2) & (GH_SIM_FELL_SLOTS - 1)] = addr | hint;
+}
+
+/*
+ * The block hook's rare work: a yield to a waiting vCPU (@spin: what
+ * spin_wait() answered; only when @contended), kicks.
+ */
 static __attribute__((noinline, cold)) void hook_block_slow(struct gh_sim_vcpu *v, uint64_t addr,
-                                                            uint32_t size, bool contended)
+                                                            bool contended, int spin)
 {
 	unsigned int k;
 
@@ -362,12 +372,15 @@ static __attribute__((noinline, cold)) void hook_block_slow(struct gh_sim_vcpu *
 	 * Guest code of a VM runs on one host thread at a time. When another
 	 * vCPU waits for its turn, end this slice early if this one spins
 	 * waiting (it may wait for the one that waits), else after
-	 * GH_SIM_CONTENDED_TBS blocks, for spin-waits without a hint.
+	 * GH_SIM_CONTENDED_TBS blocks, for spin-waits without a hint. A block
+	 * seen for the first time is no spin yet: a single WFE is none.
 	 */
 	if (contended) {
-		bool spin = spin_wait(v, addr, size);
-
-		if (spin || ++v->exec.contended_tbs >= GH_SIM_CONTENDED_TBS) {
+		if (spin < 0) {
+			spin_wait_learn(v, addr);
+			spin = 0;
+		}
+		if (spin || v->exec.contended_tbs >= GH_SIM_CONTENDED_TBS) {
 			v->exec.contended_tbs = 0;
 			if (spin)
 				__atomic_store_n(&v->exec.spin_yields, v->exec.spin_yields + 1,
@@ -394,21 +407,30 @@ static __attribute__((noinline, cold)) void hook_block_slow(struct gh_sim_vcpu *
 }
 
 /*
- * On every translation block: a leaf saving no registers on its fast path
- * (two stores, two loads), since it runs as often as guest code branches
+ * On every translation block: a leaf saving no registers on its fast paths
+ * (two stores, two loads; while another vCPU waits, the spin-wait check and
+ * the block count too), since it runs as often as guest code branches
  * (sim/README.md, "Performance").
  */
 void gh_sim_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
 	struct gh_sim_vcpu *v = user;
-	bool contended;
+	struct gh_sim_exec_cpu *x = &v->exec;
+	int spin;
 
 	(void)uc;
 	v->mmio.tb_start = addr;
 	v->mmio.scan_pc = addr;
-	contended = __atomic_load_n(&v->vm->exec.waiters, __ATOMIC_RELAXED) != 0;
-	if (__builtin_expect(contended || __atomic_load_n(&v->exec.kick, __ATOMIC_ACQUIRE), 0))
-		hook_block_slow(v, addr, size, contended);
+	if (__builtin_expect(!__atomic_load_n(&v->vm->exec.waiters, __ATOMIC_RELAXED), 1)) {
+		if (__builtin_expect(__atomic_load_n(&x->kick, __ATOMIC_ACQUIRE) != 0, 0))
+			hook_block_slow(v, addr, false, 0);
+		return;
+	}
+	spin = spin_wait(x, addr, size);
+	x->contended_tbs++;
+	if (spin || x->contended_tbs >= GH_SIM_CONTENDED_TBS ||
+	    __atomic_load_n(&x->kick, __ATOMIC_ACQUIRE))
+		hook_block_slow(v, addr, true, spin);
 }
 
 /* Without the block hook (gh_sim_stop_at_block): what hook_block_slow does
