@@ -33,28 +33,44 @@ static void unmap_mem(struct ghvmm_mem *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* ghvmm_open_file()'s or ghvmm_read_file()'s error @r for @what @path. */
+static int file_failed(int r, const char *what, const char *path, uint64_t max, char *err,
+                       size_t errlen)
+{
+	if (r == -EFBIG)
+		return ghvmm_fail(err, errlen, r, "%s %s: larger than %llu bytes", what, path,
+		                  (unsigned long long)max);
+	if (r == -EINVAL)
+		return ghvmm_fail(err, errlen, r, "%s %s: not a regular file", what, path);
+	return ghvmm_fail(err, errlen, r, "%s %s: %s", what, path, strerror(-r));
+}
+
 /* Reads @path (at most @max bytes) with a message naming it on failure. */
 static int read_named(const char *what, const char *path, uint64_t max, uint8_t **data, size_t *len,
                       char *err, size_t errlen)
 {
 	int r = ghvmm_read_file(path, max, data, len);
 
-	if (r == -EFBIG)
-		return ghvmm_fail(err, errlen, r, "%s %s: larger than %llu bytes", what, path,
-		                  (unsigned long long)max);
-	if (r == -EINVAL)
-		return ghvmm_fail(err, errlen, r, "%s %s: not a regular file", what, path);
-	if (r)
-		return ghvmm_fail(err, errlen, r, "%s %s: %s", what, path, strerror(-r));
-	return 0;
+	return r ? file_failed(r, what, path, max, err, errlen) : 0;
+}
+
+/* Opens @path (at most @max bytes) with a message naming it on failure. */
+static int open_named(const char *what, const char *path, uint64_t max, int *fd, uint64_t *len,
+                      char *err, size_t errlen)
+{
+	int r = ghvmm_open_file(path, max, fd, len);
+
+	return r ? file_failed(r, what, path, max, err, errlen) : 0;
 }
 
 int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine *m,
                        struct ghvmm_boot *b, char *err, size_t errlen)
 {
 	char why[192];
-	uint8_t *data = NULL, *initrd = NULL, *dtb_file = NULL;
-	size_t len = 0, initrd_len = 0, dtb_len = 0;
+	uint8_t *data = NULL, *dtb_file = NULL;
+	size_t len = 0, dtb_len = 0;
+	uint64_t kernel_len, initrd_len = 0;
+	int kernel_fd = -1, initrd_fd = -1;
 	void *dtb = NULL;
 	int r;
 
@@ -80,7 +96,8 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine
 		memcpy(b->flash.host, data, len);
 		b->entry = GHVMM_FLASH_BASE;
 	} else {
-		r = read_named("--kernel", o->kernel, m->ram_size, &data, &len, err, errlen);
+		r = open_named("--kernel", o->kernel, m->ram_size, &kernel_fd, &kernel_len, err,
+		               errlen);
 		if (r)
 			goto out;
 		/* Without firmware the flash window may take an ELF's read-only
@@ -90,8 +107,9 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine
 			ghvmm_fail(err, errlen, r, "cannot allocate the flash: %s", strerror(-r));
 			goto out;
 		}
-		r = ghvmm_load_kernel(&b->ram, &b->flash, data, len, o->has_load_addr, o->load_addr,
-		                      &b->kernel, why, sizeof(why));
+		r = ghvmm_load_kernel_file(&b->ram, &b->flash, kernel_fd, kernel_len,
+		                           o->has_load_addr, o->load_addr, &b->kernel, why,
+		                           sizeof(why));
 		if (r) {
 			ghvmm_fail(err, errlen, r, "--kernel %s: %s", o->kernel, why);
 			goto out;
@@ -102,7 +120,7 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine
 	}
 
 	if (o->initrd) {
-		r = read_named("--initrd", o->initrd, m->ram_size, &initrd, &initrd_len, err,
+		r = open_named("--initrd", o->initrd, m->ram_size, &initrd_fd, &initrd_len, err,
 		               errlen);
 		if (r)
 			goto out;
@@ -130,8 +148,14 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine
 		goto out;
 	}
 	if (initrd_len) {
+		/* straight into guest memory: an initrd can be tens of MiB */
+		r = ghvmm_mem_read_file(&b->ram, b->initrd_gpa, initrd_fd, initrd_len, why,
+		                        sizeof(why));
+		if (r) {
+			ghvmm_fail(err, errlen, r, "--initrd %s: %s", o->initrd, why);
+			goto out;
+		}
 		b->initrd_size = initrd_len;
-		ghvmm_mem_write(&b->ram, b->initrd_gpa, initrd, initrd_len);
 	}
 
 	if (dtb_file) {
@@ -158,8 +182,11 @@ int ghvmm_boot_prepare(const struct ghvmm_options *o, const struct ghvmm_machine
 	}
 	r = 0;
 out:
+	if (kernel_fd >= 0)
+		close(kernel_fd);
+	if (initrd_fd >= 0)
+		close(initrd_fd);
 	free(data);
-	free(initrd);
 	free(dtb_file);
 	free(dtb);
 	if (r)

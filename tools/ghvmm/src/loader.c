@@ -20,11 +20,9 @@
 #define LINUX_DEFAULT_TEXT_OFF 0x80000ULL
 
 
-int ghvmm_read_file(const char *path, uint64_t max, uint8_t **data, size_t *len)
+int ghvmm_open_file(const char *path, uint64_t max, int *fd_out, uint64_t *size)
 {
 	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
 	int fd, ret;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -32,39 +30,68 @@ int ghvmm_read_file(const char *path, uint64_t max, uint8_t **data, size_t *len)
 		return -errno;
 	if (fstat(fd, &st)) {
 		ret = -errno;
-		goto out_close;
+		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		ret = -EINVAL;
-		goto out_close;
+		goto fail;
 	}
 	if ((uint64_t)st.st_size > max) {
 		ret = -EFBIG;
-		goto out_close;
+		goto fail;
 	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out_close;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+	*fd_out = fd;
+	*size = (uint64_t)st.st_size;
+	return 0;
+fail:
+	close(fd);
+	return ret;
+}
+
+int ghvmm_read_fd(int fd, uint64_t off, void *dst, uint64_t len)
+{
+	uint8_t *p = dst;
+
+	while (len) {
+		size_t chunk = len > (1U << 30) ? (1U << 30) : (size_t)len;
+		ssize_t n = pread(fd, p, chunk, (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO;
-			free(buf);
-			goto out_close;
-		}
-		got += (size_t)n;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+int ghvmm_read_file(const char *path, uint64_t max, uint8_t **data, size_t *len)
+{
+	uint64_t size;
+	uint8_t *buf;
+	int fd, ret;
+
+	ret = ghvmm_open_file(path, max, &fd, &size);
+	if (ret)
+		return ret;
+	buf = malloc(size ? (size_t)size : 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	ret = ghvmm_read_fd(fd, 0, buf, size);
+	close(fd);
+	if (ret) {
+		free(buf);
+		return ret;
 	}
 	*data = buf;
-	*len = got;
-	ret = 0;
-out_close:
-	close(fd);
-	return ret;
+	*len = (size_t)size;
+	return 0;
 }
 
 bool ghvmm_mem_contains(const struct ghvmm_mem *mem, uint64_t gpa, uint64_t len)
@@ -243,21 +270,67 @@ int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, con
 	return 0;
 }
 
-int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
-                           struct ghvmm_image *img, char *err, size_t errlen)
+/*
+ * A kernel image in memory (@data) or in a file (@fd, read as it is copied,
+ * so that a large image goes straight into guest memory). @len is the
+ * file's size; @hdr holds its first @hdr_len bytes (at most
+ * LINUX_IMAGE_HDR_SIZE for a file).
+ */
+struct image_src {
+	const uint8_t *data;
+	int fd;
+	uint64_t len;
+	const uint8_t *hdr;
+	size_t hdr_len;
+};
+
+/* ghvmm_read_fd()'s error @r, explained. */
+static int read_failed(int r, char *err, size_t errlen)
+{
+	if (r == -EIO)
+		return ghvmm_fail(err, errlen, r, "the file shrank while it was read");
+	return ghvmm_fail(err, errlen, r, "read failed: %s", strerror(-r));
+}
+
+int ghvmm_mem_read_file(const struct ghvmm_mem *mem, uint64_t gpa, int fd, uint64_t len, char *err,
+                        size_t errlen)
+{
+	int r;
+
+	if (!len)
+		return 0;
+	if (!ghvmm_mem_contains(mem, gpa, len))
+		return ghvmm_fail(err, errlen, -ERANGE, "0x%llx bytes at 0x%llx are not in memory",
+		                  (unsigned long long)len, (unsigned long long)gpa);
+	r = ghvmm_read_fd(fd, 0, mem->host + (gpa - mem->gpa), len);
+	return r ? read_failed(r, err, errlen) : 0;
+}
+
+/* Copies the whole image to @gpa, which the caller checked lies in @ram. */
+static int src_copy(const struct image_src *src, const struct ghvmm_mem *ram, uint64_t gpa,
+                    char *err, size_t errlen)
+{
+	if (src->data)
+		return ghvmm_mem_write(ram, gpa, src->data, src->len);
+	return ghvmm_mem_read_file(ram, gpa, src->fd, src->len, err, errlen);
+}
+
+static int load_linux_image(const struct ghvmm_mem *ram, const struct image_src *src,
+                            struct ghvmm_image *img, char *err, size_t errlen)
 {
 	uint64_t text_offset, image_size, base, load;
+	int r;
 
-	if (!ghvmm_is_linux_image(data, len))
+	if (!ghvmm_is_linux_image(src->hdr, src->hdr_len))
 		return ghvmm_fail(err, errlen, -EINVAL, "no arm64 Image header");
-	text_offset = get_le64(data + 8);
-	image_size = get_le64(data + 16);
+	text_offset = get_le64(src->hdr + 8);
+	image_size = get_le64(src->hdr + 16);
 	if (image_size == 0) {
 		/* Kernels before 3.17 leave these zero: the historical default. */
 		text_offset = LINUX_DEFAULT_TEXT_OFF;
-		image_size = len;
+		image_size = src->len;
 	}
-	if (image_size < len)
+	if (image_size < src->len)
 		return ghvmm_fail(err, errlen, -EINVAL,
 		                  "image_size 0x%llx is smaller than the file",
 		                  (unsigned long long)image_size);
@@ -274,8 +347,10 @@ int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, siz
 		return ghvmm_fail(err, errlen, -ERANGE,
 		                  "the kernel (0x%llx bytes at 0x%llx) does not fit in RAM",
 		                  (unsigned long long)image_size, (unsigned long long)load);
-	ghvmm_mem_write(ram, load, data, len);
-	mem_zero(ram, load + len, image_size - len);
+	r = src_copy(src, ram, load, err, errlen);
+	if (r)
+		return r;
+	mem_zero(ram, load + src->len, image_size - src->len);
 	img->kind = GHVMM_IMAGE_LINUX;
 	img->entry = load;
 	img->start = load;
@@ -283,40 +358,104 @@ int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, siz
 	return 0;
 }
 
-int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,
-                      size_t len, bool has_load_addr, uint64_t load_addr, struct ghvmm_image *img,
-                      char *err, size_t errlen)
+static int load_raw(const struct ghvmm_mem *ram, const struct image_src *src, uint64_t at,
+                    struct ghvmm_image *img, char *err, size_t errlen)
 {
-	uint64_t at;
+	int r;
 
+	if (!ghvmm_mem_contains(ram, at, src->len))
+		return ghvmm_fail(err, errlen, -ERANGE,
+		                  "%llu bytes at 0x%llx do not fit in RAM 0x%llx..0x%llx",
+		                  (unsigned long long)src->len, (unsigned long long)at,
+		                  (unsigned long long)ram->gpa,
+		                  (unsigned long long)(ram->gpa + ram->size));
+	r = src_copy(src, ram, at, err, errlen);
+	if (r)
+		return r;
+	img->kind = GHVMM_IMAGE_RAW;
+	img->entry = at;
+	img->start = at;
+	img->end = at + src->len;
+	return 0;
+}
+
+/* An ELF from a file is read whole first: its headers say what goes where. */
+static int load_elf_src(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom,
+                        const struct image_src *src, struct ghvmm_image *img, char *err,
+                        size_t errlen)
+{
+	uint8_t *buf;
+	int r;
+
+	if (src->data)
+		return ghvmm_load_elf(ram, rom, src->data, src->len, img, err, errlen);
+	buf = malloc((size_t)src->len);
+	if (!buf)
+		return ghvmm_fail(err, errlen, -ENOMEM, "out of memory for the ELF");
+	r = ghvmm_read_fd(src->fd, 0, buf, src->len);
+	if (r)
+		read_failed(r, err, errlen);
+	else
+		r = ghvmm_load_elf(ram, rom, buf, src->len, img, err, errlen);
+	free(buf);
+	return r;
+}
+
+static int load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom,
+                       const struct image_src *src, bool has_load_addr, uint64_t load_addr,
+                       struct ghvmm_image *img, char *err, size_t errlen)
+{
 	memset(img, 0, sizeof(*img));
-	if (!len)
+	if (!src->len)
 		return ghvmm_fail(err, errlen, -EINVAL, "empty file");
-	if (ghvmm_is_elf(data, len)) {
+	if (ghvmm_is_elf(src->hdr, src->hdr_len)) {
 		if (has_load_addr)
 			return ghvmm_fail(
 				err, errlen, -EINVAL,
 				"--load-addr is for raw binaries; an ELF says where it goes");
-		return ghvmm_load_elf(ram, rom, data, len, img, err, errlen);
+		return load_elf_src(ram, rom, src, img, err, errlen);
 	}
-	if (ghvmm_is_linux_image(data, len)) {
+	if (ghvmm_is_linux_image(src->hdr, src->hdr_len)) {
 		if (has_load_addr)
 			return ghvmm_fail(err, errlen, -EINVAL,
 			                  "--load-addr is for raw binaries, not a Linux Image");
-		return ghvmm_load_linux_image(ram, data, len, img, err, errlen);
+		return load_linux_image(ram, src, img, err, errlen);
 	}
-	at = has_load_addr ? load_addr : ram->gpa;
-	if (!ghvmm_mem_contains(ram, at, len))
-		return ghvmm_fail(err, errlen, -ERANGE,
-		                  "%zu bytes at 0x%llx do not fit in RAM 0x%llx..0x%llx", len,
-		                  (unsigned long long)at, (unsigned long long)ram->gpa,
-		                  (unsigned long long)(ram->gpa + ram->size));
-	ghvmm_mem_write(ram, at, data, len);
-	img->kind = GHVMM_IMAGE_RAW;
-	img->entry = at;
-	img->start = at;
-	img->end = at + len;
-	return 0;
+	return load_raw(ram, src, has_load_addr ? load_addr : ram->gpa, img, err, errlen);
+}
+
+int ghvmm_load_linux_image(const struct ghvmm_mem *ram, const uint8_t *data, size_t len,
+                           struct ghvmm_image *img, char *err, size_t errlen)
+{
+	struct image_src src = { .data = data, .fd = -1, .len = len, .hdr = data, .hdr_len = len };
+
+	return load_linux_image(ram, &src, img, err, errlen);
+}
+
+int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,
+                      size_t len, bool has_load_addr, uint64_t load_addr, struct ghvmm_image *img,
+                      char *err, size_t errlen)
+{
+	struct image_src src = { .data = data, .fd = -1, .len = len, .hdr = data, .hdr_len = len };
+
+	return load_kernel(ram, rom, &src, has_load_addr, load_addr, img, err, errlen);
+}
+
+int ghvmm_load_kernel_file(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, int fd,
+                           uint64_t len, bool has_load_addr, uint64_t load_addr,
+                           struct ghvmm_image *img, char *err, size_t errlen)
+{
+	uint8_t hdr[LINUX_IMAGE_HDR_SIZE];
+	struct image_src src = { .fd = fd, .len = len, .hdr = hdr };
+	int r;
+
+	src.hdr_len = len < sizeof(hdr) ? (size_t)len : sizeof(hdr);
+	r = ghvmm_read_fd(fd, 0, hdr, src.hdr_len);
+	if (r) {
+		memset(img, 0, sizeof(*img));
+		return read_failed(r, err, errlen);
+	}
+	return load_kernel(ram, rom, &src, has_load_addr, load_addr, img, err, errlen);
 }
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)

@@ -35,11 +35,22 @@ struct ghvmm_image {
 	bool in_rom;    /* an ELF segment went into the ROM window */
 };
 
-/* Reads a whole file, at most @max bytes; -EFBIG when it is larger. */
+/*
+ * Opens a regular file of at most @max bytes for reading: -EINVAL when it is
+ * not a regular file, -EFBIG when it is larger.
+ */
+int ghvmm_open_file(const char *path, uint64_t max, int *fd, uint64_t *size);
+/* Reads exactly @len bytes at offset @off of @fd: -EIO when the file ends first. */
+int ghvmm_read_fd(int fd, uint64_t off, void *dst, uint64_t len);
+/* Reads a whole file (ghvmm_open_file(), then into a malloc()ed buffer). */
 int ghvmm_read_file(const char *path, uint64_t max, uint8_t **data, size_t *len);
 
 /* Copies @len bytes to guest address @gpa: -ERANGE unless wholly inside @mem. */
 int ghvmm_mem_write(const struct ghvmm_mem *mem, uint64_t gpa, const void *src, uint64_t len);
+/* Reads the first @len bytes of file @fd to @gpa: -ERANGE unless wholly
+ * inside @mem; on failure a reason in @err. */
+int ghvmm_mem_read_file(const struct ghvmm_mem *mem, uint64_t gpa, int fd, uint64_t len, char *err,
+                        size_t errlen);
 /* True when [gpa, gpa+len) lies inside @mem (len 0 is never inside). */
 bool ghvmm_mem_contains(const struct ghvmm_mem *mem, uint64_t gpa, uint64_t len);
 
@@ -56,6 +67,17 @@ bool ghvmm_mem_contains(const struct ghvmm_mem *mem, uint64_t gpa, uint64_t len)
 int ghvmm_load_kernel(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,
                       size_t len, bool has_load_addr, uint64_t load_addr, struct ghvmm_image *img,
                       char *err, size_t errlen);
+
+/*
+ * ghvmm_load_kernel() for the @len bytes of file @fd: a Linux Image or a raw
+ * binary is read straight into @ram, with no copy of the file in between (a
+ * distribution's kernel is tens of MiB); an ELF is read whole first. The
+ * checks come before anything is written; a read that fails after them
+ * (the file shrank) leaves @ram partly written.
+ */
+int ghvmm_load_kernel_file(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, int fd,
+                           uint64_t len, bool has_load_addr, uint64_t load_addr,
+                           struct ghvmm_image *img, char *err, size_t errlen);
 
 /* The individual loaders, for tests. Same contract as ghvmm_load_kernel. */
 int ghvmm_load_elf(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom, const uint8_t *data,

@@ -6,6 +6,9 @@
 
 #include <elf.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -367,14 +370,124 @@ TEST_F(LoaderTest, BootDataPlacement)
 	                                         sizeof(err_)));
 }
 
+std::string TmpPath(const char *name)
+{
+	const char *dir = getenv("TEST_TMPDIR");
+	return std::string(dir ? dir : "/tmp") + "/" + name;
+}
+
+// An open file holding @bytes (closed by the caller).
+int TmpFile(const char *name, const std::vector<uint8_t> &bytes)
+{
+	std::string path = TmpPath(name);
+	FILE *f = fopen(path.c_str(), "wb");
+	if (!f)
+		return -1;
+	if (!bytes.empty() && fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return open(path.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+// From a file, each kind lands exactly where and as the in-memory loader
+// puts it (a Linux Image and a raw binary read straight into RAM).
+TEST_F(LoaderTest, FromAFileAsFromMemory)
+{
+	struct {
+		const char *what;
+		std::vector<uint8_t> bytes;
+		bool has_load_addr;
+		uint64_t load_addr;
+	} cases[] = {
+		{ "Linux Image", MakeImage(0x80000, 0x200000, 0x1800), false, 0 },
+		{ "ELF",
+		  MakeElf(GHVMM_RAM_BASE + 0x1000, { { GHVMM_RAM_BASE + 0x1000, { 9, 8, 7 }, 8 } }),
+		  false, 0 },
+		{ "raw at RAM's start", { 0x1f, 0x20, 0x03, 0xd5, 0x42 }, false, 0 },
+		{ "raw at --load-addr", { 0x1f, 0x20, 0x03 }, true, GHVMM_RAM_BASE + 0x3000 },
+		{ "raw shorter than an Image header", { 0x41 }, false, 0 },
+	};
+	for (const auto &c : cases) {
+		SCOPED_TRACE(c.what);
+		std::vector<uint8_t> from_mem(kRamSize, 0xee);
+		ghvmm_mem mem_ram = { GHVMM_RAM_BASE, kRamSize, from_mem.data() };
+		ghvmm_image want{};
+		ASSERT_EQ(0, ghvmm_load_kernel(&mem_ram, nullptr, c.bytes.data(), c.bytes.size(),
+		                               c.has_load_addr, c.load_addr, &want, err_,
+		                               sizeof(err_)))
+			<< err_;
+		std::fill(backing_.begin(), backing_.end(), 0xee);
+		int fd = TmpFile("loader_kind.bin", c.bytes);
+		ASSERT_GE(fd, 0);
+		EXPECT_EQ(0, ghvmm_load_kernel_file(&ram_, nullptr, fd, c.bytes.size(),
+		                                    c.has_load_addr, c.load_addr, &img_, err_,
+		                                    sizeof(err_)))
+			<< err_;
+		close(fd);
+		EXPECT_EQ(want.kind, img_.kind);
+		EXPECT_EQ(want.entry, img_.entry);
+		EXPECT_EQ(want.start, img_.start);
+		EXPECT_EQ(want.end, img_.end);
+		EXPECT_TRUE(from_mem == backing_) << "the same bytes in guest memory";
+	}
+}
+
+TEST_F(LoaderTest, FromAFileThatShrankOrIsBad)
+{
+	auto image = MakeImage(0x80000, 0x200000, 0x1000);
+	int fd = TmpFile("loader_short.bin", image);
+	ASSERT_GE(fd, 0);
+	// fstat said more than the file holds when it is read: it shrank.
+	EXPECT_EQ(-EIO, ghvmm_load_kernel_file(&ram_, nullptr, fd, image.size() + 4096, false, 0,
+	                                       &img_, err_, sizeof(err_)));
+	EXPECT_NE(nullptr, strstr(err_, "shrank")) << err_;
+	std::fill(backing_.begin(), backing_.end(), 0xee); // what was read stays
+	// The same checks as in memory, before anything is written.
+	EXPECT_EQ(-EINVAL, ghvmm_load_kernel_file(&ram_, nullptr, fd, image.size(), true,
+	                                          GHVMM_RAM_BASE, &img_, err_, sizeof(err_)));
+	EXPECT_NE(nullptr, strstr(err_, "--load-addr")) << err_;
+	EXPECT_TRUE(Untouched());
+	EXPECT_EQ(-EINVAL, ghvmm_load_kernel_file(&ram_, nullptr, fd, 0, false, 0, &img_, err_,
+	                                          sizeof(err_)));
+	EXPECT_NE(nullptr, strstr(err_, "empty")) << err_;
+	close(fd);
+
+	auto too_big = MakeImage(0x80000, kRamSize, 0x1000);
+	fd = TmpFile("loader_big.bin", too_big);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-ERANGE, ghvmm_load_kernel_file(&ram_, nullptr, fd, too_big.size(), false, 0,
+	                                          &img_, err_, sizeof(err_)));
+	EXPECT_NE(nullptr, strstr(err_, "does not fit")) << err_;
+	EXPECT_TRUE(Untouched());
+	close(fd);
+}
+
+TEST_F(LoaderTest, MemReadFile)
+{
+	int fd = TmpFile("loader_initrd.bin", { 1, 2, 3, 4, 5 });
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0,
+	          ghvmm_mem_read_file(&ram_, GHVMM_RAM_BASE + 0x2000, fd, 5, err_, sizeof(err_)));
+	EXPECT_EQ(5, At(GHVMM_RAM_BASE + 0x2004));
+	EXPECT_EQ(0xee, At(GHVMM_RAM_BASE + 0x2005));
+	EXPECT_EQ(-ERANGE, ghvmm_mem_read_file(&ram_, GHVMM_RAM_BASE + kRamSize - 4, fd, 5, err_,
+	                                       sizeof(err_)));
+	EXPECT_EQ(-EIO, ghvmm_mem_read_file(&ram_, GHVMM_RAM_BASE, fd, 6, err_, sizeof(err_)));
+	EXPECT_NE(nullptr, strstr(err_, "shrank")) << err_;
+	EXPECT_EQ(0, ghvmm_mem_read_file(&ram_, UINT64_MAX, fd, 0, err_, sizeof(err_)))
+		<< "nothing to read";
+	close(fd);
+}
+
 TEST(LoaderFile, ReadFileLimits)
 {
 	uint8_t *data = nullptr;
 	size_t len = 0;
 	EXPECT_EQ(-ENOENT, ghvmm_read_file("/nonexistent/file", 100, &data, &len));
 	EXPECT_EQ(-EINVAL, ghvmm_read_file("/", 100, &data, &len)) << "a directory";
-	std::string path = std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
-	                   "/loader_test.bin";
+	std::string path = TmpPath("loader_test.bin");
 	FILE *f = fopen(path.c_str(), "wb");
 	ASSERT_NE(nullptr, f);
 	fwrite("0123456789", 1, 10, f);
