@@ -541,6 +541,34 @@ TEST_P(SmpTest, CpuOnBarrierCpuOff)
 
 INSTANTIATE_TEST_SUITE_P(Sim, SmpTest, ::testing::Values(1, 2, 8));
 
+// Each vCPU has an engine of its own, whose TLBI ...IS flushes only its own
+// TLB: a remap invalidated by one vCPU must reach the other, which read the
+// page before (and whose engine cached the translation). See
+// sim/tests/guests/tlbi.S and sim/src/tlb_sync.c.
+TEST(Sim, BroadcastTlbInvalidationReachesTheOtherVcpu)
+{
+	Vm::Options o;
+	o.nvcpus = 2;
+	Vm vm("tlbi", o);
+	uint64_t last[2] = {};
+
+	ASSERT_EQ(0, vm.Start());
+	std::thread t([&] { last[1] = vm.RunToExit(1); });
+	last[0] = vm.RunToExit(0);
+	t.join();
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[0]);
+	EXPECT_FALSE(vm.crashed_) << vm.Reason();
+	EXPECT_EQ((std::vector<uint64_t>{ 0xaaaa, 0xbbbb, 0xaaaa, 0xbbbb }), vm.Reports())
+		<< "the last: vCPU 1's read after the remap";
+	struct gh_sim_vcpu_stats st0, st1;
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[0], &st0));
+	ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[1], &st1));
+	EXPECT_EQ(1u, st0.tlb_broadcasts);
+	EXPECT_EQ(0u, st1.tlb_broadcasts);
+	EXPECT_EQ(1u, st1.tlb_flushes);
+	EXPECT_EQ(0u, st0.tlb_flushes);
+}
+
 // Two vCPUs that exit to the host at every store, each on its own thread:
 // while one waits for the execution lock the other keeps it across its MMIO
 // exits (a slice, not each exit, is one handoff), and both still finish.

@@ -204,6 +204,11 @@ struct gh_sim_vcpu_stats {
 	/* READY yields to a waiting vCPU because this one spun in a WFE or
 	 * YIELD loop (the others: ready_exits, kicks and slice ends included) */
 	uint64_t spin_yields;
+	/* TLB invalidations to the shareable domain (TLBI ...IS) this vCPU
+	 * ran, and flushes of its engine's TLB that other vCPUs' caused
+	 * (several while it waits make one; sim/src/tlb_sync.c) */
+	uint64_t tlb_broadcasts;
+	uint64_t tlb_flushes;
 	/* With gh_sim_set_timing(sim, true): time inside the vCPU's engine
 	 * (guest code, with the MMIO and trap handling done in its hooks), and
 	 * in vcpu_run outside it (the hypervisor's own work). */
