@@ -286,8 +286,7 @@ void gh_sim_exec_enter(struct gh_sim_vcpu *v)
 		                 __ATOMIC_RELAXED);
 		v->exec.contended_tbs = 0;
 	}
-	if (!vm->exec.solo)
-		gh_sim_tlb_sync(v);
+	gh_sim_maint_sync(v);
 	/* A KICK_READY left from before this entry is kept: a kick racing
 	 * with the caller's last look at immediate_exit must not be lost (a
 	 * stale one costs one early READY). */

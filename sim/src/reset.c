@@ -47,15 +47,6 @@ static int map_holes(struct gh_sim_vcpu *v, const struct span *used, unsigned in
 	return 0;
 }
 
-/* The VM's vCPUs are fixed when their engines are made (gh_sim_vm_start). */
-static bool has_other_vcpus(const struct gh_sim_vcpu *v)
-{
-	for (unsigned int i = 0; i < GH_SIM_MAX_VCPUS; i++)
-		if (v->vm->vcpus[i] && v->vm->vcpus[i] != v)
-			return true;
-	return false;
-}
-
 int gh_sim_engine_create(struct gh_sim_vcpu *v)
 {
 	struct gh_sim_vm *vm = v->vm;
@@ -100,8 +91,8 @@ int gh_sim_engine_create(struct gh_sim_vcpu *v)
 	                UC_ARM64_INS_MRS) ||
 	    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)gh_sim_hook_msr, v, 1, 0,
 	                UC_ARM64_INS_MSR) ||
-	    (has_other_vcpus(v) && uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)gh_sim_hook_sys, v,
-	                                       1, 0, UC_ARM64_INS_SYS)) ||
+	    uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)gh_sim_hook_sys, v, 1, 0,
+	                UC_ARM64_INS_SYS) ||
 	    uc_hook_add(v->uc, &h, UC_HOOK_MEM_WRITE_PROT, (void *)gh_sim_hook_write_prot, v, 1,
 	                0) ||
 	    uc_hook_add(v->uc, &h,

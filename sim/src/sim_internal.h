@@ -30,13 +30,13 @@
 #include "fiber.h"
 #include "gic.h"
 #include "inject_fault.h"
+#include "maintenance.h"
 #include "mmio.h"
 #include "page_fault.h"
 #include "psci.h"
 #include "rm_server.h"
 #include "run.h"
 #include "sys_regs.h"
-#include "tlb_sync.h"
 #include "ticker.h"
 #include "vm.h"
 #include "vm_exit.h"
@@ -61,7 +61,7 @@ struct gh_sim_vcpu {
 	struct gh_sim_exc_cpu exc;       /* inject_fault.c */
 	struct gh_sim_pf_cpu pf;         /* page_fault.c */
 	struct gh_sim_sysreg_cpu sysreg; /* sys_regs.c */
-	struct gh_sim_tlb_cpu tlb;       /* tlb_sync.c */
+	struct gh_sim_maint_cpu maint;   /* maintenance.c: TLBI and IC of others */
 	struct gh_sim_psci_cpu psci;     /* psci.c, under vm->lock */
 	struct gh_sim_timer_cpu timer;   /* arch_timer.c, under vm->lock */
 	struct gh_sim_gic_cpu gic;       /* gic.c, under vm->lock */

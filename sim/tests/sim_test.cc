@@ -541,6 +541,35 @@ TEST_P(SmpTest, CpuOnBarrierCpuOff)
 
 INSTANTIATE_TEST_SUITE_P(Sim, SmpTest, ::testing::Values(1, 2, 8));
 
+// Code one vCPU rewrites and makes visible (DC CVAU, IC IVAU, DSB ISH) runs
+// in its new form on another that ran it before (whose engine translated
+// it). With the MMU off, and on with the code reached through a second
+// mapping of RAM (the IC's address is not the PA). See
+// sim/tests/guests/icache.S and sim/src/tlb_sync.c.
+TEST(Sim, CrossModifiedCodeReachesTheOtherVcpu)
+{
+	for (uint64_t mmu : { 0, 1 }) {
+		SCOPED_TRACE(mmu ? "MMU on" : "MMU off");
+		Vm::Options o;
+		o.nvcpus = 2;
+		o.boot_x[0] = mmu;
+		Vm vm("icache", o);
+		uint64_t last[2] = {};
+
+		ASSERT_EQ(0, vm.Start());
+		std::thread t([&] { last[1] = vm.RunToExit(1); });
+		last[0] = vm.RunToExit(0);
+		t.join();
+		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[0]);
+		EXPECT_FALSE(vm.crashed_) << vm.Reason();
+		EXPECT_EQ((std::vector<uint64_t>{ 1, 2 }), vm.Reports())
+			<< "the second: vCPU 1's call after the change";
+		struct gh_sim_vcpu_stats st1;
+		ASSERT_EQ(0, gh_sim_vcpu_stats(vm.sim_, vm.capid_[1], &st1));
+		EXPECT_GE(st1.ic_syncs, 1u);
+	}
+}
+
 // Each vCPU has an engine of its own, whose TLBI ...IS flushes only its own
 // TLB: a remap invalidated by one vCPU must reach the other, which read the
 // page before (and whose engine cached the translation). See

@@ -205,10 +205,12 @@ struct gh_sim_vcpu_stats {
 	 * YIELD loop (the others: ready_exits, kicks and slice ends included) */
 	uint64_t spin_yields;
 	/* TLB invalidations to the shareable domain (TLBI ...IS) this vCPU
-	 * ran, and flushes of its engine's TLB that other vCPUs' caused
-	 * (several while it waits make one; sim/src/tlb_sync.c) */
+	 * ran, flushes of its engine's TLB that other vCPUs' caused, and
+	 * drops of translated code that IC instructions (any vCPU's) caused
+	 * (several while it waits make one; sim/src/maintenance.c) */
 	uint64_t tlb_broadcasts;
 	uint64_t tlb_flushes;
+	uint64_t ic_syncs;
 	/* With gh_sim_set_timing(sim, true): time inside the vCPU's engine
 	 * (guest code, with the MMIO and trap handling done in its hooks), and
 	 * in vcpu_run outside it (the hypervisor's own work). */
