@@ -5,6 +5,7 @@
 #ifndef SIM_TESTS_HARNESS_H
 #define SIM_TESTS_HARNESS_H
 
+#include <dlfcn.h>
 #include <sys/mman.h>
 
 #include <chrono>
@@ -28,6 +29,14 @@ extern "C" {
 }
 
 namespace simtest {
+
+// The experimental mode without the block hook (GH_SIM_NO_BLOCK_HOOK=1 with
+// a Unicorn that has uc_emu_stop_at_block; sim/README.md), as the
+// simulator decides it.
+inline bool NoBlockHook()
+{
+	return getenv("GH_SIM_NO_BLOCK_HOOK") && dlsym(RTLD_DEFAULT, "uc_emu_stop_at_block");
+}
 
 constexpr uint64_t kRamBase = 0x40000000;
 constexpr uint64_t kRamSize = 2 << 20;
