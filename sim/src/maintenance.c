@@ -106,9 +106,8 @@ static void ic_record(struct gh_sim_vcpu *u, uint64_t pa, uint64_t len)
  * IC IVAU @va (@by_va): its line, with every vCPU. IC IALLUIS: all of RAM,
  * with the others only: the issuer's engine saw its own stores, and
  * dropping everything it translated costs it a retranslation of all the
- * code it runs (with Linux, +8 MiB of code buffer and ~5% of a 1-vCPU
- * boot, for the IALLU after its alternatives are applied); so IC IALLU,
- * local, does nothing.
+ * code it runs (with Linux, +8 MiB of code buffer for the IALLU after its
+ * alternatives are applied); so IC IALLU, local, does nothing.
  */
 static void ic_invalidate(struct gh_sim_vcpu *v, bool by_va, uint64_t va)
 {
