@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -139,6 +140,21 @@ public:
 		while (e == GH_ERROR_OK && resp->state == GH_VCPU_STATE_READY)
 			e = Run(i, resp);
 		return e;
+	}
+
+	// Runs every vCPU until the VM exits, vCPU 0 on this thread and each
+	// other on one of its own; their last states.
+	std::vector<uint64_t> RunAllToExit()
+	{
+		std::vector<uint64_t> last(opt_.nvcpus);
+		std::vector<std::thread> threads;
+
+		for (int i = 1; i < opt_.nvcpus; i++)
+			threads.emplace_back([this, &last, i] { last[i] = RunToExit(i); });
+		last[0] = RunToExit(0);
+		for (auto &t : threads)
+			t.join();
+		return last;
 	}
 
 	// Runs vCPU @i until the VM exits (or @deadline), acting as the host:

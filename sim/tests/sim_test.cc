@@ -523,14 +523,9 @@ TEST_P(SmpTest, CpuOnBarrierCpuOff)
 	o.nvcpus = n;
 	o.boot_x[1] = (uint64_t)n;
 	Vm vm("smp", o);
-	std::vector<std::thread> threads;
-	std::vector<uint64_t> last(n);
 
 	ASSERT_EQ(0, vm.Start());
-	for (int i = 0; i < n; i++)
-		threads.emplace_back([&, i] { last[i] = vm.RunToExit(i); });
-	for (auto &t : threads)
-		t.join();
+	std::vector<uint64_t> last = vm.RunAllToExit();
 	for (int i = 0; i < n; i++)
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[i]) << i;
 	const uint64_t inval = (uint64_t)-2, already_on = (uint64_t)-4;
@@ -545,7 +540,7 @@ INSTANTIATE_TEST_SUITE_P(Sim, SmpTest, ::testing::Values(1, 2, 8));
 // in its new form on another that ran it before (whose engine translated
 // it). With the MMU off, and on with the code reached through a second
 // mapping of RAM (the IC's address is not the PA). See
-// sim/tests/guests/icache.S and sim/src/tlb_sync.c.
+// sim/tests/guests/icache.S and sim/src/maintenance.c.
 TEST(Sim, CrossModifiedCodeReachesTheOtherVcpu)
 {
 	for (uint64_t mmu : { 0, 1 }) {
@@ -554,12 +549,8 @@ TEST(Sim, CrossModifiedCodeReachesTheOtherVcpu)
 		o.nvcpus = 2;
 		o.boot_x[0] = mmu;
 		Vm vm("icache", o);
-		uint64_t last[2] = {};
-
 		ASSERT_EQ(0, vm.Start());
-		std::thread t([&] { last[1] = vm.RunToExit(1); });
-		last[0] = vm.RunToExit(0);
-		t.join();
+		std::vector<uint64_t> last = vm.RunAllToExit();
 		EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[0]);
 		EXPECT_FALSE(vm.crashed_) << vm.Reason();
 		EXPECT_EQ((std::vector<uint64_t>{ 1, 2 }), vm.Reports())
@@ -573,18 +564,14 @@ TEST(Sim, CrossModifiedCodeReachesTheOtherVcpu)
 // Each vCPU has an engine of its own, whose TLBI ...IS flushes only its own
 // TLB: a remap invalidated by one vCPU must reach the other, which read the
 // page before (and whose engine cached the translation). See
-// sim/tests/guests/tlbi.S and sim/src/tlb_sync.c.
+// sim/tests/guests/tlbi.S and sim/src/maintenance.c.
 TEST(Sim, BroadcastTlbInvalidationReachesTheOtherVcpu)
 {
 	Vm::Options o;
 	o.nvcpus = 2;
 	Vm vm("tlbi", o);
-	uint64_t last[2] = {};
-
 	ASSERT_EQ(0, vm.Start());
-	std::thread t([&] { last[1] = vm.RunToExit(1); });
-	last[0] = vm.RunToExit(0);
-	t.join();
+	std::vector<uint64_t> last = vm.RunAllToExit();
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[0]);
 	EXPECT_FALSE(vm.crashed_) << vm.Reason();
 	EXPECT_EQ((std::vector<uint64_t>{ 0xaaaa, 0xbbbb, 0xaaaa, 0xbbbb }), vm.Reports())
@@ -608,13 +595,10 @@ TEST(Sim, MmioExitsKeepTheLockWhileAnotherVcpuWaits)
 	o.boot_x[1] = 200000; // vCPU 0's stores before SYSTEM_OFF
 	o.boot_x[2] = 2;
 	Vm vm("mmio_count", o);
-	uint64_t last[2] = { 0, 0 };
 	struct gh_sim_vcpu_stats st[2];
 
 	ASSERT_EQ(0, vm.Start());
-	std::thread t([&] { last[1] = vm.RunToExit(1); });
-	last[0] = vm.RunToExit(0);
-	t.join();
+	std::vector<uint64_t> last = vm.RunAllToExit();
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[0]);
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[1]);
 	EXPECT_EQ((std::vector<uint64_t>{ 200000 }), vm.Reports());
@@ -633,13 +617,10 @@ TEST(Sim, SpinWaitsWithHintsYieldToTheWaitingVcpu)
 	o.nvcpus = 2;
 	o.boot_x[1] = 20000000; // vCPU 0's count before it sets the flag
 	Vm vm("spin_wfe", o);
-	uint64_t last[2] = { 0, 0 };
 	struct gh_sim_vcpu_stats st[2];
 
 	ASSERT_EQ(0, vm.Start());
-	std::thread t([&] { last[1] = vm.RunToExit(1); });
-	last[0] = vm.RunToExit(0);
-	t.join();
+	std::vector<uint64_t> last = vm.RunAllToExit();
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[0]);
 	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, last[1]);
 	EXPECT_EQ((std::vector<uint64_t>{ 2 }), vm.Reports());

@@ -67,6 +67,23 @@
 	mrs	x10, elr_el1
 	report	x10
 .endm
+/* The MMU on with the tables at \table: 4K granule, 39-bit VAs (T0SZ 25,
+ * TTBR1 walks off), 40-bit PAs; MAIR attr0 device-nGnRnE, attr1 normal
+ * write-back. Clobbers x2. */
+.macro mmu_on_4k table
+	mov	x2, #0xff00
+	msr	mair_el1, x2
+	movl	x2, 0x00800019
+	movk	x2, #0x2, lsl #32
+	msr	tcr_el1, x2
+	movl	x2, \table
+	msr	ttbr0_el1, x2
+	isb
+	mrs	x2, sctlr_el1
+	orr	x2, x2, #1
+	msr	sctlr_el1, x2
+	isb
+.endm
 .macro system_off
 	movl	x0, PSCI_SYSTEM_OFF
 	hvc	#0

@@ -106,18 +106,7 @@ sync_icache:
 	isb
 	ret
 
-/* The tables at TABLE, 4K granule, 39-bit VAs (clobbers x2) */
+/* The tables at TABLE (clobbers x2) */
 mmu_on:
-	mov	x2, #0xff00		/* MAIR: attr0 device-nGnRnE, attr1 WB */
-	msr	mair_el1, x2
-	movl	x2, 0x00800019		/* T0SZ 25, EPD1 */
-	movk	x2, #0x2, lsl #32	/* IPS 40 bits */
-	msr	tcr_el1, x2
-	movl	x2, TABLE
-	msr	ttbr0_el1, x2
-	isb
-	mrs	x2, sctlr_el1
-	orr	x2, x2, #1		/* M */
-	msr	sctlr_el1, x2
-	isb
+	mmu_on_4k TABLE
 	ret

@@ -21,17 +21,7 @@ _start:
 	str	x2, [x1, #8]
 	str	x2, [x1, #16]		/* the alias at 0x8000_0000 */
 	dsb	sy
-	mov	x2, #0xff00		/* MAIR: attr0 device-nGnRnE, attr1 WB */
-	msr	mair_el1, x2
-	movl	x2, 0x00800019		/* T0SZ 25, EPD1 */
-	movk	x2, #0x2, lsl #32	/* IPS 40 bits */
-	msr	tcr_el1, x2
-	msr	ttbr0_el1, x1
-	isb
-	mrs	x2, sctlr_el1
-	orr	x2, x2, #1		/* M */
-	msr	sctlr_el1, x2
-	isb
+	mmu_on_4k TABLE
 	movl	x3, 0x40000000		/* continue at the alias */
 	adr	x4, alias
 	sub	x4, x4, x3
