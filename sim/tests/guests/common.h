@@ -84,6 +84,20 @@
 	msr	sctlr_el1, x2
 	isb
 .endm
+/* Waits, with YIELD, until the word at \base + \off is not 0 (clobbers x2). */
+.macro wait_flag base, off
+.Lwait_flag\@:
+	ldr	x2, [\base, #\off]
+	cbnz	x2, .Lwait_flag_done\@
+	yield
+	b	.Lwait_flag\@
+.Lwait_flag_done\@:
+.endm
+/* Sets the word at \base + \off to 1 (clobbers x2). */
+.macro set_flag base, off
+	mov	x2, #1
+	str	x2, [\base, #\off]
+.endm
 .macro system_off
 	movl	x0, PSCI_SYSTEM_OFF
 	hvc	#0

@@ -45,22 +45,15 @@ _start:
 	hvc	#0
 	cbnz	x0, fail
 
-2:	ldr	x2, [x9, #FLAG_CALLED]
-	cbnz	x2, 3f
-	yield
-	b	2b
-3:	bl	func_addr
+	wait_flag x9, FLAG_CALLED
+	bl	func_addr
 	movl	w2, 0xd2800040		/* mov x0, #2 */
 	str	w2, [x1]
 	bl	sync_icache
-	mov	x2, #1
-	str	x2, [x9, #FLAG_CHANGED]
+	set_flag x9, FLAG_CHANGED
 	sev
-4:	ldr	x2, [x9, #FLAG_DONE]
-	cbnz	x2, 5f
-	yield
-	b	4b
-5:	system_off
+	wait_flag x9, FLAG_DONE
+	system_off
 fail:	report	x0
 	udf	#1
 
@@ -72,19 +65,14 @@ secondary:				/* x0 = CPU 0's x19 */
 	bl	func_addr
 	blr	x1
 	mov	x20, x0
-	mov	x2, #1
-	str	x2, [x9, #FLAG_CALLED]
-7:	ldr	x2, [x9, #FLAG_CHANGED]
-	cbnz	x2, 8f
-	yield
-	b	7b
-8:	isb
+	set_flag x9, FLAG_CALLED
+	wait_flag x9, FLAG_CHANGED
+	isb
 	bl	func_addr
 	blr	x1
 	report	x20
 	report	x0
-	mov	x2, #1
-	str	x2, [x9, #FLAG_DONE]
+	set_flag x9, FLAG_DONE
 	movl	x0, PSCI_CPU_OFF
 	hvc	#0
 	udf	#2

@@ -57,11 +57,8 @@ _start:
 	hvc	#0
 	cbnz	x0, fail
 
-1:	ldr	x2, [x9, #FLAG_READ]
-	cbnz	x2, 2f
-	yield
-	b	1b
-2:	movl	x3, (TABLE + 0x2000)
+	wait_flag x9, FLAG_READ
+	movl	x3, (TABLE + 0x2000)
 	movl	x2, (PAGE_B + 0x707)
 	str	x2, [x3]
 	dsb	ishst
@@ -72,15 +69,11 @@ _start:
 	isb
 	ldr	x5, [x1]
 	report	x5
-	mov	x2, #1
-	str	x2, [x9, #FLAG_REMAPPED]
+	set_flag x9, FLAG_REMAPPED
 	sev
 
-3:	ldr	x2, [x9, #FLAG_DONE]
-	cbnz	x2, 4f
-	yield
-	b	3b
-4:	system_off
+	wait_flag x9, FLAG_DONE
+	system_off
 fail:	report	x0
 	udf	#1
 
@@ -89,17 +82,12 @@ secondary:
 	movl	x9, RESULTS
 	movl	x1, VA_TEST
 	ldr	x5, [x1]
-	mov	x2, #1
-	str	x2, [x9, #FLAG_READ]
-5:	ldr	x2, [x9, #FLAG_REMAPPED]
-	cbnz	x2, 6f
-	yield
-	b	5b
-6:	ldr	x6, [x1]
+	set_flag x9, FLAG_READ
+	wait_flag x9, FLAG_REMAPPED
+	ldr	x6, [x1]
 	report	x5
 	report	x6
-	mov	x2, #1
-	str	x2, [x9, #FLAG_DONE]
+	set_flag x9, FLAG_DONE
 	movl	x0, PSCI_CPU_OFF
 	hvc	#0
 	udf	#2
