@@ -5,7 +5,8 @@
  * function in RAM (mov x0, #1; ret), CPU 0 rewrites it to return 2 and
  * makes the change visible as the architecture asks (DC CVAU, DSB ISH,
  * IC IVAU, DSB ISH), CPU 1 runs ISB and calls it again. Reports: CPU 1's
- * two results (1, then 2 unless CPU 1 ran its stale translation).
+ * two results (1, then 2 unless CPU 1 ran its stale translation). First,
+ * an IC IVAU of the last line of the address space, which changes nothing.
  */
 #include "common.h"
 
@@ -20,6 +21,9 @@
 	.global _start
 _start:
 	mov	x19, x0
+	mov	x1, #-64		/* an IC of an address no memory has: ignored */
+	ic	ivau, x1
+	dsb	ish
 	movl	x9, RESULTS
 	str	xzr, [x9, #FLAG_CALLED]
 	str	xzr, [x9, #FLAG_CHANGED]
