@@ -75,18 +75,6 @@ static void tlbi_broadcast(struct gh_sim_vcpu *v)
 	}
 }
 
-/* Is [pa, pa + len) inside one of the VM's regions (fixed once started)? */
-static bool in_region(const struct gh_sim_vm *vm, uint64_t pa, uint64_t len)
-{
-	for (unsigned int i = 0; i < vm->nregions; i++) {
-		const struct gh_sim_region *r = &vm->regions[i];
-
-		if (pa >= r->gpa && pa - r->gpa <= r->size && len <= r->size - (pa - r->gpa))
-			return true;
-	}
-	return false;
-}
-
 /* Records [pa, pa + len) with @u: after the last range when it continues it,
  * else in a free slot, else all merged into one range covering them. */
 static void ic_record(struct gh_sim_vcpu *u, uint64_t pa, uint64_t len)
@@ -128,8 +116,8 @@ static void ic_invalidate(struct gh_sim_vcpu *v, bool by_va, uint64_t va)
 
 	/* No translation, or not guest memory (any address with the MMU off):
 	 * nothing to drop. So every range lies in the VM's physical space. */
-	if (by_va &&
-	    ((v->sysreg.mmu_on && !gh_sim_translate(v, pa, &pa)) || !in_region(vm, pa, IC_LINE)))
+	if (by_va && ((v->sysreg.mmu_on && !gh_sim_translate(v, pa, &pa)) ||
+	              !gh_sim_vm_region(vm, pa, IC_LINE)))
 		return;
 	for (unsigned int i = 0; i < GH_SIM_MAX_VCPUS; i++) {
 		struct gh_sim_vcpu *u = vm->vcpus[i];

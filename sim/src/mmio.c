@@ -20,16 +20,9 @@
  * off (NULL when it is not in RAM). */
 static const uint32_t *insn_host(struct gh_sim_vcpu *v, uint64_t va)
 {
-	struct gh_sim_vm *vm = v->vm;
-	unsigned int i;
+	const struct gh_sim_region *r = gh_sim_vm_region(v->vm, va, 4);
 
-	for (i = 0; i < vm->nregions; i++) {
-		const struct gh_sim_region *r = &vm->regions[i];
-
-		if (va >= r->gpa && va - r->gpa <= r->size - 4)
-			return (const uint32_t *)(const void *)(r->host + (va - r->gpa));
-	}
-	return NULL;
+	return r ? (const uint32_t *)(const void *)(r->host + (va - r->gpa)) : NULL;
 }
 
 /* Does instruction @d at @pc make the access at @gpa? */

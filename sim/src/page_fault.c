@@ -20,16 +20,6 @@
 #include "sim_internal.h"
 #include "walk.h"
 
-static bool in_ram(const struct gh_sim_vm *vm, uint64_t ipa)
-{
-	unsigned int i;
-
-	for (i = 0; i < vm->nregions; i++)
-		if (ipa - vm->regions[i].gpa < vm->regions[i].size)
-			return true;
-	return false;
-}
-
 static void save_regs(struct gh_sim_vcpu *v)
 {
 	unsigned int i;
@@ -92,7 +82,7 @@ bool gh_sim_page_fault(struct gh_sim_vcpu *v, bool fetch, uint64_t va)
 	/* Unicorn's permission hooks get the virtual address (cputlb.c) */
 	if (v->sysreg.mmu_on && !gh_sim_translate(v, va, &ipa))
 		return false;
-	if (!in_ram(v->vm, ipa))
+	if (!gh_sim_vm_region(v->vm, ipa, 1))
 		return false;
 	if (!locate(v, fetch, va, ipa, &d, &pc)) {
 		snprintf(what, sizeof(what),

@@ -226,20 +226,25 @@ int gh_sim_vm_set_spi(struct gh_sim_vm *vm, uint32_t intid, bool level)
 	return 0;
 }
 
-void *gh_sim_vm_host_ptr(struct gh_sim_vm *vm, uint64_t gpa, uint64_t size)
+const struct gh_sim_region *gh_sim_vm_region(const struct gh_sim_vm *vm, uint64_t gpa, uint64_t len)
 {
-	void *p = NULL;
-	unsigned int i;
-
-	pthread_mutex_lock(&vm->lock);
-	for (i = 0; i < vm->nregions; i++) {
+	for (unsigned int i = 0; i < vm->nregions; i++) {
 		const struct gh_sim_region *r = &vm->regions[i];
 
-		if (gpa >= r->gpa && gpa - r->gpa <= r->size && size <= r->size - (gpa - r->gpa))
-			p = r->host + (gpa - r->gpa);
+		if (gpa >= r->gpa && gpa - r->gpa <= r->size && len <= r->size - (gpa - r->gpa))
+			return r;
 	}
+	return NULL;
+}
+
+void *gh_sim_vm_host_ptr(struct gh_sim_vm *vm, uint64_t gpa, uint64_t size)
+{
+	const struct gh_sim_region *r;
+
+	pthread_mutex_lock(&vm->lock);
+	r = gh_sim_vm_region(vm, gpa, size);
 	pthread_mutex_unlock(&vm->lock);
-	return p;
+	return r ? r->host + (gpa - r->gpa) : NULL;
 }
 
 uint64_t gh_sim_vm_vcpu_capid(struct gh_sim_vm *vm, uint32_t vcpu_id)

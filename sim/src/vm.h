@@ -36,4 +36,12 @@ struct gh_sim_doorbell {
 	uint64_t flags;
 };
 
+struct gh_sim_vm;
+
+/* The region that holds all of [gpa, gpa + len), or NULL (a @len of 0 is in
+ * every region that holds @gpa or ends there). A started VM's regions are
+ * fixed: no lock then. */
+const struct gh_sim_region *gh_sim_vm_region(const struct gh_sim_vm *vm, uint64_t gpa,
+                                             uint64_t len);
+
 #endif /* GH_SIM_VM_H */

@@ -9,18 +9,12 @@
 
 bool gh_sim_phys_read(struct gh_sim_vcpu *v, uint64_t pa, void *buf, unsigned int len)
 {
-	struct gh_sim_vm *vm = v->vm;
-	unsigned int i;
+	const struct gh_sim_region *r = gh_sim_vm_region(v->vm, pa, len);
 
-	for (i = 0; i < vm->nregions; i++) {
-		const struct gh_sim_region *r = &vm->regions[i];
-
-		if (pa >= r->gpa && pa - r->gpa <= r->size - len) {
-			memcpy(buf, r->host + (pa - r->gpa), len);
-			return true;
-		}
-	}
-	return false;
+	if (!r)
+		return false;
+	memcpy(buf, r->host + (pa - r->gpa), len);
+	return true;
 }
 
 /*
