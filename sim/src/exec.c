@@ -286,7 +286,8 @@ void gh_sim_exec_enter(struct gh_sim_vcpu *v)
 		                 __ATOMIC_RELAXED);
 		v->exec.contended_tbs = 0;
 	}
-	gh_sim_maint_sync(v);
+	if (gh_sim_maint_pending(&v->maint))
+		gh_sim_maint_sync(v);
 	/* A KICK_READY left from before this entry is kept: a kick racing
 	 * with the caller's last look at immediate_exit must not be lost (a
 	 * stale one costs one early READY). */

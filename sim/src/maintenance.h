@@ -5,6 +5,7 @@
 #ifndef GH_SIM_MAINTENANCE_H
 #define GH_SIM_MAINTENANCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <unicorn/unicorn.h>
@@ -33,8 +34,16 @@ struct gh_sim_maint_cpu {
  * without the hook. */
 uint32_t gh_sim_hook_sys(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *cp, void *user);
 
-/* On each entry into @v's fiber, before guest code runs (the execution lock
- * held): what the maintenance of any vCPU left @v to do. */
+/* Has the maintenance of any vCPU left work for the vCPU of @m? Inline: it is
+ * asked at every entry, MMIO exits included, and is almost always no. */
+static inline bool gh_sim_maint_pending(struct gh_sim_maint_cpu *m)
+{
+	return __atomic_load_n(&m->ic_pending, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&m->tlb_stale, __ATOMIC_RELAXED);
+}
+
+/* Does that work, on an entry into @v's fiber before guest code runs (the
+ * execution lock held). */
 void gh_sim_maint_sync(struct gh_sim_vcpu *v);
 
 #endif /* GH_SIM_MAINTENANCE_H */
