@@ -69,29 +69,37 @@ int ghvmm_read_fd(int fd, uint64_t off, void *dst, uint64_t len)
 	return 0;
 }
 
+/* The first @len bytes of @fd in a malloc()ed buffer: -ENOMEM, or
+ * ghvmm_read_fd()'s error. */
+static int read_fd_alloc(int fd, uint64_t len, uint8_t **out)
+{
+	uint8_t *buf = malloc(len ? (size_t)len : 1);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = ghvmm_read_fd(fd, 0, buf, len);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*out = buf;
+	return 0;
+}
+
 int ghvmm_read_file(const char *path, uint64_t max, uint8_t **data, size_t *len)
 {
 	uint64_t size;
-	uint8_t *buf;
 	int fd, ret;
 
 	ret = ghvmm_open_file(path, max, &fd, &size);
 	if (ret)
 		return ret;
-	buf = malloc(size ? (size_t)size : 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	ret = ghvmm_read_fd(fd, 0, buf, size);
+	ret = read_fd_alloc(fd, size, data);
 	close(fd);
-	if (ret) {
-		free(buf);
-		return ret;
-	}
-	*data = buf;
-	*len = (size_t)size;
-	return 0;
+	if (!ret)
+		*len = (size_t)size;
+	return ret;
 }
 
 bool ghvmm_mem_contains(const struct ghvmm_mem *mem, uint64_t gpa, uint64_t len)
@@ -389,14 +397,12 @@ static int load_elf_src(const struct ghvmm_mem *ram, const struct ghvmm_mem *rom
 
 	if (src->data)
 		return ghvmm_load_elf(ram, rom, src->data, src->len, img, err, errlen);
-	buf = malloc((size_t)src->len);
-	if (!buf)
-		return ghvmm_fail(err, errlen, -ENOMEM, "out of memory for the ELF");
-	r = ghvmm_read_fd(src->fd, 0, buf, src->len);
+	r = read_fd_alloc(src->fd, src->len, &buf);
+	if (r == -ENOMEM)
+		return ghvmm_fail(err, errlen, r, "out of memory for the ELF");
 	if (r)
-		read_failed(r, err, errlen);
-	else
-		r = ghvmm_load_elf(ram, rom, buf, src->len, img, err, errlen);
+		return read_failed(r, err, errlen);
+	r = ghvmm_load_elf(ram, rom, buf, src->len, img, err, errlen);
 	free(buf);
 	return r;
 }
