@@ -192,11 +192,17 @@ build_unicorn() {
 		exit 1
 	fi
 	rm -rf "$build" "$src" ${work:+"$work"}
+	unicorn_patches_sum >"$dest/patches.sha256"
 }
 
-# The patch's newest function: a tree built with an older patch is rebuilt.
+# The patches a tree was built with (build_unicorn writes it): a tree built
+# with other patches is rebuilt.
+unicorn_patches_sum() {
+	cat "$top"/third_party/unicorn/*.patch | sha256sum | cut -d' ' -f1
+}
+
 unicorn_patched_ok() {
-	unicorn_ok "$1" && grep -q uc_irq_line "$1/usr/include/unicorn/unicorn.h"
+	unicorn_ok "$1" && [ "$(cat "$1/patches.sha256" 2>/dev/null)" = "$(unicorn_patches_sum)" ]
 }
 
 if [ -n "${GH_UNICORN_SOURCE:-}" ] && ! unicorn_patched_ok "$deps/unicorn-src"; then

@@ -484,6 +484,20 @@ TEST(Sim, DecodeCacheSeesSelfModifyingCode)
 	EXPECT_GE(st.decode_scans, 3u);
 }
 
+// A function rewritten on a page the guest stored to before it was
+// translated runs in its new form at the next call, with no exit between
+// (the engine's own check of stores to code; third_party/unicorn's
+// tlb-reset-dirty-by-index.patch changes how that check is re-armed).
+TEST(Sim, CodeRewrittenOnAStoredToPageRunsNew)
+{
+	Vm vm("smc_dirty", {});
+
+	ASSERT_EQ(0, vm.Start());
+	EXPECT_EQ(GH_VCPU_STATE_POWERED_OFF, vm.RunToExit(0));
+	EXPECT_FALSE(vm.crashed_) << vm.Reason();
+	EXPECT_EQ((std::vector<uint64_t>{ 1, 2 }), vm.Reports());
+}
+
 // The cache's hit path: a loop of stores from one instruction.
 TEST(Sim, DecodeCacheHitsInALoop)
 {
